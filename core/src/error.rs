@@ -1,0 +1,220 @@
+//! The one error type of the crate: [`Error`], its family [`ErrorKind`] and a stable [`Error::code`].
+
+use std::fmt;
+
+/// Everything that can go wrong in scaleplan.
+///
+/// Match on [`Error::kind`] or [`Error::code`], not on messages: the code is the same in Rust, in Python
+/// (`err.code`) and in Node (`err.code`), and the kind decides the Python exception class.
+///
+/// # Example
+/// ```
+/// use scaleplan::significance::{two_proportions, Proportion, TestOptions};
+/// let err = Proportion::new(100, 120).unwrap_err();
+/// assert_eq!(err.code(), "conversions_exceed_visitors");
+/// assert_eq!(err.to_string(), "arm `arm`: conversions (120) exceed visitors (100)");
+/// # let _ = (two_proportions, TestOptions::default());
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A number that must be finite was NaN or infinite.
+    #[error("`{field}` must be finite, got {value}")]
+    NotFinite {
+        /// The offending field, e.g. `control.mean` or `p_values[3]`.
+        field: String,
+        /// The value received.
+        value: f64,
+    },
+    /// A count, variance or weight that must not be negative was negative.
+    #[error("`{field}` must not be negative, got {value}")]
+    Negative {
+        /// The offending field.
+        field: String,
+        /// The value received.
+        value: f64,
+    },
+    /// A count passed as a float was not a whole number.
+    #[error("`{field}` must be a whole number, got {value}")]
+    NotInteger {
+        /// The offending field.
+        field: String,
+        /// The value received.
+        value: f64,
+    },
+    /// More conversions than visitors in one arm.
+    #[error("arm `{arm}`: conversions ({conversions}) exceed visitors ({visitors})")]
+    ConversionsExceedVisitors {
+        /// The arm (`control`, `treatment`, or an index in a batch).
+        arm: String,
+        /// Conversions received.
+        conversions: u64,
+        /// Visitors received.
+        visitors: u64,
+    },
+    /// A parameter lies outside its allowed range.
+    #[error("`{field}` must be in {allowed}, got {value}")]
+    OutOfRange {
+        /// The offending field.
+        field: String,
+        /// The value received.
+        value: f64,
+        /// The allowed range, e.g. `(0, 1)`.
+        allowed: &'static str,
+    },
+    /// A sample is smaller than the method needs.
+    #[error("`{field}` needs at least {min}, got {got}")]
+    TooFewObservations {
+        /// The offending field.
+        field: String,
+        /// The smallest accepted number.
+        min: u64,
+        /// The number received.
+        got: u64,
+    },
+    /// A list or array that must not be empty was empty.
+    #[error("`{field}` must not be empty")]
+    EmptyInput {
+        /// The offending field.
+        field: String,
+    },
+    /// Arrays of a batch call, or lists that go together, differ in length.
+    #[error("`{field}` has length {got}, expected {expected}")]
+    LengthMismatch {
+        /// The offending field.
+        field: String,
+        /// The length of the first array.
+        expected: usize,
+        /// The length received.
+        got: usize,
+    },
+    /// Both arms have zero variance, so the test statistic is undefined.
+    #[error("{what}: both arms have zero variance, the test is undefined")]
+    ZeroVariance {
+        /// What was being tested.
+        what: String,
+    },
+    /// A string option is not one of the accepted values.
+    #[error("`{field}` must be one of {expected}, got \"{value}\"")]
+    UnknownVariant {
+        /// The option's name.
+        field: String,
+        /// The value received.
+        value: String,
+        /// The accepted values.
+        expected: &'static str,
+    },
+    /// A readiness policy names a metric the experiment does not have.
+    #[error("metric `{metric}` is not in the experiment (it has: {available})")]
+    UnknownMetric {
+        /// The metric named.
+        metric: String,
+        /// The experiment's metrics, comma separated.
+        available: String,
+    },
+    /// Two metrics, or two arms, share one name.
+    #[error("`{field}` names `{name}` twice")]
+    DuplicateName {
+        /// Where the names live.
+        field: String,
+        /// The repeated name.
+        name: String,
+    },
+    /// A numerical routine did not converge.
+    #[error("{what} did not converge")]
+    NoConvergence {
+        /// The routine.
+        what: String,
+    },
+    /// A JSON document could not be read as the expected type.
+    #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// The type that was expected.
+        what: &'static str,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// 1-based column (0 when unknown).
+        column: usize,
+        /// serde's message.
+        message: String,
+    },
+}
+
+/// The family of an error. Each binding maps each kind to exactly one exception class.
+///
+/// This enum is deliberately exhaustive: adding a kind is a breaking change that the compiler walks
+/// through in every binding, so no new error silently becomes a generic one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The caller's input is invalid (Python `InvalidInputError`, a `ValueError`).
+    InvalidInput,
+    /// The input is valid but a numerical routine failed on it (Python `NumericalError`).
+    Numerical,
+}
+
+impl Error {
+    /// The family of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::NoConvergence { .. } => ErrorKind::Numerical,
+            _ => ErrorKind::InvalidInput,
+        }
+    }
+
+    /// A stable snake_case identifier, identical in Rust, Python (`err.code`), Node (`err.code`) and JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFinite { .. } => "not_finite",
+            Error::Negative { .. } => "negative",
+            Error::NotInteger { .. } => "not_integer",
+            Error::ConversionsExceedVisitors { .. } => "conversions_exceed_visitors",
+            Error::OutOfRange { .. } => "out_of_range",
+            Error::TooFewObservations { .. } => "too_few_observations",
+            Error::EmptyInput { .. } => "empty_input",
+            Error::LengthMismatch { .. } => "length_mismatch",
+            Error::ZeroVariance { .. } => "zero_variance",
+            Error::UnknownVariant { .. } => "unknown_variant",
+            Error::UnknownMetric { .. } => "unknown_metric",
+            Error::DuplicateName { .. } => "duplicate_name",
+            Error::NoConvergence { .. } => "no_convergence",
+            Error::Json { .. } => "json",
+        }
+    }
+
+    /// Prefixes the field of a field-carrying error, e.g. `visitors` becomes `control.visitors`.
+    pub(crate) fn in_field(self, prefix: &str) -> Self {
+        let join = |f: String| {
+            if f.starts_with('[') {
+                format!("{prefix}{f}")
+            } else {
+                format!("{prefix}.{f}")
+            }
+        };
+        match self {
+            Error::NotFinite { field, value } => Error::NotFinite { field: join(field), value },
+            Error::Negative { field, value } => Error::Negative { field: join(field), value },
+            Error::NotInteger { field, value } => Error::NotInteger { field: join(field), value },
+            Error::OutOfRange { field, value, allowed } => Error::OutOfRange { field: join(field), value, allowed },
+            Error::TooFewObservations { field, min, got } => {
+                Error::TooFewObservations { field: join(field), min, got }
+            }
+            Error::ConversionsExceedVisitors { arm, conversions, visitors } if arm == "arm" => {
+                Error::ConversionsExceedVisitors { arm: prefix.to_string(), conversions, visitors }
+            }
+            other => other,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Numerical => "numerical",
+        })
+    }
+}

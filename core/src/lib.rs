@@ -1,0 +1,59 @@
+//! # scaleplan
+//!
+//! Decide whether an experiment's winner is **ready to scale**, with every number matched against an
+//! independent reference and every decision carrying its reasons.
+//!
+//! ```
+//! use scaleplan::significance::{two_proportions, Proportion, TestOptions};
+//! let control = Proportion::new(10_000, 1_000)?;   // 10.0% conversion
+//! let treatment = Proportion::new(10_000, 1_150)?; // 11.5%
+//! let r = two_proportions(&control, &treatment, &TestOptions::default())?;
+//! assert!(r.p_value < 0.001);
+//! println!("lift {:+.1}% (95% CI {:+.1}% to {:+.1}%)", 100.0 * r.relative_lift.unwrap(),
+//!          100.0 * r.relative_ci.unwrap().lo, 100.0 * r.relative_ci.unwrap().hi);
+//! # Ok::<(), scaleplan::Error>(())
+//! ```
+//!
+//! ## Overview
+//! - [`significance`]: two-proportion and Welch tests, ratio metrics, CUPED, sample-ratio mismatch,
+//!   Holm and Benjamini–Hochberg, sequential (always-valid) inference, Bayesian chance to win, power and
+//!   MDE, and the readiness flag.
+//!
+//! Resource estimation, phase gating, anomaly detection and forecasting follow (see the README's roadmap).
+//!
+//! ## Usage
+//! The core is pure: no I/O, no clock, no global state. Inputs are validated once, at the boundary, into
+//! types that cannot be invalid ([`significance::Proportion`] has `conversions <= visitors`). Every
+//! statistic has a scalar form and a batch form over slices (`*_batch`) that the bindings use for numpy
+//! and typed arrays.
+//!
+//! ## Errors
+//! One [`Error`] enum (`#[non_exhaustive]`) whose variants carry the offending field and value; a stable
+//! snake_case [`Error::code`] shared with Python (`err.code`, class by [`ErrorKind`]) and Node (`err.code`).
+//! Bad input never panics and never yields a silent NaN.
+//!
+//! ## Precision and references
+//! Closed-form results match scipy/statsmodels to 1e-9 relative (most to 1e-12); fixtures in `testdata/`
+//! carry their source, their tolerance and the script that generated them.
+//!
+//! ## Crate features
+//! None yet: serde is not optional, because one JSON is a rule ([`json`]).
+//!
+//! ## Bindings
+//! Python (`pip install scaleplan`, module `scaleplan`) and Node (`npm install scaleplan`) wrap this crate
+//! and add no logic.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
+
+mod check;
+pub(crate) mod dist;
+mod error;
+pub mod json;
+pub mod significance;
+
+pub use error::{Error, ErrorKind, Result};
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,182 @@
+//! Welch's t test from summary statistics, with Welch–Satterthwaite degrees of freedom.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Alternative, Interval, MeanSummary, TestOptions, relative_lift};
+use crate::check;
+use crate::dist::{norm_ppf, t_ppf, t_sf};
+use crate::error::{Error, Result};
+
+/// The result of [`welch`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WelchResult {
+    /// Control mean.
+    pub control_mean: f64,
+    /// Treatment mean.
+    pub treatment_mean: f64,
+    /// t statistic.
+    pub t: f64,
+    /// Welch–Satterthwaite degrees of freedom.
+    pub df: f64,
+    /// p-value for the chosen alternative.
+    pub p_value: f64,
+    /// `treatment_mean - control_mean`.
+    pub absolute_effect: f64,
+    /// `d ± t_{1-α/2, df} · se`.
+    pub absolute_ci: Interval,
+    /// `treatment_mean / control_mean - 1`; `None` when the control mean is 0.
+    pub relative_lift: Option<f64>,
+    /// Delta-method interval for the relative lift (normal quantile); `None` when the control mean is 0.
+    pub relative_ci: Option<Interval>,
+    /// The significance level used.
+    pub alpha: f64,
+    /// The alternative tested.
+    pub alternative: Alternative,
+}
+
+/// Welch's unequal-variance t test of `treatment` against `control` from summary statistics.
+///
+/// `t = (m_t - m_c) / sqrt(v_t/n_t + v_c/n_c)`, `df = (v_t/n_t + v_c/n_c)² / ((v_t/n_t)²/(n_t-1) + (v_c/n_c)²/(n_c-1))`,
+/// as scipy `ttest_ind_from_stats(..., equal_var=False)`.
+///
+/// # Errors
+/// `zero_variance` when both arms have variance 0 (the statistic is undefined); `alpha` as
+/// [`TestOptions::validate`].
+///
+/// # Example
+/// ```
+/// use scaleplan::significance::{welch, MeanSummary, TestOptions};
+/// let r = welch(&MeanSummary::new(50, 10.0, 4.0)?, &MeanSummary::new(60, 11.0, 9.0)?, &TestOptions::default())?;
+/// assert!((r.t - 2.085_144_140_570_747).abs() < 1e-9);
+/// let flat = MeanSummary::new(10, 1.0, 0.0)?;
+/// assert_eq!(welch(&flat, &flat, &TestOptions::default()).unwrap_err().code(), "zero_variance");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # References
+/// scipy `ttest_ind_from_stats(equal_var=False)`, and `ttest_ind(...).confidence_interval()` for the interval;
+/// fixture `testdata/significance/welch.json`.
+pub fn welch(control: &MeanSummary, treatment: &MeanSummary, opts: &TestOptions) -> Result<WelchResult> {
+    opts.validate()?;
+    compute(control, treatment, opts, norm_ppf(1.0 - opts.alpha / 2.0))
+}
+
+fn compute(control: &MeanSummary, treatment: &MeanSummary, opts: &TestOptions, z_crit: f64) -> Result<WelchResult> {
+    let (vc, vt) = (control.var_of_mean(), treatment.var_of_mean());
+    let var = vc + vt;
+    if var <= 0.0 {
+        return Err(Error::ZeroVariance { what: "welch".into() });
+    }
+    let se = var.sqrt();
+    let diff = treatment.mean() - control.mean();
+    let t = diff / se;
+    let df = var * var / (vt * vt / (treatment.n() as f64 - 1.0) + vc * vc / (control.n() as f64 - 1.0));
+    let p_value = opts.alternative.p_value(t, |x| t_sf(x, df));
+    let t_crit = t_ppf(1.0 - opts.alpha / 2.0, df);
+    let (relative_lift, relative_ci) = relative_lift(treatment.mean(), vt, control.mean(), vc, z_crit);
+    Ok(WelchResult {
+        control_mean: control.mean(),
+        treatment_mean: treatment.mean(),
+        t,
+        df,
+        p_value,
+        absolute_effect: diff,
+        absolute_ci: Interval::around(diff, t_crit * se),
+        relative_lift,
+        relative_ci,
+        alpha: opts.alpha,
+        alternative: opts.alternative,
+    })
+}
+
+/// Column-wise results of [`welch_batch`]. Relative columns are NaN where the control mean is 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WelchBatch {
+    /// t statistics.
+    pub t: Vec<f64>,
+    /// Degrees of freedom.
+    pub df: Vec<f64>,
+    /// p-values.
+    pub p_value: Vec<f64>,
+    /// Differences of means.
+    pub absolute_effect: Vec<f64>,
+    /// Lower ends of the absolute intervals.
+    pub absolute_ci_lo: Vec<f64>,
+    /// Upper ends of the absolute intervals.
+    pub absolute_ci_hi: Vec<f64>,
+    /// Relative lifts (NaN where the control mean is 0).
+    pub relative_lift: Vec<f64>,
+    /// Lower ends of the relative intervals.
+    pub relative_ci_lo: Vec<f64>,
+    /// Upper ends of the relative intervals.
+    pub relative_ci_hi: Vec<f64>,
+}
+
+/// [`welch`] over many segments, from equal-length columns.
+///
+/// # Errors
+/// `empty_input`, `length_mismatch`, and per-segment errors naming the column and index.
+///
+/// # Example
+/// ```
+/// use scaleplan::significance::{welch_batch, TestOptions};
+/// let b = welch_batch(&[50.0], &[10.0], &[4.0], &[60.0], &[11.0], &[9.0], &TestOptions::default())?;
+/// assert!((b.t[0] - 2.085_144_140_570_747).abs() < 1e-9);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn welch_batch(
+    control_n: &[f64],
+    control_mean: &[f64],
+    control_variance: &[f64],
+    treatment_n: &[f64],
+    treatment_mean: &[f64],
+    treatment_variance: &[f64],
+    opts: &TestOptions,
+) -> Result<WelchBatch> {
+    opts.validate()?;
+    let n = check::same_len(&[
+        ("control_n", control_n.len()),
+        ("control_mean", control_mean.len()),
+        ("control_variance", control_variance.len()),
+        ("treatment_n", treatment_n.len()),
+        ("treatment_mean", treatment_mean.len()),
+        ("treatment_variance", treatment_variance.len()),
+    ])?;
+    let z_crit = norm_ppf(1.0 - opts.alpha / 2.0);
+    let mut out = WelchBatch {
+        t: Vec::with_capacity(n),
+        df: Vec::with_capacity(n),
+        p_value: Vec::with_capacity(n),
+        absolute_effect: Vec::with_capacity(n),
+        absolute_ci_lo: Vec::with_capacity(n),
+        absolute_ci_hi: Vec::with_capacity(n),
+        relative_lift: Vec::with_capacity(n),
+        relative_ci_lo: Vec::with_capacity(n),
+        relative_ci_hi: Vec::with_capacity(n),
+    };
+    for i in 0..n {
+        let idx = format!("[{i}]");
+        let c = MeanSummary::from_f64(control_n[i], control_mean[i], control_variance[i])
+            .map_err(|e| e.in_field(&format!("control{idx}")))?;
+        let t = MeanSummary::from_f64(treatment_n[i], treatment_mean[i], treatment_variance[i])
+            .map_err(|e| e.in_field(&format!("treatment{idx}")))?;
+        let r = compute(&c, &t, opts, z_crit).map_err(|e| match e {
+            Error::ZeroVariance { .. } => Error::ZeroVariance { what: format!("welch segment {i}") },
+            other => other,
+        })?;
+        out.t.push(r.t);
+        out.df.push(r.df);
+        out.p_value.push(r.p_value);
+        out.absolute_effect.push(r.absolute_effect);
+        out.absolute_ci_lo.push(r.absolute_ci.lo);
+        out.absolute_ci_hi.push(r.absolute_ci.hi);
+        out.relative_lift.push(r.relative_lift.unwrap_or(f64::NAN));
+        let ci = r.relative_ci.unwrap_or(Interval { lo: f64::NAN, hi: f64::NAN });
+        out.relative_ci_lo.push(ci.lo);
+        out.relative_ci_hi.push(ci.hi);
+    }
+    Ok(out)
+}
