@@ -182,8 +182,16 @@ impl Error {
         }
     }
 
-    /// Prefixes the field of a field-carrying error, e.g. `visitors` becomes `control.visitors`.
-    pub(crate) fn in_field(self, prefix: &str) -> Self {
+    /// Prefixes the field of a field-carrying error, e.g. `visitors` becomes `control.visitors`: used where
+    /// an arm is validated on its own and then named by its caller (bindings do this for their arguments).
+    ///
+    /// # Example
+    /// ```
+    /// use scaleplan::significance::Proportion;
+    /// let e = Proportion::from_f64(-1.0, 0.0).unwrap_err().in_field("control");
+    /// assert_eq!(e.to_string(), "`control.visitors` must not be negative, got -1");
+    /// ```
+    pub fn in_field(self, prefix: &str) -> Self {
         let join = |f: String| {
             if f.starts_with('[') {
                 format!("{prefix}{f}")
@@ -192,16 +200,41 @@ impl Error {
             }
         };
         match self {
-            Error::NotFinite { field, value } => Error::NotFinite { field: join(field), value },
-            Error::Negative { field, value } => Error::Negative { field: join(field), value },
-            Error::NotInteger { field, value } => Error::NotInteger { field: join(field), value },
-            Error::OutOfRange { field, value, allowed } => Error::OutOfRange { field: join(field), value, allowed },
-            Error::TooFewObservations { field, min, got } => {
-                Error::TooFewObservations { field: join(field), min, got }
-            }
-            Error::ConversionsExceedVisitors { arm, conversions, visitors } if arm == "arm" => {
-                Error::ConversionsExceedVisitors { arm: prefix.to_string(), conversions, visitors }
-            }
+            Error::NotFinite { field, value } => Error::NotFinite {
+                field: join(field),
+                value,
+            },
+            Error::Negative { field, value } => Error::Negative {
+                field: join(field),
+                value,
+            },
+            Error::NotInteger { field, value } => Error::NotInteger {
+                field: join(field),
+                value,
+            },
+            Error::OutOfRange {
+                field,
+                value,
+                allowed,
+            } => Error::OutOfRange {
+                field: join(field),
+                value,
+                allowed,
+            },
+            Error::TooFewObservations { field, min, got } => Error::TooFewObservations {
+                field: join(field),
+                min,
+                got,
+            },
+            Error::ConversionsExceedVisitors {
+                arm,
+                conversions,
+                visitors,
+            } if arm == "arm" => Error::ConversionsExceedVisitors {
+                arm: prefix.to_string(),
+                conversions,
+                visitors,
+            },
             other => other,
         }
     }

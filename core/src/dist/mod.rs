@@ -45,7 +45,11 @@ pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
     let (x, y) = (df / (df + t * t), t * t / (df + t * t));
     // P(|T| > |t|) = I_x(df/2, 1/2) with 1 - x = t²/(df + t²) passed exactly.
     let (tail, _) = beta::beta_reg_pair_xy(df / 2.0, 0.5, x, y);
-    if t >= 0.0 { 0.5 * tail } else { 1.0 - 0.5 * tail }
+    if t >= 0.0 {
+        0.5 * tail
+    } else {
+        1.0 - 0.5 * tail
+    }
 }
 
 /// For very large `df` the continued fraction of `I_x(df/2, 1/2)` at `x` near 1 loses about
@@ -59,34 +63,41 @@ fn t_sf_by_quadrature(t: f64, df: f64) -> f64 {
     if t >= 0.0 { upper } else { 1.0 - upper }
 }
 
-/// Student t quantile for `p` in (0, 1), by Newton steps on [`t_sf`] from the normal quantile.
+/// Student t quantile for `p` in (0, 1): bracket the upper-tail root, then safeguarded Newton steps
+/// (bisection whenever a step would leave the bracket).
 pub(crate) fn t_ppf(p: f64, df: f64) -> f64 {
     if p == 0.5 {
         return 0.0;
     }
-    // Solve for the upper tail q = min(p, 1-p) on the positive side, then mirror.
+    // Solve sf(x) = q for x > 0 with q = min(p, 1 - p), then mirror.
     let q = if p > 0.5 { 1.0 - p } else { p };
-    let mut x = -norm_ppf(q).max(-1e300);
-    if df < 4.0 {
-        // Heavier tails: start from the exact quantile of t with 1 or 2 df, which bound the others.
-        x = x.max((std::f64::consts::PI * (0.5 - q)).tan());
-    }
     let ln_c = ln_t_norm(df);
-    for _ in 0..200 {
+    let pdf = |x: f64| (ln_c - 0.5 * (df + 1.0) * (x * x / df).ln_1p()).exp();
+    let (mut lo, mut hi) = (0.0, (-norm_ppf(q)).max(1.0));
+    while t_sf(hi, df) > q && hi < 1e300 {
+        lo = hi;
+        hi *= 4.0;
+    }
+    let mut x = 0.5 * (lo + hi);
+    for _ in 0..400 {
         let f = t_sf(x, df) - q;
-        let pdf = (ln_c - 0.5 * (df + 1.0) * (x * x / df).ln_1p()).exp();
-        if pdf <= 0.0 || !pdf.is_finite() {
+        if f > 0.0 {
+            lo = x
+        } else {
+            hi = x
+        }
+        let d = pdf(x);
+        let newton = x + f / d;
+        let next = if d > 0.0 && newton > lo && newton < hi {
+            newton
+        } else {
+            0.5 * (lo + hi)
+        };
+        if (next - x).abs() <= 4.0 * f64::EPSILON * x.abs() || hi - lo <= 4.0 * f64::EPSILON * hi {
+            x = next;
             break;
         }
-        let mut step = f / pdf;
-        // Damp steps that would cross zero.
-        if x + step <= 0.0 {
-            step = x / 2.0;
-        }
-        x += step;
-        if step.abs() <= 1e-15 * x.abs() {
-            break;
-        }
+        x = next;
     }
     if p > 0.5 { x } else { -x }
 }
@@ -99,7 +110,11 @@ fn ln_t_norm(df: f64) -> f64 {
 
 /// Chi-square survival function with `k` degrees of freedom.
 pub(crate) fn chi2_sf(x: f64, k: f64) -> f64 {
-    if x <= 0.0 { 1.0 } else { gamma_ur(k / 2.0, x / 2.0) }
+    if x <= 0.0 {
+        1.0
+    } else {
+        gamma_ur(k / 2.0, x / 2.0)
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,12 @@ const WGK: [f64; 8] = [
     0.204_432_940_075_298_9,
     0.209_482_141_084_728_0,
 ];
-const WG: [f64; 4] = [0.129_484_966_168_869_7, 0.279_705_391_489_276_7, 0.381_830_050_505_118_9, 0.417_959_183_673_469_4];
+const WG: [f64; 4] = [
+    0.129_484_966_168_869_7,
+    0.279_705_391_489_276_7,
+    0.381_830_050_505_118_9,
+    0.417_959_183_673_469_4,
+];
 
 fn kronrod(f: &impl Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
     let c = 0.5 * (a + b);
@@ -43,7 +48,14 @@ fn kronrod(f: &impl Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
 
 /// `∫_a^b f`, split first into `panels` equal parts, then bisecting the worst part until the error
 /// estimate is below `max(abs_tol, rel_tol * |result|)`.
-pub(crate) fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64, panels: usize, abs_tol: f64, rel_tol: f64) -> Result<f64> {
+pub(crate) fn integrate(
+    f: impl Fn(f64) -> f64,
+    a: f64,
+    b: f64,
+    panels: usize,
+    abs_tol: f64,
+    rel_tol: f64,
+) -> Result<f64> {
     let mut parts: Vec<(f64, f64, f64, f64)> = Vec::with_capacity(4 * panels.max(1));
     let step = (b - a) / panels.max(1) as f64;
     for i in 0..panels.max(1) {
@@ -64,7 +76,10 @@ pub(crate) fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64, panels: usize, a
         let (i, _) = parts
             .iter()
             .enumerate()
-            .fold((0, f64::MIN), |best, (i, p)| if p.3 > best.1 { (i, p.3) } else { best });
+            .fold(
+                (0, f64::MIN),
+                |best, (i, p)| if p.3 > best.1 { (i, p.3) } else { best },
+            );
         let (lo, hi, _, _) = parts.swap_remove(i);
         let mid = 0.5 * (lo + hi);
         let (v1, e1) = kronrod(&f, lo, mid);
@@ -72,7 +87,9 @@ pub(crate) fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64, panels: usize, a
         parts.push((lo, mid, v1, e1));
         parts.push((mid, hi, v2, e2));
     }
-    Err(Error::NoConvergence { what: "numerical integration".into() })
+    Err(Error::NoConvergence {
+        what: "numerical integration".into(),
+    })
 }
 
 #[cfg(test)]

@@ -45,9 +45,16 @@ impl Proportion {
     pub fn new(visitors: u64, conversions: u64) -> Result<Self> {
         check::at_least("visitors", visitors, 1)?;
         if conversions > visitors {
-            return Err(Error::ConversionsExceedVisitors { arm: "arm".into(), conversions, visitors });
+            return Err(Error::ConversionsExceedVisitors {
+                arm: "arm".into(),
+                conversions,
+                visitors,
+            });
         }
-        Ok(Proportion { visitors, conversions })
+        Ok(Proportion {
+            visitors,
+            conversions,
+        })
     }
 
     /// From float counts (numpy and JS arrays): they must be finite, non-negative whole numbers.
@@ -55,7 +62,10 @@ impl Proportion {
     /// # Errors
     /// As [`Proportion::new`], plus `not_finite`, `negative`, `not_integer`.
     pub fn from_f64(visitors: f64, conversions: f64) -> Result<Self> {
-        Proportion::new(check::count("visitors", visitors)?, check::count("conversions", conversions)?)
+        Proportion::new(
+            check::count("visitors", visitors)?,
+            check::count("conversions", conversions)?,
+        )
     }
 
     /// Visitors (trials).
@@ -191,14 +201,28 @@ impl RatioSummary {
     ///
     /// # Errors
     /// `too_few_observations`, `not_finite`, `negative`, `out_of_range` (`sum_y` must be positive).
-    pub fn new(n: u64, sum_x: f64, sum_y: f64, sum_x2: f64, sum_y2: f64, sum_xy: f64) -> Result<Self> {
+    pub fn new(
+        n: u64,
+        sum_x: f64,
+        sum_y: f64,
+        sum_x2: f64,
+        sum_y2: f64,
+        sum_xy: f64,
+    ) -> Result<Self> {
         check::at_least("n", n, 2)?;
         check::finite("sum_x", sum_x)?;
         check::positive("sum_y", sum_y)?;
         check::non_negative("sum_x2", sum_x2)?;
         check::non_negative("sum_y2", sum_y2)?;
         check::finite("sum_xy", sum_xy)?;
-        Ok(RatioSummary { n, sum_x, sum_y, sum_x2, sum_y2, sum_xy })
+        Ok(RatioSummary {
+            n,
+            sum_x,
+            sum_y,
+            sum_x2,
+            sum_y2,
+            sum_xy,
+        })
     }
 
     /// Randomisation units (users).
@@ -263,7 +287,14 @@ struct RawCuped {
 impl TryFrom<RawCuped> for CupedArm {
     type Error = Error;
     fn try_from(r: RawCuped) -> Result<Self> {
-        CupedArm::new(r.n, r.mean, r.variance, r.covariate_mean, r.covariate_variance, r.covariance)
+        CupedArm::new(
+            r.n,
+            r.mean,
+            r.variance,
+            r.covariate_mean,
+            r.covariate_variance,
+            r.covariance,
+        )
     }
 }
 
@@ -273,7 +304,14 @@ impl CupedArm {
     ///
     /// # Errors
     /// `too_few_observations`, `not_finite`, `negative`, `out_of_range` (covariance).
-    pub fn new(n: u64, mean: f64, variance: f64, covariate_mean: f64, covariate_variance: f64, covariance: f64) -> Result<Self> {
+    pub fn new(
+        n: u64,
+        mean: f64,
+        variance: f64,
+        covariate_mean: f64,
+        covariate_variance: f64,
+        covariance: f64,
+    ) -> Result<Self> {
         check::at_least("n", n, 2)?;
         check::finite("mean", mean)?;
         check::non_negative("variance", variance)?;
@@ -287,19 +325,39 @@ impl CupedArm {
                 allowed: "[-sqrt(variance * covariate_variance), +sqrt(variance * covariate_variance)]",
             });
         }
-        Ok(CupedArm { n, mean, variance, covariate_mean, covariate_variance, covariance })
+        Ok(CupedArm {
+            n,
+            mean,
+            variance,
+            covariate_mean,
+            covariate_variance,
+            covariance,
+        })
     }
 
     /// For a conversion metric: `conversions` of `visitors`, whose sample variance is `p(1-p) n/(n-1)`.
     ///
     /// # Errors
     /// As [`CupedArm::new`] and [`Proportion::new`].
-    pub fn from_proportion(visitors: u64, conversions: u64, covariate_mean: f64, covariate_variance: f64, covariance: f64) -> Result<Self> {
+    pub fn from_proportion(
+        visitors: u64,
+        conversions: u64,
+        covariate_mean: f64,
+        covariate_variance: f64,
+        covariance: f64,
+    ) -> Result<Self> {
         let p = Proportion::new(visitors, conversions)?;
         check::at_least("visitors", visitors, 2)?;
         let n = visitors as f64;
         let rate = p.rate();
-        CupedArm::new(visitors, rate, rate * (1.0 - rate) * n / (n - 1.0), covariate_mean, covariate_variance, covariance)
+        CupedArm::new(
+            visitors,
+            rate,
+            rate * (1.0 - rate) * n / (n - 1.0),
+            covariate_mean,
+            covariate_variance,
+            covariance,
+        )
     }
 
     /// Sample size.

@@ -116,7 +116,8 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>> {
     for (rank, &i) in idx.iter().enumerate().rev() {
         let adj = (m as f64 * p_values[i] / (rank + 1) as f64).min(1.0);
         running = running.min(adj);
-        out[i] = running;
+        // m p / rank >= p in exact arithmetic; keep it so when rounding says otherwise.
+        out[i] = running.max(p_values[i]);
     }
     Ok(out)
 }

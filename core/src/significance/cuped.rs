@@ -60,12 +60,16 @@ pub fn cuped(control: &CupedArm, treatment: &CupedArm, opts: &TestOptions) -> Re
     let (sxx_t, sxy_t) = ss(treatment, nt);
     let sxx = sxx_c + sxx_t;
     if sxx <= 0.0 {
-        return Err(Error::ZeroVariance { what: "cuped covariate".into() });
+        return Err(Error::ZeroVariance {
+            what: "cuped covariate".into(),
+        });
     }
     let theta = (sxy_c + sxy_t) / sxx;
     let adjust = |arm: &CupedArm| {
         let mean = arm.mean() - theta * (arm.covariate_mean() - mx);
-        let var = (arm.variance() - 2.0 * theta * arm.covariance() + theta * theta * arm.covariate_variance()).max(0.0);
+        let var = (arm.variance() - 2.0 * theta * arm.covariance()
+            + theta * theta * arm.covariate_variance())
+        .max(0.0);
         MeanSummary::new(arm.n(), mean, var)
     };
     let raw = |arm: &CupedArm| MeanSummary::new(arm.n(), arm.mean(), arm.variance());
@@ -77,9 +81,16 @@ pub fn cuped(control: &CupedArm, treatment: &CupedArm, opts: &TestOptions) -> Re
     } else {
         let v = |a: &CupedArm| a.variance() / a.n() as f64;
         let va = |a: &CupedArm| {
-            (a.variance() - 2.0 * theta * a.covariance() + theta * theta * a.covariate_variance()).max(0.0) / a.n() as f64
+            (a.variance() - 2.0 * theta * a.covariance() + theta * theta * a.covariate_variance())
+                .max(0.0)
+                / a.n() as f64
         };
         1.0 - (va(control) + va(treatment)) / (v(control) + v(treatment))
     };
-    Ok(CupedResult { theta, variance_reduction, adjusted, unadjusted })
+    Ok(CupedResult {
+        theta,
+        variance_reduction,
+        adjusted,
+        unadjusted,
+    })
 }

@@ -57,24 +57,37 @@ pub struct WelchResult {
 /// # References
 /// scipy `ttest_ind_from_stats(equal_var=False)`, and `ttest_ind(...).confidence_interval()` for the interval;
 /// fixture `testdata/significance/welch.json`.
-pub fn welch(control: &MeanSummary, treatment: &MeanSummary, opts: &TestOptions) -> Result<WelchResult> {
+pub fn welch(
+    control: &MeanSummary,
+    treatment: &MeanSummary,
+    opts: &TestOptions,
+) -> Result<WelchResult> {
     opts.validate()?;
     compute(control, treatment, opts, norm_ppf(1.0 - opts.alpha / 2.0))
 }
 
-fn compute(control: &MeanSummary, treatment: &MeanSummary, opts: &TestOptions, z_crit: f64) -> Result<WelchResult> {
+fn compute(
+    control: &MeanSummary,
+    treatment: &MeanSummary,
+    opts: &TestOptions,
+    z_crit: f64,
+) -> Result<WelchResult> {
     let (vc, vt) = (control.var_of_mean(), treatment.var_of_mean());
     let var = vc + vt;
     if var <= 0.0 {
-        return Err(Error::ZeroVariance { what: "welch".into() });
+        return Err(Error::ZeroVariance {
+            what: "welch".into(),
+        });
     }
     let se = var.sqrt();
     let diff = treatment.mean() - control.mean();
     let t = diff / se;
-    let df = var * var / (vt * vt / (treatment.n() as f64 - 1.0) + vc * vc / (control.n() as f64 - 1.0));
+    let df =
+        var * var / (vt * vt / (treatment.n() as f64 - 1.0) + vc * vc / (control.n() as f64 - 1.0));
     let p_value = opts.alternative.p_value(t, |x| t_sf(x, df));
     let t_crit = t_ppf(1.0 - opts.alpha / 2.0, df);
-    let (relative_lift, relative_ci) = relative_lift(treatment.mean(), vt, control.mean(), vc, z_crit);
+    let (relative_lift, relative_ci) =
+        relative_lift(treatment.mean(), vt, control.mean(), vc, z_crit);
     Ok(WelchResult {
         control_mean: control.mean(),
         treatment_mean: treatment.mean(),
@@ -164,7 +177,9 @@ pub fn welch_batch(
         let t = MeanSummary::from_f64(treatment_n[i], treatment_mean[i], treatment_variance[i])
             .map_err(|e| e.in_field(&format!("treatment{idx}")))?;
         let r = compute(&c, &t, opts, z_crit).map_err(|e| match e {
-            Error::ZeroVariance { .. } => Error::ZeroVariance { what: format!("welch segment {i}") },
+            Error::ZeroVariance { .. } => Error::ZeroVariance {
+                what: format!("welch segment {i}"),
+            },
             other => other,
         })?;
         out.t.push(r.t);
@@ -174,7 +189,10 @@ pub fn welch_batch(
         out.absolute_ci_lo.push(r.absolute_ci.lo);
         out.absolute_ci_hi.push(r.absolute_ci.hi);
         out.relative_lift.push(r.relative_lift.unwrap_or(f64::NAN));
-        let ci = r.relative_ci.unwrap_or(Interval { lo: f64::NAN, hi: f64::NAN });
+        let ci = r.relative_ci.unwrap_or(Interval {
+            lo: f64::NAN,
+            hi: f64::NAN,
+        });
         out.relative_ci_lo.push(ci.lo);
         out.relative_ci_hi.push(ci.hi);
     }

@@ -34,18 +34,23 @@ use crate::check;
 use crate::error::{Error, Result};
 
 pub use arm::{CupedArm, MeanSummary, Proportion, RatioSummary};
-pub use bayes::{BayesResult, BetaPrior, NormalPrior, beta_binomial, beta_binomial_batch, normal_means};
+pub use bayes::{
+    BayesResult, BetaPrior, NormalPrior, beta_binomial, beta_binomial_batch, normal_means,
+};
 pub use correction::{Correction, benjamini_hochberg, correct, holm};
 pub use cuped::{CupedResult, cuped};
 pub use means::{WelchBatch, WelchResult, welch, welch_batch};
 pub use power::{
-    PowerOptions, mde_means, mde_proportions, sample_size_means, sample_size_proportions, sample_size_proportions_batch,
+    PowerOptions, mde_means, mde_proportions, sample_size_means, sample_size_proportions,
+    sample_size_proportions_batch,
 };
-pub use proportions::{ProportionsBatch, ProportionsResult, two_proportions, two_proportions_batch};
+pub use proportions::{
+    ProportionsBatch, ProportionsResult, two_proportions, two_proportions_batch,
+};
 pub use ratio::{RatioResult, ratio};
 pub use readiness::{
-    Direction, Experiment, GuardrailRule, Metric, MetricData, MetricRole, MetricVerdict, Readiness, ReadinessPolicy, Reason,
-    Verdict, assess_readiness,
+    Direction, Experiment, GuardrailRule, Metric, MetricData, MetricRole, MetricVerdict, Readiness,
+    ReadinessPolicy, Reason, Verdict, assess_readiness,
 };
 pub use sequential::{SequentialOptions, SequentialResult, sequential, sequential_batch};
 pub use srm::{SrmOptions, SrmResult, srm};
@@ -112,7 +117,10 @@ pub struct Interval {
 
 impl Interval {
     pub(crate) fn around(center: f64, half_width: f64) -> Self {
-        Interval { lo: center - half_width, hi: center + half_width }
+        Interval {
+            lo: center - half_width,
+            hi: center + half_width,
+        }
     }
 
     /// Whether `x` lies in the closed interval.
@@ -144,7 +152,10 @@ pub struct TestOptions {
 
 impl Default for TestOptions {
     fn default() -> Self {
-        TestOptions { alpha: 0.05, alternative: Alternative::TwoSided }
+        TestOptions {
+            alpha: 0.05,
+            alternative: Alternative::TwoSided,
+        }
     }
 }
 
@@ -161,12 +172,21 @@ impl TestOptions {
 /// Relative lift `t / c - 1` and its delta-method interval, given the estimates and their variances.
 ///
 /// `Var(t/c) ≈ Var(t)/c² + t² Var(c)/c⁴` (independent arms). `None` when the control estimate is 0.
-pub(crate) fn relative_lift(t: f64, var_t: f64, c: f64, var_c: f64, z_crit: f64) -> (Option<f64>, Option<Interval>) {
+pub(crate) fn relative_lift(
+    t: f64,
+    var_t: f64,
+    c: f64,
+    var_c: f64,
+    z_crit: f64,
+) -> (Option<f64>, Option<Interval>) {
     if c == 0.0 {
         return (None, None);
     }
     let ratio = t / c;
     let var = var_t / (c * c) + ratio * ratio * var_c / (c * c);
     let lift = ratio - 1.0;
-    (Some(lift), Some(Interval::around(lift, z_crit * var.sqrt())))
+    (
+        Some(lift),
+        Some(Interval::around(lift, z_crit * var.sqrt())),
+    )
 }

@@ -23,7 +23,12 @@ pub struct PowerOptions {
 
 impl Default for PowerOptions {
     fn default() -> Self {
-        PowerOptions { alpha: 0.05, power: 0.8, relative: true, alternative: Alternative::TwoSided }
+        PowerOptions {
+            alpha: 0.05,
+            power: 0.8,
+            relative: true,
+            alternative: Alternative::TwoSided,
+        }
     }
 }
 
@@ -43,9 +48,17 @@ impl PowerOptions {
 fn treatment_rate(baseline: f64, mde: f64, relative: bool) -> Result<f64> {
     check::open_unit("baseline_rate", baseline)?;
     check::finite("mde", mde)?;
-    let p1 = if relative { baseline * (1.0 + mde) } else { baseline + mde };
+    let p1 = if relative {
+        baseline * (1.0 + mde)
+    } else {
+        baseline + mde
+    };
     if mde == 0.0 {
-        return Err(Error::OutOfRange { field: "mde".into(), value: mde, allowed: "a non-zero effect" });
+        return Err(Error::OutOfRange {
+            field: "mde".into(),
+            value: mde,
+            allowed: "a non-zero effect",
+        });
     }
     if !(p1 > 0.0 && p1 < 1.0) {
         return Err(Error::OutOfRange {
@@ -105,10 +118,17 @@ pub fn sample_size_proportions(baseline_rate: f64, mde: f64, opts: &PowerOptions
 /// assert!(n[1] > n[0]);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn sample_size_proportions_batch(baseline_rate: &[f64], mde: &[f64], opts: &PowerOptions) -> Result<Vec<f64>> {
+pub fn sample_size_proportions_batch(
+    baseline_rate: &[f64],
+    mde: &[f64],
+    opts: &PowerOptions,
+) -> Result<Vec<f64>> {
     let n = check::same_len(&[("baseline_rate", baseline_rate.len()), ("mde", mde.len())])?;
     (0..n)
-        .map(|i| sample_size_proportions(baseline_rate[i], mde[i], opts).map_err(|e| e.in_field(&format!("[{i}]"))))
+        .map(|i| {
+            sample_size_proportions(baseline_rate[i], mde[i], opts)
+                .map_err(|e| e.in_field(&format!("[{i}]")))
+        })
         .collect()
 }
 
@@ -148,9 +168,17 @@ pub fn mde_proportions(baseline_rate: f64, n_per_arm: f64, opts: &PowerOptions) 
         if mid <= lo || mid >= hi {
             break;
         }
-        if n_at(mid) > n_per_arm { lo = mid } else { hi = mid }
+        if n_at(mid) > n_per_arm {
+            lo = mid
+        } else {
+            hi = mid
+        }
     }
-    Ok(if opts.relative { hi / baseline_rate } else { hi })
+    Ok(if opts.relative {
+        hi / baseline_rate
+    } else {
+        hi
+    })
 }
 
 /// Units per arm to detect a difference of means `mde` (absolute, or relative to `baseline_mean` when
@@ -169,14 +197,27 @@ pub fn mde_proportions(baseline_rate: f64, n_per_arm: f64, opts: &PowerOptions) 
 ///
 /// # References
 /// statsmodels `normal_sample_size_one_tail(diff, power, alpha', std_null=σ√2, std_alternative=σ√2)`.
-pub fn sample_size_means(std_dev: f64, baseline_mean: f64, mde: f64, opts: &PowerOptions) -> Result<f64> {
+pub fn sample_size_means(
+    std_dev: f64,
+    baseline_mean: f64,
+    mde: f64,
+    opts: &PowerOptions,
+) -> Result<f64> {
     let (crit, crit_power) = opts.validate()?;
     check::positive("std_dev", std_dev)?;
     check::finite("baseline_mean", baseline_mean)?;
     check::finite("mde", mde)?;
-    let diff = if opts.relative { baseline_mean * mde } else { mde };
+    let diff = if opts.relative {
+        baseline_mean * mde
+    } else {
+        mde
+    };
     if diff == 0.0 {
-        return Err(Error::OutOfRange { field: "mde".into(), value: mde, allowed: "a non-zero effect" });
+        return Err(Error::OutOfRange {
+            field: "mde".into(),
+            value: mde,
+            allowed: "a non-zero effect",
+        });
     }
     Ok(2.0 * std_dev * std_dev * (crit - crit_power).powi(2) / (diff * diff))
 }
@@ -194,7 +235,12 @@ pub fn sample_size_means(std_dev: f64, baseline_mean: f64, mde: f64, opts: &Powe
 /// assert!((mde_means(1.0, 10.0, 63.0, &opts)? - 0.4991).abs() < 1e-3);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn mde_means(std_dev: f64, baseline_mean: f64, n_per_arm: f64, opts: &PowerOptions) -> Result<f64> {
+pub fn mde_means(
+    std_dev: f64,
+    baseline_mean: f64,
+    n_per_arm: f64,
+    opts: &PowerOptions,
+) -> Result<f64> {
     let (crit, crit_power) = opts.validate()?;
     check::positive("std_dev", std_dev)?;
     check::finite("baseline_mean", baseline_mean)?;
@@ -202,7 +248,11 @@ pub fn mde_means(std_dev: f64, baseline_mean: f64, n_per_arm: f64, opts: &PowerO
     let d = std_dev * (crit - crit_power) * (2.0 / n_per_arm).sqrt();
     if opts.relative {
         if baseline_mean == 0.0 {
-            return Err(Error::OutOfRange { field: "baseline_mean".into(), value: 0.0, allowed: "a non-zero mean (relative MDE)" });
+            return Err(Error::OutOfRange {
+                field: "baseline_mean".into(),
+                value: 0.0,
+                allowed: "a non-zero mean (relative MDE)",
+            });
         }
         Ok(d / baseline_mean.abs())
     } else {

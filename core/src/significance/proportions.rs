@@ -59,13 +59,22 @@ pub struct ProportionsResult {
 ///
 /// # References
 /// statsmodels `proportions_ztest`, `confint_proportions_2indep`; fixture `testdata/significance/proportions.json`.
-pub fn two_proportions(control: &Proportion, treatment: &Proportion, opts: &TestOptions) -> Result<ProportionsResult> {
+pub fn two_proportions(
+    control: &Proportion,
+    treatment: &Proportion,
+    opts: &TestOptions,
+) -> Result<ProportionsResult> {
     opts.validate()?;
     let z_crit = norm_ppf(1.0 - opts.alpha / 2.0);
     Ok(compute(control, treatment, opts, z_crit))
 }
 
-fn compute(control: &Proportion, treatment: &Proportion, opts: &TestOptions, z_crit: f64) -> ProportionsResult {
+fn compute(
+    control: &Proportion,
+    treatment: &Proportion,
+    opts: &TestOptions,
+    z_crit: f64,
+) -> ProportionsResult {
     let (nc, nt) = (control.visitors() as f64, treatment.visitors() as f64);
     let (pc, pt) = (control.rate(), treatment.rate());
     let pooled = (control.conversions() + treatment.conversions()) as f64 / (nc + nt);
@@ -161,7 +170,12 @@ pub fn two_proportions_batch(
     };
     for i in 0..n {
         let c = arm(control_visitors[i], control_conversions[i], "control", i)?;
-        let t = arm(treatment_visitors[i], treatment_conversions[i], "treatment", i)?;
+        let t = arm(
+            treatment_visitors[i],
+            treatment_conversions[i],
+            "treatment",
+            i,
+        )?;
         let r = compute(&c, &t, opts, z_crit);
         out.z.push(r.z);
         out.p_value.push(r.p_value);
@@ -169,7 +183,10 @@ pub fn two_proportions_batch(
         out.absolute_ci_lo.push(r.absolute_ci.lo);
         out.absolute_ci_hi.push(r.absolute_ci.hi);
         out.relative_lift.push(r.relative_lift.unwrap_or(f64::NAN));
-        let ci = r.relative_ci.unwrap_or(Interval { lo: f64::NAN, hi: f64::NAN });
+        let ci = r.relative_ci.unwrap_or(Interval {
+            lo: f64::NAN,
+            hi: f64::NAN,
+        });
         out.relative_ci_lo.push(ci.lo);
         out.relative_ci_hi.push(ci.hi);
     }
@@ -180,12 +197,20 @@ fn arm(visitors: f64, conversions: f64, name: &str, i: usize) -> Result<Proporti
     let v = check::count(&check::at(&format!("{name}_visitors"), i), visitors)?;
     let c = check::count(&check::at(&format!("{name}_conversions"), i), conversions)?;
     Proportion::new(v, c).map_err(|e| match e {
-        Error::TooFewObservations { min, got, .. } => {
-            Error::TooFewObservations { field: check::at(&format!("{name}_visitors"), i), min, got }
-        }
-        Error::ConversionsExceedVisitors { conversions, visitors, .. } => {
-            Error::ConversionsExceedVisitors { arm: check::at(name, i), conversions, visitors }
-        }
+        Error::TooFewObservations { min, got, .. } => Error::TooFewObservations {
+            field: check::at(&format!("{name}_visitors"), i),
+            min,
+            got,
+        },
+        Error::ConversionsExceedVisitors {
+            conversions,
+            visitors,
+            ..
+        } => Error::ConversionsExceedVisitors {
+            arm: check::at(name, i),
+            conversions,
+            visitors,
+        },
         other => other,
     })
 }

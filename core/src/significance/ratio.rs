@@ -54,14 +54,20 @@ pub struct RatioResult {
 /// # References
 /// Deng, Knoblich, Lu, "Applying the Delta Method in Metric Analytics" (KDD 2018), section 3; checked against
 /// statsmodels `NonlinearDeltaCov` in `testdata/significance/ratio.json`.
-pub fn ratio(control: &RatioSummary, treatment: &RatioSummary, opts: &TestOptions) -> Result<RatioResult> {
+pub fn ratio(
+    control: &RatioSummary,
+    treatment: &RatioSummary,
+    opts: &TestOptions,
+) -> Result<RatioResult> {
     opts.validate()?;
     let z_crit = norm_ppf(1.0 - opts.alpha / 2.0);
     let (rc, rt) = (control.ratio(), treatment.ratio());
     let (vc, vt) = (control.var_of_ratio(), treatment.var_of_ratio());
     let var = vc + vt;
     if var <= 0.0 {
-        return Err(Error::ZeroVariance { what: "ratio".into() });
+        return Err(Error::ZeroVariance {
+            what: "ratio".into(),
+        });
     }
     let diff = rt - rc;
     let z = diff / var.sqrt();

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Correction, Interval, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions, SrmResult, TestOptions,
-    correct, ratio, sequential, srm, two_proportions, welch,
+    Correction, Interval, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions,
+    SrmResult, TestOptions, correct, ratio, sequential, srm, two_proportions, welch,
 };
 use crate::check;
 use crate::error::{Error, Result};
@@ -83,18 +83,33 @@ struct RawMetric {
 impl TryFrom<RawMetric> for Metric {
     type Error = String;
     fn try_from(r: RawMetric) -> std::result::Result<Self, String> {
-        fn arm<T: serde::de::DeserializeOwned>(metric: &str, which: &str, v: serde_json::Value) -> std::result::Result<T, String> {
+        fn arm<T: serde::de::DeserializeOwned>(
+            metric: &str,
+            which: &str,
+            v: serde_json::Value,
+        ) -> std::result::Result<T, String> {
             serde_json::from_value(v).map_err(|e| format!("metric `{metric}`, {which}: {e}"))
         }
         let (c, t) = (r.control, r.treatment);
         let data = match r.kind {
-            MetricKind::Proportion => {
-                MetricData::Proportion { control: arm(&r.name, "control", c)?, treatment: arm(&r.name, "treatment", t)? }
-            }
-            MetricKind::Mean => MetricData::Mean { control: arm(&r.name, "control", c)?, treatment: arm(&r.name, "treatment", t)? },
-            MetricKind::Ratio => MetricData::Ratio { control: arm(&r.name, "control", c)?, treatment: arm(&r.name, "treatment", t)? },
+            MetricKind::Proportion => MetricData::Proportion {
+                control: arm(&r.name, "control", c)?,
+                treatment: arm(&r.name, "treatment", t)?,
+            },
+            MetricKind::Mean => MetricData::Mean {
+                control: arm(&r.name, "control", c)?,
+                treatment: arm(&r.name, "treatment", t)?,
+            },
+            MetricKind::Ratio => MetricData::Ratio {
+                control: arm(&r.name, "control", c)?,
+                treatment: arm(&r.name, "treatment", t)?,
+            },
         };
-        Ok(Metric { name: r.name, direction: r.direction, data })
+        Ok(Metric {
+            name: r.name,
+            direction: r.direction,
+            data,
+        })
     }
 }
 
@@ -116,11 +131,24 @@ impl Serialize for Metric {
             treatment: Arm<'a>,
         }
         let (kind, control, treatment) = match &self.data {
-            MetricData::Proportion { control, treatment } => (MetricKind::Proportion, Arm::P(control), Arm::P(treatment)),
-            MetricData::Mean { control, treatment } => (MetricKind::Mean, Arm::M(control), Arm::M(treatment)),
-            MetricData::Ratio { control, treatment } => (MetricKind::Ratio, Arm::R(control), Arm::R(treatment)),
+            MetricData::Proportion { control, treatment } => {
+                (MetricKind::Proportion, Arm::P(control), Arm::P(treatment))
+            }
+            MetricData::Mean { control, treatment } => {
+                (MetricKind::Mean, Arm::M(control), Arm::M(treatment))
+            }
+            MetricData::Ratio { control, treatment } => {
+                (MetricKind::Ratio, Arm::R(control), Arm::R(treatment))
+            }
         };
-        Out { name: &self.name, kind, direction: self.direction, control, treatment }.serialize(s)
+        Out {
+            name: &self.name,
+            kind,
+            direction: self.direction,
+            control,
+            treatment,
+        }
+        .serialize(s)
     }
 }
 
@@ -327,13 +355,17 @@ struct Analysis {
 
 fn analyse(m: &Metric, opts: &TestOptions) -> Result<Analysis> {
     let named = |e: Error| match e {
-        Error::ZeroVariance { .. } => Error::ZeroVariance { what: format!("metric `{}`", m.name) },
+        Error::ZeroVariance { .. } => Error::ZeroVariance {
+            what: format!("metric `{}`", m.name),
+        },
         other => other,
     };
     Ok(match &m.data {
         MetricData::Proportion { control, treatment } => {
             let r = two_proportions(control, treatment, opts).map_err(named)?;
-            let se = (r.absolute_ci.hi - r.absolute_ci.lo) / 2.0 / crate::dist::norm_ppf(1.0 - opts.alpha / 2.0);
+            let se = (r.absolute_ci.hi - r.absolute_ci.lo)
+                / 2.0
+                / crate::dist::norm_ppf(1.0 - opts.alpha / 2.0);
             Analysis {
                 control: r.control_rate,
                 treatment: r.treatment_rate,
@@ -387,26 +419,48 @@ fn validate(experiment: &Experiment, policy: &ReadinessPolicy) -> Result<()> {
     check::non_negative("runtime_days", experiment.runtime_days)?;
     check::non_negative("min_runtime_days", policy.min_runtime_days)?;
     check::open_unit("srm_threshold", policy.srm_threshold)?;
-    check::open_unit("assignment.treatment_share", experiment.assignment.treatment_share)?;
+    check::open_unit(
+        "assignment.treatment_share",
+        experiment.assignment.treatment_share,
+    )?;
     check::non_empty("metrics", &experiment.metrics)?;
     let mut seen = std::collections::HashSet::new();
     for m in &experiment.metrics {
         if !seen.insert(m.name.as_str()) {
-            return Err(Error::DuplicateName { field: "metrics".into(), name: m.name.clone() });
+            return Err(Error::DuplicateName {
+                field: "metrics".into(),
+                name: m.name.clone(),
+            });
         }
     }
-    let available = || experiment.metrics.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ");
+    let available = || {
+        experiment
+            .metrics
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let known = |name: &str| experiment.metrics.iter().any(|m| m.name == name);
     if !known(&policy.primary_metric) {
-        return Err(Error::UnknownMetric { metric: policy.primary_metric.clone(), available: available() });
+        return Err(Error::UnknownMetric {
+            metric: policy.primary_metric.clone(),
+            available: available(),
+        });
     }
     let mut guards = std::collections::HashSet::new();
     for g in &policy.guardrails {
         if !known(&g.metric) {
-            return Err(Error::UnknownMetric { metric: g.metric.clone(), available: available() });
+            return Err(Error::UnknownMetric {
+                metric: g.metric.clone(),
+                available: available(),
+            });
         }
         if !guards.insert(g.metric.as_str()) || g.metric == policy.primary_metric {
-            return Err(Error::DuplicateName { field: "guardrails".into(), name: g.metric.clone() });
+            return Err(Error::DuplicateName {
+                field: "guardrails".into(),
+                name: g.metric.clone(),
+            });
         }
         check::non_negative("max_relative_regression", g.max_relative_regression)?;
     }
@@ -455,7 +509,9 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
         let r = srm(
             &[a.control_units, a.treatment_units],
             &[1.0 - a.treatment_share, a.treatment_share],
-            &SrmOptions { threshold: policy.srm_threshold },
+            &SrmOptions {
+                threshold: policy.srm_threshold,
+            },
         )?;
         reasons.push(Reason {
             rule: "sample_ratio".into(),
@@ -506,10 +562,16 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
         metric: None,
         observed: experiment.runtime_days,
         threshold: policy.min_runtime_days,
-        message: format!("ran {} days; at least {} are required", experiment.runtime_days, policy.min_runtime_days),
+        message: format!(
+            "ran {} days; at least {} are required",
+            experiment.runtime_days, policy.min_runtime_days
+        ),
     });
 
-    let opts = TestOptions { alpha: policy.alpha, ..TestOptions::default() };
+    let opts = TestOptions {
+        alpha: policy.alpha,
+        ..TestOptions::default()
+    };
     let role = |name: &str| {
         if name == policy.primary_metric {
             MetricRole::Primary
@@ -522,31 +584,52 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
     let mut analyses = Vec::with_capacity(experiment.metrics.len());
     for m in &experiment.metrics {
         let mut a = analyse(m, &opts)?;
-        if let (Some(seq), MetricRole::Primary | MetricRole::Secondary) = (&policy.sequential, role(&m.name)) {
+        if let (Some(seq), MetricRole::Primary | MetricRole::Secondary) =
+            (&policy.sequential, role(&m.name))
+        {
             let (nc, nt) = sample_sizes(m);
-            let seq_opts = SequentialOptions { alpha: policy.alpha, ..*seq };
+            let seq_opts = SequentialOptions {
+                alpha: policy.alpha,
+                ..*seq
+            };
             let s = sequential(a.effect, a.se, (nc + nt) as f64, &seq_opts, None)?;
             a.p = s.p_value;
             a.ci = s.confidence_sequence;
         }
         analyses.push(a);
     }
-    let family: Vec<usize> = (0..experiment.metrics.len()).filter(|&i| role(&experiment.metrics[i].name) != MetricRole::Guardrail).collect();
+    let family: Vec<usize> = (0..experiment.metrics.len())
+        .filter(|&i| role(&experiment.metrics[i].name) != MetricRole::Guardrail)
+        .collect();
     let family_p: Vec<f64> = family.iter().map(|&i| analyses[i].p).collect();
     let adjusted = correct(&family_p, policy.correction)?;
 
     let mut verdicts = Vec::with_capacity(experiment.metrics.len());
     for (i, (m, a)) in experiment.metrics.iter().zip(&analyses).enumerate() {
         let r = role(&m.name);
-        let good = |x: f64| if m.direction == Direction::Increase { x } else { -x };
+        let good = |x: f64| {
+            if m.direction == Direction::Increase {
+                x
+            } else {
+                -x
+            }
+        };
         let adj = family.iter().position(|&j| j == i).map(|k| adjusted[k]);
         let verdict = match (r, adj) {
             (MetricRole::Guardrail, _) | (_, None) => {
-                let margin = policy.guardrails.iter().find(|g| g.metric == m.name).map_or(0.0, |g| g.max_relative_regression);
+                let margin = policy
+                    .guardrails
+                    .iter()
+                    .find(|g| g.metric == m.name)
+                    .map_or(0.0, |g| g.max_relative_regression);
                 guardrail_verdict(a, m.direction, margin)
             }
             (_, Some(p)) if p < policy.alpha => {
-                if good(a.effect) > 0.0 { Verdict::Win } else { Verdict::Loss }
+                if good(a.effect) > 0.0 {
+                    Verdict::Win
+                } else {
+                    Verdict::Loss
+                }
             }
             _ => Verdict::Inconclusive,
         };
@@ -568,7 +651,9 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
 
     if let Some(v) = verdicts.iter().find(|v| v.role == MetricRole::Primary) {
         let p = v.adjusted_p_value.unwrap_or(v.p_value);
-        let lift = v.relative_lift.map_or(String::new(), |l| format!(" ({:+.2}%)", 100.0 * l));
+        let lift = v
+            .relative_lift
+            .map_or(String::new(), |l| format!(" ({:+.2}%)", 100.0 * l));
         let message = match v.verdict {
             Verdict::Win => format!(
                 "`{}` wins: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} < alpha {}",
@@ -596,7 +681,10 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
         if let Some(v) = verdicts.iter().find(|v| v.metric == g.metric) {
             let worst = worst_relative(v.relative_ci, v.direction);
             let message = match (v.verdict, worst) {
-                (_, None) => format!("guardrail `{}`: control value is 0, the relative change is undefined", v.metric),
+                (_, None) => format!(
+                    "guardrail `{}`: control value is 0, the relative change is undefined",
+                    v.metric
+                ),
                 (Verdict::Pass, Some(w)) => format!(
                     "guardrail `{}`: worst plausible change {:+.2}% is within the {:.2}% margin",
                     v.metric,
@@ -622,7 +710,13 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
         }
     }
     let ready = reasons.iter().all(|r| r.passed);
-    Ok(Readiness { experiment: experiment.name.clone(), ready, reasons, verdicts, srm: srm_result })
+    Ok(Readiness {
+        experiment: experiment.name.clone(),
+        ready,
+        reasons,
+        verdicts,
+        srm: srm_result,
+    })
 }
 
 fn sign(d: Direction) -> f64 {
@@ -631,11 +725,19 @@ fn sign(d: Direction) -> f64 {
 
 /// The end of the relative interval on the bad side, as a signed relative change.
 fn worst_relative(ci: Option<Interval>, d: Direction) -> Option<f64> {
-    ci.map(|ci| if d == Direction::Increase { ci.lo } else { ci.hi })
+    ci.map(|ci| {
+        if d == Direction::Increase {
+            ci.lo
+        } else {
+            ci.hi
+        }
+    })
 }
 
 fn guardrail_verdict(a: &Analysis, d: Direction, margin: f64) -> Verdict {
-    let (Some(lift), Some(worst)) = (a.lift, worst_relative(a.lift_ci, d)) else { return Verdict::Unproven };
+    let (Some(lift), Some(worst)) = (a.lift, worst_relative(a.lift_ci, d)) else {
+        return Verdict::Unproven;
+    };
     let s = sign(d);
     if -worst * s <= margin {
         Verdict::Pass

@@ -20,7 +20,10 @@ pub struct SequentialOptions {
 
 impl Default for SequentialOptions {
     fn default() -> Self {
-        SequentialOptions { alpha: 0.05, tuning_sample_size: 5000.0 }
+        SequentialOptions {
+            alpha: 0.05,
+            tuning_sample_size: 5000.0,
+        }
     }
 }
 
@@ -89,7 +92,9 @@ pub fn sequential(
         check::closed_unit("previous_p_value", p)?;
     }
     if std_error == 0.0 {
-        return Err(Error::ZeroVariance { what: "sequential test".into() });
+        return Err(Error::ZeroVariance {
+            what: "sequential test".into(),
+        });
     }
     let l = -2.0 * opts.alpha.ln();
     let rho2 = (l + (1.0 + l).ln()) / opts.tuning_sample_size;
@@ -124,8 +129,17 @@ pub fn sequential(
 /// assert!(p[0] < 0.05 && p[1] == 1.0);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn sequential_batch(estimate: &[f64], std_error: &[f64], sample_size: &[f64], opts: &SequentialOptions) -> Result<Vec<f64>> {
-    let n = check::same_len(&[("estimate", estimate.len()), ("std_error", std_error.len()), ("sample_size", sample_size.len())])?;
+pub fn sequential_batch(
+    estimate: &[f64],
+    std_error: &[f64],
+    sample_size: &[f64],
+    opts: &SequentialOptions,
+) -> Result<Vec<f64>> {
+    let n = check::same_len(&[
+        ("estimate", estimate.len()),
+        ("std_error", std_error.len()),
+        ("sample_size", sample_size.len()),
+    ])?;
     (0..n)
         .map(|i| {
             sequential(estimate[i], std_error[i], sample_size[i], opts, None)

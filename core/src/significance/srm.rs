@@ -78,8 +78,19 @@ pub fn srm(observed: &[u64], expected_weights: &[f64], opts: &SrmOptions) -> Res
     check::at_least("observed (total)", total as u64, 1)?;
     let wsum: f64 = expected_weights.iter().sum();
     let expected: Vec<f64> = expected_weights.iter().map(|w| total * w / wsum).collect();
-    let chi2: f64 = observed.iter().zip(&expected).map(|(&o, &e)| (o as f64 - e).powi(2) / e).sum();
+    let chi2: f64 = observed
+        .iter()
+        .zip(&expected)
+        .map(|(&o, &e)| (o as f64 - e).powi(2) / e)
+        .sum();
     let df = (observed.len() - 1) as f64;
     let p_value = chi2_sf(chi2, df);
-    Ok(SrmResult { chi2, df, p_value, mismatch: p_value < opts.threshold, threshold: opts.threshold, expected })
+    Ok(SrmResult {
+        chi2,
+        df,
+        p_value,
+        mismatch: p_value < opts.threshold,
+        threshold: opts.threshold,
+        expected,
+    })
 }

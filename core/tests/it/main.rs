@@ -1,0 +1,8 @@
+//! The one integration-test binary (compiles once on 2 cores).
+
+mod errors;
+mod json;
+mod properties;
+mod readiness;
+mod reference;
+mod tolerance;
