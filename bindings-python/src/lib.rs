@@ -1,1 +1,17 @@
+//! Python bindings for scaleplan: argument conversion, one core call, result conversion, error mapping.
+//! No statistics, rules or defaults live here (DESIGN rule 6).
 
+mod convert;
+mod errors;
+mod significance;
+
+use pyo3::prelude::*;
+
+/// The compiled core of the `scaleplan` package.
+#[pymodule]
+fn _scaleplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    significance::register(m)?;
+    Ok(())
+}

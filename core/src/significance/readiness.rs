@@ -507,7 +507,7 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
     let srm_result = if policy.srm_check {
         let a = &experiment.assignment;
         let r = srm(
-            &[a.control_units, a.treatment_units],
+            &[a.control_units as f64, a.treatment_units as f64],
             &[1.0 - a.treatment_share, a.treatment_share],
             &SrmOptions {
                 threshold: policy.srm_threshold,

@@ -41,26 +41,27 @@ pub struct SrmResult {
 
 /// Chi-square goodness-of-fit test of observed arm counts against the configured split.
 ///
-/// `expected_weights` need not sum to 1 (`[50, 50]` and `[1, 1]` are the same split).
+/// `observed` are unit counts per arm (whole numbers, as floats so that numpy and JS arrays pass
+/// straight through); `expected_weights` need not sum to 1 (`[50, 50]` and `[1, 1]` are the same split).
 ///
 /// # Errors
-/// `empty_input`, `too_few_observations` (fewer than 2 arms, or no units at all), `length_mismatch`,
+/// `empty_input`, `not_finite` / `negative` / `not_integer` for a count, `too_few_observations` (fewer than 2 arms, or no units at all), `length_mismatch`,
 /// `not_finite` / `negative` / `out_of_range` for a weight (each must be positive), `out_of_range` for
 /// `threshold` outside (0, 1).
 ///
 /// # Example
 /// ```
 /// use scaleplan::significance::{srm, SrmOptions};
-/// let r = srm(&[50_000, 52_000], &[0.5, 0.5], &SrmOptions::default())?;
+/// let r = srm(&[50_000.0, 52_000.0], &[0.5, 0.5], &SrmOptions::default())?;
 /// assert!(r.mismatch);   // 2,000 more in one arm of a 50/50 split: p = 3.8e-10, a broken assignment
-/// assert!(!srm(&[50_000, 50_100], &[1.0, 1.0], &SrmOptions::default())?.mismatch);
+/// assert!(!srm(&[50_000.0, 50_100.0], &[1.0, 1.0], &SrmOptions::default())?.mismatch);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 ///
 /// # References
 /// scipy `stats.chisquare(observed, f_exp)`; Fabijan et al., "Diagnosing Sample Ratio Mismatch in Online
 /// Controlled Experiments" (KDD 2019); fixture `testdata/significance/srm.json`.
-pub fn srm(observed: &[u64], expected_weights: &[f64], opts: &SrmOptions) -> Result<SrmResult> {
+pub fn srm(observed: &[f64], expected_weights: &[f64], opts: &SrmOptions) -> Result<SrmResult> {
     check::non_empty("observed", observed)?;
     check::at_least("observed (arms)", observed.len() as u64, 2)?;
     if expected_weights.len() != observed.len() {
@@ -74,14 +75,17 @@ pub fn srm(observed: &[u64], expected_weights: &[f64], opts: &SrmOptions) -> Res
     for (i, &w) in expected_weights.iter().enumerate() {
         check::positive(&check::at("expected_weights", i), w)?;
     }
-    let total: f64 = observed.iter().map(|&o| o as f64).sum();
+    for (i, &o) in observed.iter().enumerate() {
+        check::count(&check::at("observed", i), o)?;
+    }
+    let total: f64 = observed.iter().sum();
     check::at_least("observed (total)", total as u64, 1)?;
     let wsum: f64 = expected_weights.iter().sum();
     let expected: Vec<f64> = expected_weights.iter().map(|w| total * w / wsum).collect();
     let chi2: f64 = observed
         .iter()
         .zip(&expected)
-        .map(|(&o, &e)| (o as f64 - e).powi(2) / e)
+        .map(|(&o, &e)| (o - e).powi(2) / e)
         .sum();
     let df = (observed.len() - 1) as f64;
     let p_value = chi2_sf(chi2, df);

@@ -60,8 +60,7 @@ fn call(name: &str, a: &Value) -> Result<(), Error> {
         }
         "welch" => welch(&mean("control")?, &mean("treatment")?, &opts()?).map(drop),
         "srm" => {
-            let obs: Vec<u64> = nums(&a["observed"]).iter().map(|&x| x as u64).collect();
-            srm(&obs, &nums(&a["expected_weights"]), &SrmOptions::default()).map(drop)
+            srm(&nums(&a["observed"]), &nums(&a["expected_weights"]), &SrmOptions::default()).map(drop)
         }
         "holm" => holm(&nums(&a["p_values"])).map(drop),
         "benjamini_hochberg" => benjamini_hochberg(&nums(&a["p_values"])).map(drop),

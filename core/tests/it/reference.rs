@@ -270,7 +270,7 @@ fn srm_matches_scipy_chisquare() {
     let (rel, abs, cases) = fixture("srm.json");
     for c in cases.as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
-        let obs: Vec<u64> = serde_json::from_value(c["observed"].clone()).unwrap();
+        let obs: Vec<f64> = serde_json::from_value(c["observed"].clone()).unwrap();
         let w: Vec<f64> = serde_json::from_value(c["expected_weights"].clone()).unwrap();
         let r = srm(
             &obs,

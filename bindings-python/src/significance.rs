@@ -1,0 +1,641 @@
+//! `scaleplan.significance` functions: each converts, calls one core function, converts back.
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::exceptions::PyAttributeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use scaleplan::significance as sig;
+
+use crate::convert::{floats, json_text, parse, to_py};
+use crate::errors::guard;
+
+type Pair = (f64, f64);
+
+fn interval(i: sig::Interval) -> Pair {
+    (i.lo, i.hi)
+}
+
+fn test_options(py: Python<'_>, alpha: Option<f64>, alternative: Option<&str>) -> PyResult<sig::TestOptions> {
+    let mut o = sig::TestOptions::default();
+    if let Some(a) = alpha {
+        o.alpha = a;
+    }
+    if let Some(a) = alternative {
+        o.alternative = parse(py, a)?;
+    }
+    Ok(o)
+}
+
+fn alternative_name(a: sig::Alternative) -> &'static str {
+    match a {
+        sig::Alternative::TwoSided => "two-sided",
+        sig::Alternative::Less => "less",
+        sig::Alternative::Greater => "greater",
+    }
+}
+
+/// Result of `two_proportions` (attributes mirror the Rust `ProportionsResult`; intervals are `(lo, hi)`).
+#[pyclass(name = "ProportionsResult", module = "scaleplan", frozen)]
+pub struct PyProportionsResult {
+    #[pyo3(get)]
+    control_rate: f64,
+    #[pyo3(get)]
+    treatment_rate: f64,
+    #[pyo3(get)]
+    z: f64,
+    #[pyo3(get)]
+    p_value: f64,
+    #[pyo3(get)]
+    absolute_effect: f64,
+    #[pyo3(get)]
+    absolute_ci: Pair,
+    #[pyo3(get)]
+    relative_lift: Option<f64>,
+    #[pyo3(get)]
+    relative_ci: Option<Pair>,
+    #[pyo3(get)]
+    alpha: f64,
+    #[pyo3(get)]
+    alternative: &'static str,
+    inner: sig::ProportionsResult,
+}
+
+impl From<sig::ProportionsResult> for PyProportionsResult {
+    fn from(r: sig::ProportionsResult) -> Self {
+        PyProportionsResult {
+            control_rate: r.control_rate,
+            treatment_rate: r.treatment_rate,
+            z: r.z,
+            p_value: r.p_value,
+            absolute_effect: r.absolute_effect,
+            absolute_ci: interval(r.absolute_ci),
+            relative_lift: r.relative_lift,
+            relative_ci: r.relative_ci.map(interval),
+            alpha: r.alpha,
+            alternative: alternative_name(r.alternative),
+            inner: r,
+        }
+    }
+}
+
+/// Result of `welch` (attributes mirror the Rust `WelchResult`; intervals are `(lo, hi)`).
+#[pyclass(name = "WelchResult", module = "scaleplan", frozen)]
+pub struct PyWelchResult {
+    #[pyo3(get)]
+    control_mean: f64,
+    #[pyo3(get)]
+    treatment_mean: f64,
+    #[pyo3(get)]
+    t: f64,
+    #[pyo3(get)]
+    df: f64,
+    #[pyo3(get)]
+    p_value: f64,
+    #[pyo3(get)]
+    absolute_effect: f64,
+    #[pyo3(get)]
+    absolute_ci: Pair,
+    #[pyo3(get)]
+    relative_lift: Option<f64>,
+    #[pyo3(get)]
+    relative_ci: Option<Pair>,
+    #[pyo3(get)]
+    alpha: f64,
+    #[pyo3(get)]
+    alternative: &'static str,
+    inner: sig::WelchResult,
+}
+
+impl From<sig::WelchResult> for PyWelchResult {
+    fn from(r: sig::WelchResult) -> Self {
+        PyWelchResult {
+            control_mean: r.control_mean,
+            treatment_mean: r.treatment_mean,
+            t: r.t,
+            df: r.df,
+            p_value: r.p_value,
+            absolute_effect: r.absolute_effect,
+            absolute_ci: interval(r.absolute_ci),
+            relative_lift: r.relative_lift,
+            relative_ci: r.relative_ci.map(interval),
+            alpha: r.alpha,
+            alternative: alternative_name(r.alternative),
+            inner: r,
+        }
+    }
+}
+
+macro_rules! json_methods {
+    ($t:ty, $name:literal) => {
+        #[pymethods]
+        impl $t {
+            /// The canonical JSON (the same bytes as Rust and Node).
+            fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+                guard(py, || scaleplan::json::to_string(&self.inner))
+            }
+            /// A plain dict (snake_case keys, intervals as `{"lo", "hi"}`), e.g. for `pandas.DataFrame`.
+            fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                to_py(py, &self.inner)
+            }
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                Ok(format!("{}({})", $name, self.to_json(py)?))
+            }
+        }
+    };
+}
+json_methods!(PyProportionsResult, "ProportionsResult");
+json_methods!(PyWelchResult, "WelchResult");
+
+/// A result without a dedicated class (SRM, ratio, CUPED, sequential, Bayesian, readiness): attribute
+/// access over its canonical JSON; `kind` names the Rust type.
+#[pyclass(name = "Record", module = "scaleplan", frozen)]
+pub struct PyRecord {
+    #[pyo3(get)]
+    kind: String,
+    json: String,
+    data: Py<PyAny>,
+}
+
+impl PyRecord {
+    fn new<T: serde::Serialize>(py: Python<'_>, kind: &str, value: &T) -> PyResult<Self> {
+        let json = guard(py, || scaleplan::json::to_string(value))?;
+        let data = py.import("json")?.call_method1("loads", (&json,))?.unbind();
+        Ok(PyRecord { kind: kind.to_string(), json, data })
+    }
+}
+
+#[pymethods]
+impl PyRecord {
+    fn __getattr__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        let d = self.data.bind(py).cast::<PyDict>()?;
+        match d.get_item(name)? {
+            Some(v) => Ok(v.unbind()),
+            None => Err(PyAttributeError::new_err(format!("{} has no attribute `{name}`", self.kind))),
+        }
+    }
+    /// The canonical JSON (the same bytes as Rust and Node).
+    fn to_json(&self) -> String {
+        self.json.clone()
+    }
+    /// A fresh plain dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(py.import("json")?.call_method1("loads", (&self.json,))?.unbind())
+    }
+    fn __dir__(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        let d = self.data.bind(py).cast::<PyDict>()?;
+        let mut keys: Vec<String> = d.keys().extract()?;
+        keys.extend(["kind", "to_json", "to_dict"].map(String::from));
+        Ok(keys)
+    }
+    fn __repr__(&self) -> String {
+        format!("{}({})", self.kind, self.json)
+    }
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let f = py.import("scaleplan._scaleplan")?.getattr("_record_from_json")?;
+        Ok((f, PyTuple::new(py, [self.kind.clone(), self.json.clone()])?))
+    }
+}
+
+/// Rebuilds a `Record` (used by pickle).
+#[pyfunction]
+fn _record_from_json(py: Python<'_>, kind: &str, json: &str) -> PyResult<PyRecord> {
+    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    PyRecord::new(py, kind, &value)
+}
+
+fn proportion(py: Python<'_>, name: &str, arm: Pair) -> PyResult<sig::Proportion> {
+    guard(py, || sig::Proportion::from_f64(arm.0, arm.1).map_err(|e| e.in_field(name)))
+}
+
+fn mean_arm(py: Python<'_>, name: &str, arm: (f64, f64, f64)) -> PyResult<sig::MeanSummary> {
+    guard(py, || sig::MeanSummary::from_f64(arm.0, arm.1, arm.2).map_err(|e| e.in_field(name)))
+}
+
+fn doc<T: serde::de::DeserializeOwned>(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<T> {
+    let text = json_text(py, x)?;
+    guard(py, || scaleplan::json::from_str(&text))
+}
+
+/// Two-proportion z test; arms are `(visitors, conversions)`.
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
+fn two_proportions(
+    py: Python<'_>,
+    control: Pair,
+    treatment: Pair,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<PyProportionsResult> {
+    let o = test_options(py, alpha, alternative)?;
+    let (c, t) = (proportion(py, "control", control)?, proportion(py, "treatment", treatment)?);
+    guard(py, || sig::two_proportions(&c, &t, &o)).map(Into::into)
+}
+
+/// Welch's t test; arms are `(n, mean, variance)` with the sample variance (ddof = 1).
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
+fn welch(
+    py: Python<'_>,
+    control: (f64, f64, f64),
+    treatment: (f64, f64, f64),
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<PyWelchResult> {
+    let o = test_options(py, alpha, alternative)?;
+    let (c, t) = (mean_arm(py, "control", control)?, mean_arm(py, "treatment", treatment)?);
+    guard(py, || sig::welch(&c, &t, &o)).map(Into::into)
+}
+
+/// Ratio metric by the delta method; arms are dicts `{n, sum_x, sum_y, sum_x2, sum_y2, sum_xy}`.
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
+fn ratio(
+    py: Python<'_>,
+    control: &Bound<'_, PyAny>,
+    treatment: &Bound<'_, PyAny>,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<PyRecord> {
+    let o = test_options(py, alpha, alternative)?;
+    let (c, t): (sig::RatioSummary, sig::RatioSummary) = (doc(py, control)?, doc(py, treatment)?);
+    let r = guard(py, || sig::ratio(&c, &t, &o))?;
+    PyRecord::new(py, "RatioResult", &r)
+}
+
+/// CUPED; arms are dicts `{n, mean, variance, covariate_mean, covariate_variance, covariance}`.
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
+fn cuped(
+    py: Python<'_>,
+    control: &Bound<'_, PyAny>,
+    treatment: &Bound<'_, PyAny>,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<PyRecord> {
+    let o = test_options(py, alpha, alternative)?;
+    let (c, t): (sig::CupedArm, sig::CupedArm) = (doc(py, control)?, doc(py, treatment)?);
+    let r = guard(py, || sig::cuped(&c, &t, &o))?;
+    PyRecord::new(py, "CupedResult", &r)
+}
+
+/// Sample-ratio mismatch: chi-square goodness of fit of arm counts against the configured weights.
+#[pyfunction]
+#[pyo3(signature = (observed_counts, expected_weights, *, threshold = None))]
+fn srm(py: Python<'_>, observed_counts: Vec<f64>, expected_weights: Vec<f64>, threshold: Option<f64>) -> PyResult<PyRecord> {
+    let mut o = sig::SrmOptions::default();
+    if let Some(t) = threshold {
+        o.threshold = t;
+    }
+    let r = guard(py, || sig::srm(&observed_counts, &expected_weights, &o))?;
+    PyRecord::new(py, "SrmResult", &r)
+}
+
+/// Holm adjusted p-values (numpy array, input order).
+#[pyfunction]
+fn holm<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let a = floats(py, p_values)?;
+    let s = a.as_slice()?;
+    guard(py, || sig::holm(s)).map(|v| v.into_pyarray(py))
+}
+
+/// Benjamini–Hochberg adjusted p-values (numpy array, input order).
+#[pyfunction]
+fn benjamini_hochberg<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let a = floats(py, p_values)?;
+    let s = a.as_slice()?;
+    guard(py, || sig::benjamini_hochberg(s)).map(|v| v.into_pyarray(py))
+}
+
+/// Always-valid p-value and confidence sequence (mSPRT).
+#[pyfunction]
+#[pyo3(signature = (estimate, std_error, sample_size, *, alpha = None, tuning_sample_size = None, previous_p_value = None))]
+fn sequential(
+    py: Python<'_>,
+    estimate: f64,
+    std_error: f64,
+    sample_size: f64,
+    alpha: Option<f64>,
+    tuning_sample_size: Option<f64>,
+    previous_p_value: Option<f64>,
+) -> PyResult<PyRecord> {
+    let o = seq_options(alpha, tuning_sample_size);
+    let r = guard(py, || sig::sequential(estimate, std_error, sample_size, &o, previous_p_value))?;
+    PyRecord::new(py, "SequentialResult", &r)
+}
+
+fn seq_options(alpha: Option<f64>, tuning_sample_size: Option<f64>) -> sig::SequentialOptions {
+    let mut o = sig::SequentialOptions::default();
+    if let Some(a) = alpha {
+        o.alpha = a;
+    }
+    if let Some(n) = tuning_sample_size {
+        o.tuning_sample_size = n;
+    }
+    o
+}
+
+/// Beta-binomial chance to beat control and expected losses; arms are `(visitors, conversions)`.
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, prior_alpha = None, prior_beta = None))]
+fn beta_binomial(py: Python<'_>, control: Pair, treatment: Pair, prior_alpha: Option<f64>, prior_beta: Option<f64>) -> PyResult<PyRecord> {
+    let prior = beta_prior(prior_alpha, prior_beta);
+    let (c, t) = (proportion(py, "control", control)?, proportion(py, "treatment", treatment)?);
+    let r = guard(py, || sig::beta_binomial(&c, &t, &prior))?;
+    PyRecord::new(py, "BayesResult", &r)
+}
+
+fn beta_prior(alpha: Option<f64>, beta: Option<f64>) -> sig::BetaPrior {
+    let mut p = sig::BetaPrior::default();
+    if let Some(a) = alpha {
+        p.alpha = a;
+    }
+    if let Some(b) = beta {
+        p.beta = b;
+    }
+    p
+}
+
+/// Normal chance to beat control for means; arms are `(n, mean, variance)`; optional normal prior on the difference.
+#[pyfunction]
+#[pyo3(signature = (control, treatment, *, prior_mean = None, prior_variance = None))]
+fn normal_means(
+    py: Python<'_>,
+    control: (f64, f64, f64),
+    treatment: (f64, f64, f64),
+    prior_mean: Option<f64>,
+    prior_variance: Option<f64>,
+) -> PyResult<PyRecord> {
+    let (c, t) = (mean_arm(py, "control", control)?, mean_arm(py, "treatment", treatment)?);
+    let prior = prior_variance.map(|v| sig::NormalPrior { mean: prior_mean.unwrap_or(0.0), variance: v });
+    let r = guard(py, || sig::normal_means(&c, &t, prior.as_ref()))?;
+    PyRecord::new(py, "BayesResult", &r)
+}
+
+fn power_options(py: Python<'_>, alpha: Option<f64>, power: Option<f64>, relative: Option<bool>, alternative: Option<&str>) -> PyResult<sig::PowerOptions> {
+    let mut o = sig::PowerOptions::default();
+    if let Some(a) = alpha {
+        o.alpha = a;
+    }
+    if let Some(p) = power {
+        o.power = p;
+    }
+    if let Some(r) = relative {
+        o.relative = r;
+    }
+    if let Some(a) = alternative {
+        o.alternative = parse(py, a)?;
+    }
+    Ok(o)
+}
+
+/// Visitors per arm (exact, fractional) to detect `mde` from `baseline_rate`.
+#[pyfunction]
+#[pyo3(signature = (baseline_rate, mde, *, alpha = None, power = None, relative = None, alternative = None))]
+fn sample_size_proportions(
+    py: Python<'_>,
+    baseline_rate: f64,
+    mde: f64,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<f64> {
+    let o = power_options(py, alpha, power, relative, alternative)?;
+    guard(py, || sig::sample_size_proportions(baseline_rate, mde, &o))
+}
+
+/// The minimum detectable effect for `n_per_arm` visitors per arm.
+#[pyfunction]
+#[pyo3(signature = (baseline_rate, n_per_arm, *, alpha = None, power = None, relative = None, alternative = None))]
+fn mde_proportions(
+    py: Python<'_>,
+    baseline_rate: f64,
+    n_per_arm: f64,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<f64> {
+    let o = power_options(py, alpha, power, relative, alternative)?;
+    guard(py, || sig::mde_proportions(baseline_rate, n_per_arm, &o))
+}
+
+/// Units per arm to detect `mde` in a mean with standard deviation `std_dev`.
+#[pyfunction]
+#[pyo3(signature = (std_dev, baseline_mean, mde, *, alpha = None, power = None, relative = None, alternative = None))]
+#[allow(clippy::too_many_arguments)]
+fn sample_size_means(
+    py: Python<'_>,
+    std_dev: f64,
+    baseline_mean: f64,
+    mde: f64,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<f64> {
+    let o = power_options(py, alpha, power, relative, alternative)?;
+    guard(py, || sig::sample_size_means(std_dev, baseline_mean, mde, &o))
+}
+
+/// The minimum detectable effect of a mean for `n_per_arm` units per arm.
+#[pyfunction]
+#[pyo3(signature = (std_dev, baseline_mean, n_per_arm, *, alpha = None, power = None, relative = None, alternative = None))]
+#[allow(clippy::too_many_arguments)]
+fn mde_means(
+    py: Python<'_>,
+    std_dev: f64,
+    baseline_mean: f64,
+    n_per_arm: f64,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<f64> {
+    let o = power_options(py, alpha, power, relative, alternative)?;
+    guard(py, || sig::mde_means(std_dev, baseline_mean, n_per_arm, &o))
+}
+
+/// Readiness: `experiment` and `policy` are JSON text or dicts in the canonical shape.
+#[pyfunction]
+fn assess_readiness(py: Python<'_>, experiment: &Bound<'_, PyAny>, policy: &Bound<'_, PyAny>) -> PyResult<PyRecord> {
+    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (doc(py, experiment)?, doc(py, policy)?);
+    let r = guard(py, || sig::assess_readiness(&e, &p))?;
+    PyRecord::new(py, "Readiness", &r)
+}
+
+/// Canonical JSON text of an `experiment`, `policy` or `readiness` document (the same bytes as Rust and Node).
+#[pyfunction]
+fn canonical_json(py: Python<'_>, kind: &str, document: &Bound<'_, PyAny>) -> PyResult<String> {
+    match kind {
+        "experiment" => {
+            let e: sig::Experiment = doc(py, document)?;
+            guard(py, || scaleplan::json::to_string(&e))
+        }
+        "policy" => {
+            let p: sig::ReadinessPolicy = doc(py, document)?;
+            guard(py, || scaleplan::json::to_string(&p))
+        }
+        "readiness" => {
+            let r: sig::Readiness = doc(py, document)?;
+            guard(py, || scaleplan::json::to_string(&r))
+        }
+        other => guard(py, || {
+            Err(scaleplan::Error::UnknownVariant {
+                field: "kind".into(),
+                value: other.into(),
+                expected: "\"experiment\", \"policy\", \"readiness\"",
+            })
+        }),
+    }
+}
+
+fn column<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
+    v.into_pyarray(py)
+}
+
+/// Batch two-proportion tests over equal-length arrays; returns a dict of numpy arrays.
+#[pyfunction]
+#[pyo3(signature = (control_visitors, control_conversions, treatment_visitors, treatment_conversions, *, alpha = None, alternative = None))]
+#[allow(clippy::too_many_arguments)]
+fn two_proportions_batch<'py>(
+    py: Python<'py>,
+    control_visitors: &Bound<'py, PyAny>,
+    control_conversions: &Bound<'py, PyAny>,
+    treatment_visitors: &Bound<'py, PyAny>,
+    treatment_conversions: &Bound<'py, PyAny>,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let o = test_options(py, alpha, alternative)?;
+    let (a, b, c, d) = (floats(py, control_visitors)?, floats(py, control_conversions)?, floats(py, treatment_visitors)?, floats(py, treatment_conversions)?);
+    let (a, b, c, d) = (a.as_slice()?, b.as_slice()?, c.as_slice()?, d.as_slice()?);
+    let r = guard(py, || sig::two_proportions_batch(a, b, c, d, &o))?;
+    let out = PyDict::new(py);
+    out.set_item("z", column(py, r.z))?;
+    out.set_item("p_value", column(py, r.p_value))?;
+    out.set_item("absolute_effect", column(py, r.absolute_effect))?;
+    out.set_item("absolute_ci_lo", column(py, r.absolute_ci_lo))?;
+    out.set_item("absolute_ci_hi", column(py, r.absolute_ci_hi))?;
+    out.set_item("relative_lift", column(py, r.relative_lift))?;
+    out.set_item("relative_ci_lo", column(py, r.relative_ci_lo))?;
+    out.set_item("relative_ci_hi", column(py, r.relative_ci_hi))?;
+    Ok(out)
+}
+
+/// Batch Welch tests over equal-length arrays; returns a dict of numpy arrays.
+#[pyfunction]
+#[pyo3(signature = (control_n, control_mean, control_variance, treatment_n, treatment_mean, treatment_variance, *, alpha = None, alternative = None))]
+#[allow(clippy::too_many_arguments)]
+fn welch_batch<'py>(
+    py: Python<'py>,
+    control_n: &Bound<'py, PyAny>,
+    control_mean: &Bound<'py, PyAny>,
+    control_variance: &Bound<'py, PyAny>,
+    treatment_n: &Bound<'py, PyAny>,
+    treatment_mean: &Bound<'py, PyAny>,
+    treatment_variance: &Bound<'py, PyAny>,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let o = test_options(py, alpha, alternative)?;
+    let cols = [control_n, control_mean, control_variance, treatment_n, treatment_mean, treatment_variance]
+        .into_iter()
+        .map(|x| floats(py, x))
+        .collect::<PyResult<Vec<_>>>()?;
+    let s = cols.iter().map(|c| c.as_slice()).collect::<Result<Vec<_>, _>>()?;
+    let r = guard(py, || sig::welch_batch(s[0], s[1], s[2], s[3], s[4], s[5], &o))?;
+    let out = PyDict::new(py);
+    out.set_item("t", column(py, r.t))?;
+    out.set_item("df", column(py, r.df))?;
+    out.set_item("p_value", column(py, r.p_value))?;
+    out.set_item("absolute_effect", column(py, r.absolute_effect))?;
+    out.set_item("absolute_ci_lo", column(py, r.absolute_ci_lo))?;
+    out.set_item("absolute_ci_hi", column(py, r.absolute_ci_hi))?;
+    out.set_item("relative_lift", column(py, r.relative_lift))?;
+    out.set_item("relative_ci_lo", column(py, r.relative_ci_lo))?;
+    out.set_item("relative_ci_hi", column(py, r.relative_ci_hi))?;
+    Ok(out)
+}
+
+/// Batch always-valid p-values.
+#[pyfunction]
+#[pyo3(signature = (estimate, std_error, sample_size, *, alpha = None, tuning_sample_size = None))]
+fn sequential_batch<'py>(
+    py: Python<'py>,
+    estimate: &Bound<'py, PyAny>,
+    std_error: &Bound<'py, PyAny>,
+    sample_size: &Bound<'py, PyAny>,
+    alpha: Option<f64>,
+    tuning_sample_size: Option<f64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let o = seq_options(alpha, tuning_sample_size);
+    let (a, b, c) = (floats(py, estimate)?, floats(py, std_error)?, floats(py, sample_size)?);
+    let (a, b, c) = (a.as_slice()?, b.as_slice()?, c.as_slice()?);
+    guard(py, || sig::sequential_batch(a, b, c, &o)).map(|v| column(py, v))
+}
+
+/// Batch chances to beat control (beta-binomial).
+#[pyfunction]
+#[pyo3(signature = (control_visitors, control_conversions, treatment_visitors, treatment_conversions, *, prior_alpha = None, prior_beta = None))]
+fn beta_binomial_batch<'py>(
+    py: Python<'py>,
+    control_visitors: &Bound<'py, PyAny>,
+    control_conversions: &Bound<'py, PyAny>,
+    treatment_visitors: &Bound<'py, PyAny>,
+    treatment_conversions: &Bound<'py, PyAny>,
+    prior_alpha: Option<f64>,
+    prior_beta: Option<f64>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let prior = beta_prior(prior_alpha, prior_beta);
+    let (a, b, c, d) = (floats(py, control_visitors)?, floats(py, control_conversions)?, floats(py, treatment_visitors)?, floats(py, treatment_conversions)?);
+    let (a, b, c, d) = (a.as_slice()?, b.as_slice()?, c.as_slice()?, d.as_slice()?);
+    guard(py, || sig::beta_binomial_batch(a, b, c, d, &prior)).map(|v| column(py, v))
+}
+
+/// Batch sample sizes per arm.
+#[pyfunction]
+#[pyo3(signature = (baseline_rate, mde, *, alpha = None, power = None, relative = None, alternative = None))]
+fn sample_size_proportions_batch<'py>(
+    py: Python<'py>,
+    baseline_rate: &Bound<'py, PyAny>,
+    mde: &Bound<'py, PyAny>,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let o = power_options(py, alpha, power, relative, alternative)?;
+    let (a, b) = (floats(py, baseline_rate)?, floats(py, mde)?);
+    let (a, b) = (a.as_slice()?, b.as_slice()?);
+    guard(py, || sig::sample_size_proportions_batch(a, b, &o)).map(|v| column(py, v))
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyProportionsResult>()?;
+    m.add_class::<PyWelchResult>()?;
+    m.add_class::<PyRecord>()?;
+    m.add_function(wrap_pyfunction!(_record_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(two_proportions, m)?)?;
+    m.add_function(wrap_pyfunction!(welch, m)?)?;
+    m.add_function(wrap_pyfunction!(ratio, m)?)?;
+    m.add_function(wrap_pyfunction!(cuped, m)?)?;
+    m.add_function(wrap_pyfunction!(srm, m)?)?;
+    m.add_function(wrap_pyfunction!(holm, m)?)?;
+    m.add_function(wrap_pyfunction!(benjamini_hochberg, m)?)?;
+    m.add_function(wrap_pyfunction!(sequential, m)?)?;
+    m.add_function(wrap_pyfunction!(beta_binomial, m)?)?;
+    m.add_function(wrap_pyfunction!(normal_means, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_size_proportions, m)?)?;
+    m.add_function(wrap_pyfunction!(mde_proportions, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_size_means, m)?)?;
+    m.add_function(wrap_pyfunction!(mde_means, m)?)?;
+    m.add_function(wrap_pyfunction!(assess_readiness, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_json, m)?)?;
+    m.add_function(wrap_pyfunction!(two_proportions_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(welch_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(sequential_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(beta_binomial_batch, m)?)?;
+    m.add_function(wrap_pyfunction!(sample_size_proportions_batch, m)?)?;
+    Ok(())
+}
