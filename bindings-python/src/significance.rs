@@ -159,6 +159,10 @@ pub struct PyRecord {
 impl PyRecord {
     fn new<T: serde::Serialize>(py: Python<'_>, kind: &str, value: &T) -> PyResult<Self> {
         let json = guard(py, || scaleplan::json::to_string(value))?;
+        Self::from_text(py, kind, json)
+    }
+
+    fn from_text(py: Python<'_>, kind: &str, json: String) -> PyResult<Self> {
         let data = py.import("json")?.call_method1("loads", (&json,))?.unbind();
         Ok(PyRecord { kind: kind.to_string(), json, data })
     }
@@ -199,8 +203,7 @@ impl PyRecord {
 /// Rebuilds a `Record` (used by pickle).
 #[pyfunction]
 fn _record_from_json(py: Python<'_>, kind: &str, json: &str) -> PyResult<PyRecord> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-    PyRecord::new(py, kind, &value)
+    PyRecord::from_text(py, kind, json.to_string())
 }
 
 fn proportion(py: Python<'_>, name: &str, arm: Pair) -> PyResult<sig::Proportion> {
