@@ -1,1 +1,6 @@
+//! Node bindings for scaleplan (napi-rs): argument conversion, one core call, result conversion, error
+//! mapping. No statistics, rules or defaults live here (DESIGN rule 6).
+#![deny(clippy::all)]
 
+mod errors;
+mod significance;

@@ -1,0 +1,39 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { sp, fixture, num, ROOT } from './helpers.mjs'
+
+const arm2 = (a) => ({ visitors: num(a[0]), conversions: num(a[1]) })
+const arm3 = (a) => ({ n: num(a[0]), mean: num(a[1]), variance: num(a[2]) })
+const doc = (v) => (typeof v === 'string' && v.endsWith('.json') ? readFileSync(join(ROOT, v), 'utf8') : v)
+const f64 = (xs) => new Float64Array(xs.map(num))
+
+function call(name, a) {
+  const opts = {}
+  if ('alpha' in a) opts.alpha = a.alpha
+  if ('alternative' in a) opts.alternative = a.alternative
+  switch (name) {
+    case 'two_proportions': return sp.twoProportions(arm2(a.control), arm2(a.treatment), opts)
+    case 'welch': return sp.welch(arm3(a.control), arm3(a.treatment), opts)
+    case 'srm': return sp.srm(a.observed.map(num), a.expected_weights.map(num))
+    case 'holm': return sp.holm(f64(a.p_values))
+    case 'benjamini_hochberg': return sp.benjaminiHochberg(f64(a.p_values))
+    case 'sample_size_proportions': return sp.sampleSizeProportions(a.baseline_rate, a.mde, 'power' in a ? { power: a.power } : undefined)
+    case 'two_proportions_batch': return sp.twoProportionsBatch(f64(a.control_visitors), f64(a.control_conversions), f64(a.treatment_visitors), f64(a.treatment_conversions))
+    case 'assess_readiness': return sp.assessReadiness(doc(a.experiment), doc(a.policy))
+    case 'sequential': return sp.sequential(a.estimate, a.std_error, a.sample_size)
+    default: throw new Error(`unknown call ${name}`)
+  }
+}
+
+for (const c of fixture('errors.json').cases) {
+  test(`error: ${c.name}`, () => {
+    assert.throws(() => call(c.call, c.args), (err) => {
+      assert.ok(err instanceof Error)
+      assert.equal(err.code, c.code, err.message)
+      if (c.field) assert.ok(err.message.includes(c.field), err.message)
+      return true
+    })
+  })
+}
