@@ -79,7 +79,11 @@ fn camel(key: &str) -> String {
 
 fn camel_keys(v: Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (camel(&k), camel_keys(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (camel(&k), camel_keys(v)))
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(camel_keys).collect()),
         other => other,
     }
@@ -122,9 +126,16 @@ fn document<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
 
 /// Two-proportion z test (pooled SE; Wald and delta-method intervals).
 #[napi]
-pub fn two_proportions(control: ProportionArm, treatment: ProportionArm, options: Option<TestOptions>) -> Result<Value> {
+pub fn two_proportions(
+    control: ProportionArm,
+    treatment: ProportionArm,
+    options: Option<TestOptions>,
+) -> Result<Value> {
     let o = test_options(options)?;
-    let (c, t) = (proportion("control", &control)?, proportion("treatment", &treatment)?);
+    let (c, t) = (
+        proportion("control", &control)?,
+        proportion("treatment", &treatment)?,
+    );
     object(&guard(|| sig::two_proportions(&c, &t, &o))?)
 }
 
@@ -132,7 +143,10 @@ pub fn two_proportions(control: ProportionArm, treatment: ProportionArm, options
 #[napi]
 pub fn welch(control: MeanArm, treatment: MeanArm, options: Option<TestOptions>) -> Result<Value> {
     let o = test_options(options)?;
-    let (c, t) = (mean_arm("control", &control)?, mean_arm("treatment", &treatment)?);
+    let (c, t) = (
+        mean_arm("control", &control)?,
+        mean_arm("treatment", &treatment)?,
+    );
     object(&guard(|| sig::welch(&c, &t, &o))?)
 }
 
@@ -154,12 +168,18 @@ pub fn cuped(control: Value, treatment: Value, options: Option<TestOptions>) -> 
 
 /// Sample-ratio mismatch test.
 #[napi]
-pub fn srm(observed_counts: Vec<f64>, expected_weights: Vec<f64>, threshold: Option<f64>) -> Result<Value> {
+pub fn srm(
+    observed_counts: Vec<f64>,
+    expected_weights: Vec<f64>,
+    threshold: Option<f64>,
+) -> Result<Value> {
     let mut o = sig::SrmOptions::default();
     if let Some(t) = threshold {
         o.threshold = t;
     }
-    object(&guard(|| sig::srm(&observed_counts, &expected_weights, &o))?)
+    object(&guard(|| {
+        sig::srm(&observed_counts, &expected_weights, &o)
+    })?)
 }
 
 /// Holm adjusted p-values.
@@ -176,7 +196,12 @@ pub fn benjamini_hochberg(p_values: Float64Array) -> Result<Float64Array> {
 
 /// Always-valid p-value and confidence sequence (mSPRT).
 #[napi]
-pub fn sequential(estimate: f64, std_error: f64, sample_size: f64, options: Option<SequentialOptions>) -> Result<Value> {
+pub fn sequential(
+    estimate: f64,
+    std_error: f64,
+    sample_size: f64,
+    options: Option<SequentialOptions>,
+) -> Result<Value> {
     let mut o = sig::SequentialOptions::default();
     let mut prev = None;
     if let Some(x) = options {
@@ -188,17 +213,26 @@ pub fn sequential(estimate: f64, std_error: f64, sample_size: f64, options: Opti
         }
         prev = x.previous_p_value;
     }
-    object(&guard(|| sig::sequential(estimate, std_error, sample_size, &o, prev))?)
+    object(&guard(|| {
+        sig::sequential(estimate, std_error, sample_size, &o, prev)
+    })?)
 }
 
 /// Beta-binomial chance to beat control and expected losses (prior `{ alpha, beta }`, default 1, 1).
 #[napi]
-pub fn beta_binomial(control: ProportionArm, treatment: ProportionArm, prior: Option<Value>) -> Result<Value> {
+pub fn beta_binomial(
+    control: ProportionArm,
+    treatment: ProportionArm,
+    prior: Option<Value>,
+) -> Result<Value> {
     let p: sig::BetaPrior = match prior {
         Some(v) => document(v)?,
         None => sig::BetaPrior::default(),
     };
-    let (c, t) = (proportion("control", &control)?, proportion("treatment", &treatment)?);
+    let (c, t) = (
+        proportion("control", &control)?,
+        proportion("treatment", &treatment)?,
+    );
     object(&guard(|| sig::beta_binomial(&c, &t, &p))?)
 }
 
@@ -223,14 +257,22 @@ fn power_options(o: Option<PowerOptions>) -> Result<sig::PowerOptions> {
 
 /// Visitors per arm (exact, fractional) to detect `mde` from `baselineRate`.
 #[napi]
-pub fn sample_size_proportions(baseline_rate: f64, mde: f64, options: Option<PowerOptions>) -> Result<f64> {
+pub fn sample_size_proportions(
+    baseline_rate: f64,
+    mde: f64,
+    options: Option<PowerOptions>,
+) -> Result<f64> {
     let o = power_options(options)?;
     guard(|| sig::sample_size_proportions(baseline_rate, mde, &o))
 }
 
 /// The minimum detectable effect for `nPerArm` visitors per arm.
 #[napi]
-pub fn mde_proportions(baseline_rate: f64, n_per_arm: f64, options: Option<PowerOptions>) -> Result<f64> {
+pub fn mde_proportions(
+    baseline_rate: f64,
+    n_per_arm: f64,
+    options: Option<PowerOptions>,
+) -> Result<f64> {
     let o = power_options(options)?;
     guard(|| sig::mde_proportions(baseline_rate, n_per_arm, &o))
 }
@@ -238,15 +280,18 @@ pub fn mde_proportions(baseline_rate: f64, n_per_arm: f64, options: Option<Power
 /// Readiness of an experiment under a policy (JSON strings or objects in the canonical snake_case shape).
 #[napi]
 pub fn assess_readiness(experiment: Value, policy: Value) -> Result<Value> {
-    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (document(experiment)?, document(policy)?);
+    let (e, p): (sig::Experiment, sig::ReadinessPolicy) =
+        (document(experiment)?, document(policy)?);
     object(&guard(|| sig::assess_readiness(&e, &p))?)
 }
 
 /// Readiness as canonical JSON text (the same bytes as Rust and Python).
 #[napi]
 pub fn assess_readiness_json(experiment: String, policy: String) -> Result<String> {
-    let (e, p): (sig::Experiment, sig::ReadinessPolicy) =
-        (guard(|| scaleplan::json::from_str(&experiment))?, guard(|| scaleplan::json::from_str(&policy))?);
+    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (
+        guard(|| scaleplan::json::from_str(&experiment))?,
+        guard(|| scaleplan::json::from_str(&policy))?,
+    );
     let r = guard(|| sig::assess_readiness(&e, &p))?;
     guard(|| scaleplan::json::to_string(&r))
 }
@@ -255,9 +300,15 @@ pub fn assess_readiness_json(experiment: String, policy: String) -> Result<Strin
 #[napi]
 pub fn canonical_json(kind: String, document_json: String) -> Result<String> {
     guard(|| match kind.as_str() {
-        "experiment" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::Experiment>(&document_json)?),
-        "policy" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::ReadinessPolicy>(&document_json)?),
-        "readiness" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::Readiness>(&document_json)?),
+        "experiment" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::Experiment>(
+            &document_json,
+        )?),
+        "policy" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::ReadinessPolicy>(
+            &document_json,
+        )?),
+        "readiness" => scaleplan::json::to_string(&scaleplan::json::from_str::<sig::Readiness>(
+            &document_json,
+        )?),
         other => Err(scaleplan::Error::UnknownVariant {
             field: "kind".into(),
             value: other.into(),
@@ -297,7 +348,15 @@ pub fn two_proportions_batch(
     options: Option<TestOptions>,
 ) -> Result<ProportionsBatch> {
     let o = test_options(options)?;
-    let r = guard(|| sig::two_proportions_batch(&control_visitors, &control_conversions, &treatment_visitors, &treatment_conversions, &o))?;
+    let r = guard(|| {
+        sig::two_proportions_batch(
+            &control_visitors,
+            &control_conversions,
+            &treatment_visitors,
+            &treatment_conversions,
+            &o,
+        )
+    })?;
     Ok(ProportionsBatch {
         z: Float64Array::new(r.z),
         p_value: Float64Array::new(r.p_value),
@@ -312,7 +371,12 @@ pub fn two_proportions_batch(
 
 /// Batch always-valid p-values.
 #[napi]
-pub fn sequential_batch(estimate: Float64Array, std_error: Float64Array, sample_size: Float64Array, options: Option<SequentialOptions>) -> Result<Float64Array> {
+pub fn sequential_batch(
+    estimate: Float64Array,
+    std_error: Float64Array,
+    sample_size: Float64Array,
+    options: Option<SequentialOptions>,
+) -> Result<Float64Array> {
     let mut o = sig::SequentialOptions::default();
     if let Some(x) = options {
         if let Some(a) = x.alpha {

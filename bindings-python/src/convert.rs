@@ -8,11 +8,14 @@ use crate::errors::{guard, to_py_err};
 
 /// A float64 view of any array-like: zero-copy for a C-contiguous float64 numpy array, one copy
 /// (through `numpy.ascontiguousarray(x, dtype=float64)`) for anything else (lists, int arrays).
-pub(crate) fn floats<'py>(py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<PyReadonlyArray1<'py, f64>> {
-    if let Ok(a) = x.cast::<PyArray1<f64>>() {
-        if a.is_c_contiguous() {
-            return Ok(a.readonly());
-        }
+pub(crate) fn floats<'py>(
+    py: Python<'py>,
+    x: &Bound<'py, PyAny>,
+) -> PyResult<PyReadonlyArray1<'py, f64>> {
+    if let Ok(a) = x.cast::<PyArray1<f64>>()
+        && a.is_c_contiguous()
+    {
+        return Ok(a.readonly());
     }
     let np = py.import("numpy")?;
     let kwargs = PyDict::new(py);
@@ -31,7 +34,10 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
 }
 
 /// Parses a string option with the core's `FromStr` (which names the accepted values on error).
-pub(crate) fn parse<T: std::str::FromStr<Err = scaleplan::Error>>(py: Python<'_>, s: &str) -> PyResult<T> {
+pub(crate) fn parse<T: std::str::FromStr<Err = scaleplan::Error>>(
+    py: Python<'_>,
+    s: &str,
+) -> PyResult<T> {
     s.parse::<T>().map_err(|e| to_py_err(py, e))
 }
 

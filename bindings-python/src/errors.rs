@@ -4,10 +4,30 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-create_exception!(scaleplan, ScaleplanError, PyValueError, "Base class of every scaleplan error; `.code` is stable.");
-create_exception!(scaleplan, InvalidInputError, ScaleplanError, "The input is invalid; `.code` says how.");
-create_exception!(scaleplan, NumericalError, ScaleplanError, "A numerical routine did not converge.");
-create_exception!(scaleplan, InternalError, ScaleplanError, "A bug in scaleplan (a caught panic): please report it.");
+create_exception!(
+    scaleplan,
+    ScaleplanError,
+    PyValueError,
+    "Base class of every scaleplan error; `.code` is stable."
+);
+create_exception!(
+    scaleplan,
+    InvalidInputError,
+    ScaleplanError,
+    "The input is invalid; `.code` says how."
+);
+create_exception!(
+    scaleplan,
+    NumericalError,
+    ScaleplanError,
+    "A numerical routine did not converge."
+);
+create_exception!(
+    scaleplan,
+    InternalError,
+    ScaleplanError,
+    "A bug in scaleplan (a caught panic): please report it."
+);
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -49,6 +69,10 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 pub(crate) fn guard<T>(py: Python<'_>, f: impl FnOnce() -> scaleplan::Result<T>) -> PyResult<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(|e| to_py_err(py, e)),
-        Err(p) => Err(with_code(py, InternalError::new_err(panic_message(&*p)), "internal")),
+        Err(p) => Err(with_code(
+            py,
+            InternalError::new_err(panic_message(&*p)),
+            "internal",
+        )),
     }
 }

@@ -15,7 +15,11 @@ fn interval(i: sig::Interval) -> Pair {
     (i.lo, i.hi)
 }
 
-fn test_options(py: Python<'_>, alpha: Option<f64>, alternative: Option<&str>) -> PyResult<sig::TestOptions> {
+fn test_options(
+    py: Python<'_>,
+    alpha: Option<f64>,
+    alternative: Option<&str>,
+) -> PyResult<sig::TestOptions> {
     let mut o = sig::TestOptions::default();
     if let Some(a) = alpha {
         o.alpha = a;
@@ -164,7 +168,11 @@ impl PyRecord {
 
     fn from_text(py: Python<'_>, kind: &str, json: String) -> PyResult<Self> {
         let data = py.import("json")?.call_method1("loads", (&json,))?.unbind();
-        Ok(PyRecord { kind: kind.to_string(), json, data })
+        Ok(PyRecord {
+            kind: kind.to_string(),
+            json,
+            data,
+        })
     }
 }
 
@@ -174,7 +182,10 @@ impl PyRecord {
         let d = self.data.bind(py).cast::<PyDict>()?;
         match d.get_item(name)? {
             Some(v) => Ok(v.unbind()),
-            None => Err(PyAttributeError::new_err(format!("{} has no attribute `{name}`", self.kind))),
+            None => Err(PyAttributeError::new_err(format!(
+                "{} has no attribute `{name}`",
+                self.kind
+            ))),
         }
     }
     /// The canonical JSON (the same bytes as Rust and Node).
@@ -183,7 +194,10 @@ impl PyRecord {
     }
     /// A fresh plain dict.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(py.import("json")?.call_method1("loads", (&self.json,))?.unbind())
+        Ok(py
+            .import("json")?
+            .call_method1("loads", (&self.json,))?
+            .unbind())
     }
     fn __dir__(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let d = self.data.bind(py).cast::<PyDict>()?;
@@ -194,8 +208,13 @@ impl PyRecord {
     fn __repr__(&self) -> String {
         format!("{}({})", self.kind, self.json)
     }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
-        let f = py.import("scaleplan._scaleplan")?.getattr("_record_from_json")?;
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let f = py
+            .import("scaleplan._scaleplan")?
+            .getattr("_record_from_json")?;
         Ok((f, PyTuple::new(py, [self.kind.clone(), self.json.clone()])?))
     }
 }
@@ -207,11 +226,15 @@ fn _record_from_json(py: Python<'_>, kind: &str, json: &str) -> PyResult<PyRecor
 }
 
 fn proportion(py: Python<'_>, name: &str, arm: Pair) -> PyResult<sig::Proportion> {
-    guard(py, || sig::Proportion::from_f64(arm.0, arm.1).map_err(|e| e.in_field(name)))
+    guard(py, || {
+        sig::Proportion::from_f64(arm.0, arm.1).map_err(|e| e.in_field(name))
+    })
 }
 
 fn mean_arm(py: Python<'_>, name: &str, arm: (f64, f64, f64)) -> PyResult<sig::MeanSummary> {
-    guard(py, || sig::MeanSummary::from_f64(arm.0, arm.1, arm.2).map_err(|e| e.in_field(name)))
+    guard(py, || {
+        sig::MeanSummary::from_f64(arm.0, arm.1, arm.2).map_err(|e| e.in_field(name))
+    })
 }
 
 fn doc<T: serde::de::DeserializeOwned>(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<T> {
@@ -230,7 +253,10 @@ fn two_proportions(
     alternative: Option<&str>,
 ) -> PyResult<PyProportionsResult> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t) = (proportion(py, "control", control)?, proportion(py, "treatment", treatment)?);
+    let (c, t) = (
+        proportion(py, "control", control)?,
+        proportion(py, "treatment", treatment)?,
+    );
     guard(py, || sig::two_proportions(&c, &t, &o)).map(Into::into)
 }
 
@@ -245,7 +271,10 @@ fn welch(
     alternative: Option<&str>,
 ) -> PyResult<PyWelchResult> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t) = (mean_arm(py, "control", control)?, mean_arm(py, "treatment", treatment)?);
+    let (c, t) = (
+        mean_arm(py, "control", control)?,
+        mean_arm(py, "treatment", treatment)?,
+    );
     guard(py, || sig::welch(&c, &t, &o)).map(Into::into)
 }
 
@@ -284,7 +313,12 @@ fn cuped(
 /// Sample-ratio mismatch: chi-square goodness of fit of arm counts against the configured weights.
 #[pyfunction]
 #[pyo3(signature = (observed_counts, expected_weights, *, threshold = None))]
-fn srm(py: Python<'_>, observed_counts: Vec<f64>, expected_weights: Vec<f64>, threshold: Option<f64>) -> PyResult<PyRecord> {
+fn srm(
+    py: Python<'_>,
+    observed_counts: Vec<f64>,
+    expected_weights: Vec<f64>,
+    threshold: Option<f64>,
+) -> PyResult<PyRecord> {
     let mut o = sig::SrmOptions::default();
     if let Some(t) = threshold {
         o.threshold = t;
@@ -303,7 +337,10 @@ fn holm<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'p
 
 /// Benjamini–Hochberg adjusted p-values (numpy array, input order).
 #[pyfunction]
-fn benjamini_hochberg<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+fn benjamini_hochberg<'py>(
+    py: Python<'py>,
+    p_values: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let a = floats(py, p_values)?;
     let s = a.as_slice()?;
     guard(py, || sig::benjamini_hochberg(s)).map(|v| v.into_pyarray(py))
@@ -322,7 +359,9 @@ fn sequential(
     previous_p_value: Option<f64>,
 ) -> PyResult<PyRecord> {
     let o = seq_options(alpha, tuning_sample_size);
-    let r = guard(py, || sig::sequential(estimate, std_error, sample_size, &o, previous_p_value))?;
+    let r = guard(py, || {
+        sig::sequential(estimate, std_error, sample_size, &o, previous_p_value)
+    })?;
     PyRecord::new(py, "SequentialResult", &r)
 }
 
@@ -340,9 +379,18 @@ fn seq_options(alpha: Option<f64>, tuning_sample_size: Option<f64>) -> sig::Sequ
 /// Beta-binomial chance to beat control and expected losses; arms are `(visitors, conversions)`.
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, prior_alpha = None, prior_beta = None))]
-fn beta_binomial(py: Python<'_>, control: Pair, treatment: Pair, prior_alpha: Option<f64>, prior_beta: Option<f64>) -> PyResult<PyRecord> {
+fn beta_binomial(
+    py: Python<'_>,
+    control: Pair,
+    treatment: Pair,
+    prior_alpha: Option<f64>,
+    prior_beta: Option<f64>,
+) -> PyResult<PyRecord> {
     let prior = beta_prior(prior_alpha, prior_beta);
-    let (c, t) = (proportion(py, "control", control)?, proportion(py, "treatment", treatment)?);
+    let (c, t) = (
+        proportion(py, "control", control)?,
+        proportion(py, "treatment", treatment)?,
+    );
     let r = guard(py, || sig::beta_binomial(&c, &t, &prior))?;
     PyRecord::new(py, "BayesResult", &r)
 }
@@ -368,13 +416,25 @@ fn normal_means(
     prior_mean: Option<f64>,
     prior_variance: Option<f64>,
 ) -> PyResult<PyRecord> {
-    let (c, t) = (mean_arm(py, "control", control)?, mean_arm(py, "treatment", treatment)?);
-    let prior = prior_variance.map(|v| sig::NormalPrior { mean: prior_mean.unwrap_or(0.0), variance: v });
+    let (c, t) = (
+        mean_arm(py, "control", control)?,
+        mean_arm(py, "treatment", treatment)?,
+    );
+    let prior = prior_variance.map(|v| sig::NormalPrior {
+        mean: prior_mean.unwrap_or(0.0),
+        variance: v,
+    });
     let r = guard(py, || sig::normal_means(&c, &t, prior.as_ref()))?;
     PyRecord::new(py, "BayesResult", &r)
 }
 
-fn power_options(py: Python<'_>, alpha: Option<f64>, power: Option<f64>, relative: Option<bool>, alternative: Option<&str>) -> PyResult<sig::PowerOptions> {
+fn power_options(
+    py: Python<'_>,
+    alpha: Option<f64>,
+    power: Option<f64>,
+    relative: Option<bool>,
+    alternative: Option<&str>,
+) -> PyResult<sig::PowerOptions> {
     let mut o = sig::PowerOptions::default();
     if let Some(a) = alpha {
         o.alpha = a;
@@ -438,7 +498,9 @@ fn sample_size_means(
     alternative: Option<&str>,
 ) -> PyResult<f64> {
     let o = power_options(py, alpha, power, relative, alternative)?;
-    guard(py, || sig::sample_size_means(std_dev, baseline_mean, mde, &o))
+    guard(py, || {
+        sig::sample_size_means(std_dev, baseline_mean, mde, &o)
+    })
 }
 
 /// The minimum detectable effect of a mean for `n_per_arm` units per arm.
@@ -461,7 +523,11 @@ fn mde_means(
 
 /// Readiness: `experiment` and `policy` are JSON text or dicts in the canonical shape.
 #[pyfunction]
-fn assess_readiness(py: Python<'_>, experiment: &Bound<'_, PyAny>, policy: &Bound<'_, PyAny>) -> PyResult<PyRecord> {
+fn assess_readiness(
+    py: Python<'_>,
+    experiment: &Bound<'_, PyAny>,
+    policy: &Bound<'_, PyAny>,
+) -> PyResult<PyRecord> {
     let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (doc(py, experiment)?, doc(py, policy)?);
     let r = guard(py, || sig::assess_readiness(&e, &p))?;
     PyRecord::new(py, "Readiness", &r)
@@ -511,7 +577,12 @@ fn two_proportions_batch<'py>(
     alternative: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let o = test_options(py, alpha, alternative)?;
-    let (a, b, c, d) = (floats(py, control_visitors)?, floats(py, control_conversions)?, floats(py, treatment_visitors)?, floats(py, treatment_conversions)?);
+    let (a, b, c, d) = (
+        floats(py, control_visitors)?,
+        floats(py, control_conversions)?,
+        floats(py, treatment_visitors)?,
+        floats(py, treatment_conversions)?,
+    );
     let (a, b, c, d) = (a.as_slice()?, b.as_slice()?, c.as_slice()?, d.as_slice()?);
     let r = guard(py, || sig::two_proportions_batch(a, b, c, d, &o))?;
     let out = PyDict::new(py);
@@ -542,12 +613,24 @@ fn welch_batch<'py>(
     alternative: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let o = test_options(py, alpha, alternative)?;
-    let cols = [control_n, control_mean, control_variance, treatment_n, treatment_mean, treatment_variance]
-        .into_iter()
-        .map(|x| floats(py, x))
-        .collect::<PyResult<Vec<_>>>()?;
-    let s = cols.iter().map(|c| c.as_slice()).collect::<Result<Vec<_>, _>>()?;
-    let r = guard(py, || sig::welch_batch(s[0], s[1], s[2], s[3], s[4], s[5], &o))?;
+    let cols = [
+        control_n,
+        control_mean,
+        control_variance,
+        treatment_n,
+        treatment_mean,
+        treatment_variance,
+    ]
+    .into_iter()
+    .map(|x| floats(py, x))
+    .collect::<PyResult<Vec<_>>>()?;
+    let s = cols
+        .iter()
+        .map(|c| c.as_slice())
+        .collect::<Result<Vec<_>, _>>()?;
+    let r = guard(py, || {
+        sig::welch_batch(s[0], s[1], s[2], s[3], s[4], s[5], &o)
+    })?;
     let out = PyDict::new(py);
     out.set_item("t", column(py, r.t))?;
     out.set_item("df", column(py, r.df))?;
@@ -573,7 +656,11 @@ fn sequential_batch<'py>(
     tuning_sample_size: Option<f64>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let o = seq_options(alpha, tuning_sample_size);
-    let (a, b, c) = (floats(py, estimate)?, floats(py, std_error)?, floats(py, sample_size)?);
+    let (a, b, c) = (
+        floats(py, estimate)?,
+        floats(py, std_error)?,
+        floats(py, sample_size)?,
+    );
     let (a, b, c) = (a.as_slice()?, b.as_slice()?, c.as_slice()?);
     guard(py, || sig::sequential_batch(a, b, c, &o)).map(|v| column(py, v))
 }
@@ -591,7 +678,12 @@ fn beta_binomial_batch<'py>(
     prior_beta: Option<f64>,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let prior = beta_prior(prior_alpha, prior_beta);
-    let (a, b, c, d) = (floats(py, control_visitors)?, floats(py, control_conversions)?, floats(py, treatment_visitors)?, floats(py, treatment_conversions)?);
+    let (a, b, c, d) = (
+        floats(py, control_visitors)?,
+        floats(py, control_conversions)?,
+        floats(py, treatment_visitors)?,
+        floats(py, treatment_conversions)?,
+    );
     let (a, b, c, d) = (a.as_slice()?, b.as_slice()?, c.as_slice()?, d.as_slice()?);
     guard(py, || sig::beta_binomial_batch(a, b, c, d, &prior)).map(|v| column(py, v))
 }

@@ -171,11 +171,10 @@ pub fn welch_batch(
         relative_ci_hi: Vec::with_capacity(n),
     };
     for i in 0..n {
-        let idx = format!("[{i}]");
         let c = MeanSummary::from_f64(control_n[i], control_mean[i], control_variance[i])
-            .map_err(|e| e.in_field(&format!("control{idx}")))?;
+            .map_err(|e| e.in_field(&check::at("control", i)))?;
         let t = MeanSummary::from_f64(treatment_n[i], treatment_mean[i], treatment_variance[i])
-            .map_err(|e| e.in_field(&format!("treatment{idx}")))?;
+            .map_err(|e| e.in_field(&check::at("treatment", i)))?;
         let r = compute(&c, &t, opts, z_crit).map_err(|e| match e {
             Error::ZeroVariance { .. } => Error::ZeroVariance {
                 what: format!("welch segment {i}"),

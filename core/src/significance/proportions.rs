@@ -52,7 +52,7 @@ pub struct ProportionsResult {
 /// ```
 /// use scaleplan::significance::{two_proportions, Proportion, TestOptions};
 /// let r = two_proportions(&Proportion::new(10_000, 1_000)?, &Proportion::new(10_000, 1_100)?, &TestOptions::default())?;
-/// assert!((r.z - 2.306_634_773_817_010).abs() < 1e-9);
+/// assert!((r.z - 2.306_634_773_817_01).abs() < 1e-9);
 /// assert!(r.p_value < 0.05);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
@@ -132,8 +132,8 @@ pub struct ProportionsBatch {
 /// and JS arrays carry them; they must be whole numbers).
 ///
 /// # Errors
-/// `empty_input`, `length_mismatch`; any per-segment error names the column and index, e.g.
-/// `control_conversions[12]`; `alpha` as in [`two_proportions`].
+/// `empty_input`, `length_mismatch`; any per-segment error names the arm, index and field, e.g.
+/// `control[12].conversions`; `alpha` as in [`two_proportions`].
 ///
 /// # Example
 /// ```
@@ -194,14 +194,8 @@ pub fn two_proportions_batch(
 }
 
 fn arm(visitors: f64, conversions: f64, name: &str, i: usize) -> Result<Proportion> {
-    let v = check::count(&check::at(&format!("{name}_visitors"), i), visitors)?;
-    let c = check::count(&check::at(&format!("{name}_conversions"), i), conversions)?;
-    Proportion::new(v, c).map_err(|e| match e {
-        Error::TooFewObservations { min, got, .. } => Error::TooFewObservations {
-            field: check::at(&format!("{name}_visitors"), i),
-            min,
-            got,
-        },
+    // Field names are built only on the error path: this runs once per segment.
+    Proportion::from_f64(visitors, conversions).map_err(|e| match e {
         Error::ConversionsExceedVisitors {
             conversions,
             visitors,
@@ -211,6 +205,6 @@ fn arm(visitors: f64, conversions: f64, name: &str, i: usize) -> Result<Proporti
             conversions,
             visitors,
         },
-        other => other,
+        other => other.in_field(&check::at(name, i)),
     })
 }

@@ -59,9 +59,12 @@ fn call(name: &str, a: &Value) -> Result<(), Error> {
             two_proportions(&prop("control")?, &prop("treatment")?, &opts()?).map(drop)
         }
         "welch" => welch(&mean("control")?, &mean("treatment")?, &opts()?).map(drop),
-        "srm" => {
-            srm(&nums(&a["observed"]), &nums(&a["expected_weights"]), &SrmOptions::default()).map(drop)
-        }
+        "srm" => srm(
+            &nums(&a["observed"]),
+            &nums(&a["expected_weights"]),
+            &SrmOptions::default(),
+        )
+        .map(drop),
         "holm" => holm(&nums(&a["p_values"])).map(drop),
         "benjamini_hochberg" => benjamini_hochberg(&nums(&a["p_values"])).map(drop),
         "sample_size_proportions" => {
