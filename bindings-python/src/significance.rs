@@ -1,6 +1,6 @@
 //! `scaleplan.significance` functions: each converts, calls one core function, converts back.
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -584,16 +584,59 @@ fn two_proportions_batch<'py>(
         floats(py, treatment_conversions)?,
     );
     let (a, b, c, d) = (a.as_slice()?, b.as_slice()?, c.as_slice()?, d.as_slice()?);
-    let r = guard(py, || sig::two_proportions_batch(a, b, c, d, &o))?;
+    // Results are written straight into numpy-owned arrays: no copy, and numpy's allocator (huge
+    // pages for large arrays) avoids the page-fault cost of fresh Rust vectors.
+    let names = [
+        "z",
+        "p_value",
+        "absolute_effect",
+        "absolute_ci_lo",
+        "absolute_ci_hi",
+        "relative_lift",
+        "relative_ci_lo",
+        "relative_ci_hi",
+    ];
+    let empty = py.import("numpy")?.getattr("empty")?;
+    let col = || -> PyResult<Bound<'py, PyArray1<f64>>> {
+        Ok(empty.call1((a.len(),))?.cast_into::<PyArray1<f64>>()?)
+    };
+    let arrays = [
+        col()?,
+        col()?,
+        col()?,
+        col()?,
+        col()?,
+        col()?,
+        col()?,
+        col()?,
+    ];
+    {
+        let [
+            mut z,
+            mut p,
+            mut ae,
+            mut lo,
+            mut hi,
+            mut rl,
+            mut rlo,
+            mut rhi,
+        ] = arrays.each_ref().map(|x| x.readwrite());
+        let cols = sig::ProportionsColumns {
+            z: z.as_slice_mut()?,
+            p_value: p.as_slice_mut()?,
+            absolute_effect: ae.as_slice_mut()?,
+            absolute_ci_lo: lo.as_slice_mut()?,
+            absolute_ci_hi: hi.as_slice_mut()?,
+            relative_lift: rl.as_slice_mut()?,
+            relative_ci_lo: rlo.as_slice_mut()?,
+            relative_ci_hi: rhi.as_slice_mut()?,
+        };
+        guard(py, || sig::two_proportions_batch_into(a, b, c, d, &o, cols))?;
+    }
     let out = PyDict::new(py);
-    out.set_item("z", column(py, r.z))?;
-    out.set_item("p_value", column(py, r.p_value))?;
-    out.set_item("absolute_effect", column(py, r.absolute_effect))?;
-    out.set_item("absolute_ci_lo", column(py, r.absolute_ci_lo))?;
-    out.set_item("absolute_ci_hi", column(py, r.absolute_ci_hi))?;
-    out.set_item("relative_lift", column(py, r.relative_lift))?;
-    out.set_item("relative_ci_lo", column(py, r.relative_ci_lo))?;
-    out.set_item("relative_ci_hi", column(py, r.relative_ci_hi))?;
+    for (name, array) in names.into_iter().zip(arrays) {
+        out.set_item(name, array)?;
+    }
     Ok(out)
 }
 

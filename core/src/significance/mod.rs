@@ -45,7 +45,8 @@ pub use power::{
     sample_size_proportions_batch,
 };
 pub use proportions::{
-    ProportionsBatch, ProportionsResult, two_proportions, two_proportions_batch,
+    ProportionsBatch, ProportionsColumns, ProportionsResult, two_proportions,
+    two_proportions_batch, two_proportions_batch_into,
 };
 pub use ratio::{RatioResult, ratio};
 pub use readiness::{

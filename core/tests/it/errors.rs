@@ -191,3 +191,49 @@ fn messages_say_what_was_wrong() {
         "{e:?}"
     );
 }
+
+#[test]
+fn batch_into_rejects_short_output_columns() {
+    use scaleplan::significance::{ProportionsColumns, TestOptions, two_proportions_batch_into};
+    let mut full = [[0.0; 2]; 7];
+    let mut short = [0.0; 1];
+    let [a, b, c, d, e, f, g] = &mut full;
+    let cols = ProportionsColumns {
+        z: a,
+        p_value: &mut short,
+        absolute_effect: b,
+        absolute_ci_lo: c,
+        absolute_ci_hi: d,
+        relative_lift: e,
+        relative_ci_lo: f,
+        relative_ci_hi: g,
+    };
+    let v = [100.0, 100.0];
+    let err = two_proportions_batch_into(
+        &v,
+        &[1.0, 2.0],
+        &v,
+        &[3.0, 4.0],
+        &TestOptions::default(),
+        cols,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "length_mismatch");
+    assert!(err.to_string().contains("p_value"), "{err}");
+}
+
+#[test]
+fn batch_reports_the_first_bad_row_after_the_fused_pass() {
+    use scaleplan::significance::{TestOptions, two_proportions_batch};
+    let v = [100.0, 100.0, 100.0];
+    let err = two_proportions_batch(
+        &v,
+        &[1.0, 2.5, f64::NAN],
+        &v,
+        &[3.0, 4.0, 5.0],
+        &TestOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_integer");
+    assert!(err.to_string().contains("control[1].conversions"), "{err}");
+}

@@ -32,6 +32,33 @@ proptest! {
     }
 
     #[test]
+    fn batch_equals_scalar_bit_for_bit(arms in prop::collection::vec((arm(), arm()), 1..20), a in alt()) {
+        let o = TestOptions { alternative: a, ..Default::default() };
+        let col = |f: fn(&(Proportion, Proportion)) -> f64| arms.iter().map(f).collect::<Vec<_>>();
+        let b = two_proportions_batch(
+            &col(|x| x.0.visitors() as f64),
+            &col(|x| x.0.conversions() as f64),
+            &col(|x| x.1.visitors() as f64),
+            &col(|x| x.1.conversions() as f64),
+            &o,
+        ).unwrap();
+        for (i, (c, t)) in arms.iter().enumerate() {
+            let r = two_proportions(c, t, &o).unwrap();
+            prop_assert_eq!(b.z[i].to_bits(), r.z.to_bits());
+            prop_assert_eq!(b.p_value[i].to_bits(), r.p_value.to_bits());
+            prop_assert_eq!(b.absolute_ci_lo[i].to_bits(), r.absolute_ci.lo.to_bits());
+            prop_assert_eq!(b.absolute_ci_hi[i].to_bits(), r.absolute_ci.hi.to_bits());
+            match r.relative_ci {
+                Some(ci) => {
+                    prop_assert_eq!(b.relative_ci_lo[i].to_bits(), ci.lo.to_bits());
+                    prop_assert_eq!(b.relative_ci_hi[i].to_bits(), ci.hi.to_bits());
+                }
+                None => prop_assert!(b.relative_lift[i].is_nan() && b.relative_ci_lo[i].is_nan()),
+            }
+        }
+    }
+
+    #[test]
     fn swapping_arms_negates_effect_and_keeps_two_sided_p(c in arm(), t in arm()) {
         let o = TestOptions::default();
         let ab = two_proportions(&c, &t, &o).unwrap();
