@@ -125,7 +125,7 @@ fn document<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
 }
 
 /// Two-proportion z test (pooled SE; Wald and delta-method intervals).
-#[napi]
+#[napi(ts_return_type = "ProportionsResult")]
 pub fn two_proportions(
     control: ProportionArm,
     treatment: ProportionArm,
@@ -140,7 +140,7 @@ pub fn two_proportions(
 }
 
 /// Welch's t test from summary statistics.
-#[napi]
+#[napi(ts_return_type = "WelchResult")]
 pub fn welch(control: MeanArm, treatment: MeanArm, options: Option<TestOptions>) -> Result<Value> {
     let o = test_options(options)?;
     let (c, t) = (
@@ -151,7 +151,10 @@ pub fn welch(control: MeanArm, treatment: MeanArm, options: Option<TestOptions>)
 }
 
 /// Ratio metric by the delta method; arms `{ n, sum_x, sum_y, sum_x2, sum_y2, sum_xy }`.
-#[napi]
+#[napi(
+    ts_return_type = "RatioResult",
+    ts_args_type = "control: RatioArm, treatment: RatioArm, options?: TestOptions | undefined | null"
+)]
 pub fn ratio(control: Value, treatment: Value, options: Option<TestOptions>) -> Result<Value> {
     let o = test_options(options)?;
     let (c, t): (sig::RatioSummary, sig::RatioSummary) = (document(control)?, document(treatment)?);
@@ -159,7 +162,10 @@ pub fn ratio(control: Value, treatment: Value, options: Option<TestOptions>) -> 
 }
 
 /// CUPED; arms `{ n, mean, variance, covariate_mean, covariate_variance, covariance }`.
-#[napi]
+#[napi(
+    ts_return_type = "CupedResult",
+    ts_args_type = "control: CupedArm, treatment: CupedArm, options?: TestOptions | undefined | null"
+)]
 pub fn cuped(control: Value, treatment: Value, options: Option<TestOptions>) -> Result<Value> {
     let o = test_options(options)?;
     let (c, t): (sig::CupedArm, sig::CupedArm) = (document(control)?, document(treatment)?);
@@ -167,7 +173,7 @@ pub fn cuped(control: Value, treatment: Value, options: Option<TestOptions>) -> 
 }
 
 /// Sample-ratio mismatch test.
-#[napi]
+#[napi(ts_return_type = "SrmResult")]
 pub fn srm(
     observed_counts: Vec<f64>,
     expected_weights: Vec<f64>,
@@ -195,7 +201,7 @@ pub fn benjamini_hochberg(p_values: Float64Array) -> Result<Float64Array> {
 }
 
 /// Always-valid p-value and confidence sequence (mSPRT).
-#[napi]
+#[napi(ts_return_type = "SequentialResult")]
 pub fn sequential(
     estimate: f64,
     std_error: f64,
@@ -219,7 +225,10 @@ pub fn sequential(
 }
 
 /// Beta-binomial chance to beat control and expected losses (prior `{ alpha, beta }`, default 1, 1).
-#[napi]
+#[napi(
+    ts_return_type = "BetaBinomialResult",
+    ts_args_type = "control: ProportionArm, treatment: ProportionArm, prior?: Partial<BetaPrior> | undefined | null"
+)]
 pub fn beta_binomial(
     control: ProportionArm,
     treatment: ProportionArm,
@@ -278,7 +287,10 @@ pub fn mde_proportions(
 }
 
 /// Readiness of an experiment under a policy (JSON strings or objects in the canonical snake_case shape).
-#[napi]
+#[napi(
+    ts_return_type = "Readiness",
+    ts_args_type = "experiment: string | object, policy: string | object"
+)]
 pub fn assess_readiness(experiment: Value, policy: Value) -> Result<Value> {
     let (e, p): (sig::Experiment, sig::ReadinessPolicy) =
         (document(experiment)?, document(policy)?);

@@ -41,7 +41,8 @@ def test_error_case(case):
         call(case["call"], case["args"])
     err = info.value
     assert err.code == case["code"], str(err)
-    assert isinstance(err, scaleplan.InvalidInputError) and isinstance(err, ValueError)
+    expected = {"invalid_input": scaleplan.InvalidInputError, "numerical": scaleplan.NumericalError}
+    assert isinstance(err, expected[case["kind"]]) and isinstance(err, ValueError)
     if case["field"]:
         assert case["field"] in str(err)
 

@@ -132,3 +132,13 @@ pub(crate) fn same_len(fields: &[(&str, usize)]) -> Result<usize> {
 pub(crate) fn at(name: &str, i: usize) -> String {
     format!("{name}[{i}]")
 }
+
+/// Every value in `values` is finite, else `Overflow` naming `what` (finite inputs whose combination
+/// left the range of `f64`). `what` is built only on the error path.
+pub(crate) fn no_overflow(what: impl FnOnce() -> String, values: &[f64]) -> Result<()> {
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(Error::Overflow { what: what() })
+    }
+}

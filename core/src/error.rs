@@ -126,6 +126,12 @@ pub enum Error {
         /// The routine.
         what: String,
     },
+    /// An intermediate result overflowed `f64` (inputs too large in magnitude, e.g. means near 1e308).
+    #[error("{what} overflowed: the inputs are too large in magnitude for f64 arithmetic")]
+    Overflow {
+        /// The quantity that overflowed, e.g. `welch: treatment.mean - control.mean`.
+        what: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -157,7 +163,7 @@ impl Error {
     /// The family of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::NoConvergence { .. } => ErrorKind::Numerical,
+            Error::NoConvergence { .. } | Error::Overflow { .. } => ErrorKind::Numerical,
             _ => ErrorKind::InvalidInput,
         }
     }
@@ -178,6 +184,7 @@ impl Error {
             Error::UnknownMetric { .. } => "unknown_metric",
             Error::DuplicateName { .. } => "duplicate_name",
             Error::NoConvergence { .. } => "no_convergence",
+            Error::Overflow { .. } => "overflow",
             Error::Json { .. } => "json",
         }
     }

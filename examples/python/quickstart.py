@@ -7,7 +7,9 @@ import scaleplan
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
 
 r = scaleplan.two_proportions((48000, 4800), (48500, 5965))
-print(f"conversion lift {r.relative_lift:+.1%}, 95% CI [{r.relative_ci[0]:+.1%}, {r.relative_ci[1]:+.1%}], p = {r.p_value:.2e}")
+if r.relative_lift is not None and r.relative_ci is not None:  # None when the control rate is 0
+    lo, hi = r.relative_ci
+    print(f"conversion lift {r.relative_lift:+.1%}, 95% CI [{lo:+.1%}, {hi:+.1%}], p = {r.p_value:.2e}")
 
 ready = scaleplan.assess_readiness((DATA / "experiment.json").read_text(), (DATA / "policy.json").read_text())
 print("ready to scale:", ready.ready)

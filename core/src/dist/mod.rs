@@ -36,6 +36,10 @@ pub(crate) fn norm_pdf(x: f64) -> f64 {
 
 /// Student t survival function `P(T > t)` with `df > 0` degrees of freedom.
 pub(crate) fn t_sf(t: f64, df: f64) -> f64 {
+    // NaN in, NaN out at once (the callers turn it into a typed error); never iterate on NaN.
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
     if t.is_infinite() {
         return if t > 0.0 { 0.0 } else { 1.0 };
     }
@@ -66,6 +70,10 @@ fn t_sf_by_quadrature(t: f64, df: f64) -> f64 {
 /// Student t quantile for `p` in (0, 1): bracket the upper-tail root, then safeguarded Newton steps
 /// (bisection whenever a step would leave the bracket).
 pub(crate) fn t_ppf(p: f64, df: f64) -> f64 {
+    let p_in_open_unit = p > 0.0 && p < 1.0;
+    if !p_in_open_unit || df.is_nan() || df <= 0.0 {
+        return f64::NAN;
+    }
     if p == 0.5 {
         return 0.0;
     }
@@ -110,8 +118,13 @@ fn ln_t_norm(df: f64) -> f64 {
 
 /// Chi-square survival function with `k` degrees of freedom.
 pub(crate) fn chi2_sf(x: f64, k: f64) -> f64 {
-    if x <= 0.0 {
+    // statrs' gamma_ur panics outside its domain: answer the edges here.
+    if x.is_nan() || k.is_nan() || k <= 0.0 || k.is_infinite() {
+        f64::NAN
+    } else if x <= 0.0 {
         1.0
+    } else if x == f64::INFINITY {
+        0.0
     } else {
         gamma_ur(k / 2.0, x / 2.0)
     }

@@ -217,11 +217,23 @@ pub fn normal_means(
     };
     let s = v.sqrt();
     let k = m / s;
-    Ok(BayesResult {
+    let r = BayesResult {
         chance_to_beat_control: norm_cdf(k),
         expected_loss_treatment: s * norm_pdf(k) - m * norm_cdf(-k),
         expected_loss_control: s * norm_pdf(k) + m * norm_cdf(k),
         difference_mean: m,
         difference_sd: s,
-    })
+    };
+    check::no_overflow(
+        || "normal_means: the difference of the means or its variance".into(),
+        &[
+            var,
+            d,
+            m,
+            v,
+            r.expected_loss_treatment,
+            r.expected_loss_control,
+        ],
+    )?;
+    Ok(r)
 }

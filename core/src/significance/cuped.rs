@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{CupedArm, MeanSummary, TestOptions, WelchResult, welch};
+use crate::check;
 use crate::error::{Error, Result};
 
 /// The result of [`cuped`]: the Welch test on the adjusted metric, with the adjustment's figures.
@@ -65,6 +66,10 @@ pub fn cuped(control: &CupedArm, treatment: &CupedArm, opts: &TestOptions) -> Re
         });
     }
     let theta = (sxy_c + sxy_t) / sxx;
+    check::no_overflow(
+        || "cuped: the pooled moments of the covariate".into(),
+        &[mx, my, sxx, sxy_c + sxy_t, theta],
+    )?;
     let adjust = |arm: &CupedArm| {
         let mean = arm.mean() - theta * (arm.covariate_mean() - mx);
         let var = (arm.variance() - 2.0 * theta * arm.covariance()
@@ -87,6 +92,10 @@ pub fn cuped(control: &CupedArm, treatment: &CupedArm, opts: &TestOptions) -> Re
         };
         1.0 - (va(control) + va(treatment)) / (v(control) + v(treatment))
     };
+    check::no_overflow(
+        || "cuped: the variance reduction".into(),
+        &[variance_reduction],
+    )?;
     Ok(CupedResult {
         theta,
         variance_reduction,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Alternative, Interval, MeanSummary, TestOptions, relative_lift};
+use super::{Alternative, Interval, MeanSummary, TestOptions, check_relative, relative_lift};
 use crate::check;
 use crate::dist::{norm_ppf, t_ppf, t_sf};
 use crate::error::{Error, Result};
@@ -88,6 +88,11 @@ fn compute(
     let t_crit = t_ppf(1.0 - opts.alpha / 2.0, df);
     let (relative_lift, relative_ci) =
         relative_lift(treatment.mean(), vt, control.mean(), vc, z_crit);
+    check::no_overflow(
+        || "welch: the difference of the means or its variance".into(),
+        &[var, diff, t, df, p_value, t_crit * se],
+    )?;
+    check_relative("welch", relative_lift, relative_ci)?;
     Ok(WelchResult {
         control_mean: control.mean(),
         treatment_mean: treatment.mean(),

@@ -173,6 +173,21 @@ impl TestOptions {
 /// Relative lift `t / c - 1` and its delta-method interval, given the estimates and their variances.
 ///
 /// `Var(t/c) ≈ Var(t)/c² + t² Var(c)/c⁴` (independent arms). `None` when the control estimate is 0.
+/// Overflow check of a [`relative_lift`] result (a control value near 0 can make the ratio infinite).
+pub(crate) fn check_relative(
+    what: &str,
+    lift: Option<f64>,
+    ci: Option<Interval>,
+) -> crate::error::Result<()> {
+    match (lift, ci) {
+        (Some(l), Some(ci)) => crate::check::no_overflow(
+            || format!("{what}: the relative lift (control value too close to 0)"),
+            &[l, ci.lo, ci.hi],
+        ),
+        _ => Ok(()),
+    }
+}
+
 pub(crate) fn relative_lift(
     t: f64,
     var_t: f64,

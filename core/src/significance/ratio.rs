@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Alternative, Interval, RatioSummary, TestOptions, relative_lift};
+use super::{Alternative, Interval, RatioSummary, TestOptions, check_relative, relative_lift};
+use crate::check;
 use crate::dist::{norm_ppf, norm_sf};
 use crate::error::{Error, Result};
 
@@ -72,6 +73,11 @@ pub fn ratio(
     let diff = rt - rc;
     let z = diff / var.sqrt();
     let (relative_lift, relative_ci) = relative_lift(rt, vt, rc, vc, z_crit);
+    check::no_overflow(
+        || "ratio: the ratios, their difference or its variance".into(),
+        &[rc, rt, var, diff, z, z_crit * var.sqrt()],
+    )?;
+    check_relative("ratio", relative_lift, relative_ci)?;
     Ok(RatioResult {
         control_ratio: rc,
         treatment_ratio: rt,

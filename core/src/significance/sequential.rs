@@ -105,6 +105,10 @@ pub fn sequential(
     let p_now = (-log_lr).exp().min(1.0);
     let p_value = previous_p_value.map_or(p_now, |p| p.min(p_now));
     let half = std_error * ((1.0 + r) / r * (r.ln_1p() + l)).sqrt();
+    check::no_overflow(
+        || "sequential: the likelihood ratio or the confidence sequence".into(),
+        &[log_lr, half, estimate - half, estimate + half, r * s2],
+    )?;
     Ok(SequentialResult {
         estimate,
         std_error,

@@ -87,6 +87,12 @@ pub fn srm(observed: &[f64], expected_weights: &[f64], opts: &SrmOptions) -> Res
         .zip(&expected)
         .map(|(&o, &e)| (o - e).powi(2) / e)
         .sum();
+    // A weight so small that its expected count underflows makes chi2 infinite: refuse rather than
+    // report a statistic JSON cannot carry.
+    check::no_overflow(
+        || "srm: the chi-square statistic (an expected count is too close to 0)".into(),
+        &[chi2],
+    )?;
     let df = (observed.len() - 1) as f64;
     let p_value = chi2_sf(chi2, df);
     Ok(SrmResult {

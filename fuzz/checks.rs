@@ -1,0 +1,42 @@
+//! The properties each fuzz target checks, shared with the replay test in `core/tests/it/fuzz_replay.rs`
+//! (included there by `#[path]`), so every file under `fuzz/regressions/<target>/` is re-checked by plain
+//! `cargo test` on stable, without cargo-fuzz.
+
+use scaleplan::json;
+use scaleplan::significance::{Experiment, ReadinessPolicy, assess_readiness};
+
+/// `json_experiment`: arbitrary bytes as an experiment and as a policy. Whatever parses must serialise,
+/// round-trip to an equal value, and give readiness `Ok` or a typed error; nothing may panic.
+pub fn json_experiment(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(e) = json::from_str::<Experiment>(text) {
+        let again = json::to_string(&e).expect("a parsed experiment serialises");
+        assert_eq!(
+            json::from_str::<Experiment>(&again).expect("round trip"),
+            e,
+            "experiment round trip"
+        );
+        let policy = ReadinessPolicy {
+            primary_metric: e
+                .metrics
+                .first()
+                .map(|m| m.name.clone())
+                .unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Ok(r) = assess_readiness(&e, &policy) {
+            let text = json::to_string(&r).expect("a readiness result serialises");
+            assert!(!text.contains("NaN"), "no NaN leaks into a result: {text}");
+        }
+    }
+    if let Ok(p) = json::from_str::<ReadinessPolicy>(text) {
+        let again = json::to_string(&p).expect("a parsed policy serialises");
+        assert_eq!(
+            json::from_str::<ReadinessPolicy>(&again).expect("round trip"),
+            p,
+            "policy round trip"
+        );
+    }
+}
