@@ -366,14 +366,11 @@ fn sequential(
 }
 
 fn seq_options(alpha: Option<f64>, tuning_sample_size: Option<f64>) -> sig::SequentialOptions {
-    let mut o = sig::SequentialOptions::default();
-    if let Some(a) = alpha {
-        o.alpha = a;
+    let d = sig::SequentialOptions::default();
+    sig::SequentialOptions {
+        alpha: alpha.unwrap_or(d.alpha),
+        tuning_sample_size: tuning_sample_size.unwrap_or(d.tuning_sample_size),
     }
-    if let Some(n) = tuning_sample_size {
-        o.tuning_sample_size = n;
-    }
-    o
 }
 
 /// Beta-binomial chance to beat control and expected losses; arms are `(visitors, conversions)`.
@@ -396,14 +393,11 @@ fn beta_binomial(
 }
 
 fn beta_prior(alpha: Option<f64>, beta: Option<f64>) -> sig::BetaPrior {
-    let mut p = sig::BetaPrior::default();
-    if let Some(a) = alpha {
-        p.alpha = a;
+    let d = sig::BetaPrior::default();
+    sig::BetaPrior {
+        alpha: alpha.unwrap_or(d.alpha),
+        beta: beta.unwrap_or(d.beta),
     }
-    if let Some(b) = beta {
-        p.beta = b;
-    }
-    p
 }
 
 /// Normal chance to beat control for means; arms are `(n, mean, variance)`; optional normal prior on the difference.

@@ -57,37 +57,12 @@ fn proportions_match_statsmodels() {
         let e = &c["expected"];
         check(name, "z", Some(r.z), &e["z"], rel, abs);
         check(name, "p_value", Some(r.p_value), &e["p_value"], rel, abs);
-        check(
+        effects(
             name,
-            "absolute_effect",
-            Some(r.absolute_effect),
-            &e["absolute_effect"],
-            rel,
-            abs,
-        );
-        interval(
-            name,
-            "absolute_ci",
-            Some(r.absolute_ci),
-            &e["absolute_ci"],
-            rel,
-            abs,
-        );
-        check(
-            name,
-            "relative_lift",
-            r.relative_lift,
-            &e["relative_lift"],
-            rel,
-            abs,
-        );
-        interval(
-            name,
-            "relative_ci",
-            r.relative_ci,
-            &e["relative_ci"],
-            rel,
-            abs,
+            e,
+            (rel, abs),
+            (r.absolute_effect, r.absolute_ci),
+            (r.relative_lift, r.relative_ci),
         );
         // The batch form gives the same numbers.
         let f = |a: &Proportion| (a.visitors() as f64, a.conversions() as f64);
@@ -96,6 +71,28 @@ fn proportions_match_statsmodels() {
         assert_eq!(b.z[0], r.z, "{name}: batch z");
         assert_eq!(b.p_value[0], r.p_value, "{name}: batch p");
     }
+}
+
+/// The four effect fields every frequentist test reports: absolute effect and interval, relative lift and
+/// interval.
+fn effects(
+    name: &str,
+    e: &Value,
+    (rel, abs): (f64, f64),
+    (effect, ci): (f64, Interval),
+    (lift, lift_ci): (Option<f64>, Option<Interval>),
+) {
+    check(
+        name,
+        "absolute_effect",
+        Some(effect),
+        &e["absolute_effect"],
+        rel,
+        abs,
+    );
+    interval(name, "absolute_ci", Some(ci), &e["absolute_ci"], rel, abs);
+    check(name, "relative_lift", lift, &e["relative_lift"], rel, abs);
+    interval(name, "relative_ci", lift_ci, &e["relative_ci"], rel, abs);
 }
 
 #[test]
@@ -110,37 +107,12 @@ fn welch_matches_scipy() {
         check(name, "t", Some(r.t), &e["t"], rel, abs);
         check(name, "df", Some(r.df), &e["df"], rel, abs);
         check(name, "p_value", Some(r.p_value), &e["p_value"], rel, abs);
-        check(
+        effects(
             name,
-            "absolute_effect",
-            Some(r.absolute_effect),
-            &e["absolute_effect"],
-            rel,
-            abs,
-        );
-        interval(
-            name,
-            "absolute_ci",
-            Some(r.absolute_ci),
-            &e["absolute_ci"],
-            rel,
-            abs,
-        );
-        check(
-            name,
-            "relative_lift",
-            r.relative_lift,
-            &e["relative_lift"],
-            rel,
-            abs,
-        );
-        interval(
-            name,
-            "relative_ci",
-            r.relative_ci,
-            &e["relative_ci"],
-            rel,
-            abs,
+            e,
+            (rel, abs),
+            (r.absolute_effect, r.absolute_ci),
+            (r.relative_lift, r.relative_ci),
         );
     }
 }
