@@ -132,6 +132,48 @@ pub enum Error {
         /// The quantity that overflowed, e.g. `welch: treatment.mean - control.mean`.
         what: String,
     },
+    /// A money amount that must not be negative was negative (code `negative`, like [`Error::Negative`]).
+    #[error("`{field}` must not be negative, got {value}")]
+    NegativeAmount {
+        /// The offending field, e.g. `line_items[2].unit_price`.
+        field: String,
+        /// The amount received, as its exact decimal string.
+        value: String,
+    },
+    /// A money amount that is not a plain decimal number.
+    #[error("`{field}` must be a decimal number such as \"160.00\", got \"{text}\"")]
+    InvalidDecimal {
+        /// The offending field.
+        field: String,
+        /// The text received.
+        text: String,
+    },
+    /// A currency code that is not in scaleplan's ISO 4217 table.
+    #[error("unknown currency \"{code}\" (expected an ISO 4217 code such as USD, EUR, JPY)")]
+    UnknownCurrency {
+        /// The code received.
+        code: String,
+    },
+    /// Two amounts in different currencies were combined.
+    #[error("`{field}` is in {got}, but this computation is in {expected}: convert it first")]
+    CurrencyMismatch {
+        /// Where the foreign amount came from.
+        field: String,
+        /// The currency of the computation.
+        expected: String,
+        /// The currency received.
+        got: String,
+    },
+    /// A resource name that the price catalog does not list.
+    #[error("the price catalog has no {kind} named \"{name}\" (known: {known})")]
+    UnknownResource {
+        /// `instance type`, `database tier` or `cache tier`.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The names the catalog does list.
+        known: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -185,6 +227,11 @@ impl Error {
             Error::DuplicateName { .. } => "duplicate_name",
             Error::NoConvergence { .. } => "no_convergence",
             Error::Overflow { .. } => "overflow",
+            Error::NegativeAmount { .. } => "negative",
+            Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::InvalidDecimal { .. } => "invalid_decimal",
+            Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::UnknownResource { .. } => "unknown_resource",
             Error::Json { .. } => "json",
         }
     }
@@ -231,6 +278,19 @@ impl Error {
             Error::TooFewObservations { field, min, got } => Error::TooFewObservations {
                 field: join(field),
                 min,
+                got,
+            },
+            Error::NegativeAmount { field, value } => Error::NegativeAmount {
+                field: join(field),
+                value,
+            },
+            Error::CurrencyMismatch {
+                field,
+                expected,
+                got,
+            } => Error::CurrencyMismatch {
+                field: join(field),
+                expected,
                 got,
             },
             Error::ConversionsExceedVisitors {

@@ -49,7 +49,9 @@
 mod check;
 pub(crate) mod dist;
 mod error;
+pub mod estimate;
 pub mod json;
+pub mod money;
 pub mod significance;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,6 +1,7 @@
 //! The one integration-test binary (compiles once on 2 cores).
 
 mod errors;
+mod estimate;
 mod fuzz_replay;
 mod json;
 mod properties;

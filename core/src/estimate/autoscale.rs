@@ -1,0 +1,206 @@
+//! The Kubernetes Horizontal Pod Autoscaler's replica rule, with Kubernetes' own semantics:
+//! `desired = ceil(ready_pods × utilization / target)` where utilization is the **integer** percentage
+//! `floor(100 × Σ usage / Σ request)` over the ready pods that report metrics, no change while
+//! `|1 − ratio| ≤ tolerance` (inclusive), and the second pass for missing metrics and unready pods
+//! (missing pods count as 100% of their request on a scale-down and 0% on a scale-up; unready pods as 0%
+//! on a scale-up; no change when that second pass would reverse the direction).
+//!
+//! Source: `pkg/controller/podautoscaler/replica_calculator.go` (`GetResourceReplicas`) and
+//! `metrics/utilization.go` (`GetResourceUtilizationRatio`) in kubernetes/kubernetes; the tests in
+//! `core/tests/it/estimate.rs` are that package's `replica_calculator_test.go` cases, named after them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check;
+use crate::error::{Error, Result};
+
+/// How the HPA classifies a pod (the caller applies Kubernetes' rules, which depend on clocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PodState {
+    /// Running and ready: its metric counts.
+    Ready,
+    /// Pending, or (for CPU) not yet ready within the initialisation period / never ready: left out of
+    /// the first pass, counted at 0% on a scale-up.
+    Unready,
+    /// Failed or being deleted: left out entirely.
+    Ignored,
+}
+
+/// One pod as the HPA sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pod {
+    /// Its classification.
+    pub state: PodState,
+    /// Resource request in milli-units (e.g. 1000 for one CPU); must be positive.
+    pub request_milli: f64,
+    /// Measured usage in milli-units; `None` when the metrics API returned nothing for the pod.
+    #[serde(default)]
+    pub usage_milli: Option<f64>,
+}
+
+/// The result of [`hpa_desired_replicas`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HpaRecommendation {
+    /// Replicas the HPA would ask for (before min/max and behaviour policies).
+    pub desired_replicas: u64,
+    /// The integer utilisation percentage over ready pods with metrics, as Kubernetes reports it.
+    pub utilization_percent: u64,
+    /// `utilization_percent / target`.
+    pub usage_ratio: f64,
+    /// Why: which branch of the rule decided.
+    pub reason: String,
+}
+
+/// The HPA's desired replica count for a resource-utilisation target (see the module docs).
+///
+/// # Errors
+/// `empty_input` when no pod is given or no ready pod reports a metric; `out_of_range` for a
+/// `target_utilization_percent` that is not a positive whole number or a `tolerance` outside [0, 1);
+/// `not_finite` / `negative` / `not_integer` for bad milli-values (naming `pods[i].usage_milli`).
+///
+/// # Example
+/// ```
+/// use scaleplan::estimate::{hpa_desired_replicas, Pod, PodState};
+/// // TestReplicaCalcScaleUp: 3 pods at 300m, 500m, 700m of 1 CPU each, target 30% -> 5 replicas.
+/// let pods: Vec<Pod> = [300.0, 500.0, 700.0].iter()
+///     .map(|&u| Pod { state: PodState::Ready, request_milli: 1000.0, usage_milli: Some(u) }).collect();
+/// let r = hpa_desired_replicas(3, &pods, 30.0, 0.1)?;
+/// assert_eq!((r.desired_replicas, r.utilization_percent), (5, 50));
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn hpa_desired_replicas(
+    current_replicas: u64,
+    pods: &[Pod],
+    target_utilization_percent: f64,
+    tolerance: f64,
+) -> Result<HpaRecommendation> {
+    check::non_empty("pods", pods)?;
+    let target = check::count("target_utilization_percent", target_utilization_percent)?;
+    if target == 0 {
+        return Err(Error::OutOfRange {
+            field: "target_utilization_percent".into(),
+            value: target_utilization_percent,
+            allowed: "whole numbers >= 1",
+        });
+    }
+    if !(0.0..1.0).contains(&tolerance) {
+        return Err(Error::OutOfRange {
+            field: "tolerance".into(),
+            value: tolerance,
+            allowed: "[0, 1)",
+        });
+    }
+    // Group as groupPods does: ignored pods vanish, unready pods wait for the second pass, ready pods
+    // without a metric are "missing".
+    let mut ready: Vec<(i64, i64)> = Vec::new(); // (usage, request)
+    let (mut unready, mut missing): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new()); // requests
+    for (i, pod) in pods.iter().enumerate() {
+        let at = |f: &str| format!("pods[{i}].{f}");
+        let request = check::count(&at("request_milli"), pod.request_milli)?;
+        check::at_least(&at("request_milli"), request, 1)?;
+        let usage = pod
+            .usage_milli
+            .map(|u| check::count(&at("usage_milli"), u))
+            .transpose()?;
+        let (request, usage) = (request as i64, usage.map(|u| u as i64));
+        match (pod.state, usage) {
+            (PodState::Ignored, _) => {}
+            (PodState::Unready, _) => unready.push(request),
+            (PodState::Ready, None) => missing.push(request),
+            (PodState::Ready, Some(u)) => ready.push((u, request)),
+        }
+    }
+    if ready.is_empty() {
+        return Err(Error::EmptyInput {
+            field: "usage_milli of ready pods (the HPA did not receive metrics for any ready pod)".into(),
+        });
+    }
+    let (utilization, ratio) = utilization_ratio(ready.iter().copied(), target);
+    let rec = |desired: u64, reason: String| HpaRecommendation {
+        desired_replicas: desired,
+        utilization_percent: utilization,
+        usage_ratio: ratio,
+        reason,
+    };
+    let pct = |r: f64| format!("{:.0}%", 100.0 * r);
+    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
+    if !scale_up_with_unready && missing.is_empty() {
+        if (1.0 - ratio).abs() <= tolerance {
+            return Ok(rec(
+                current_replicas,
+                format!(
+                    "utilization {utilization}% against a target of {target}%: the ratio {ratio:.3} is within the tolerance {}; no change",
+                    pct(tolerance)
+                ),
+            ));
+        }
+        let desired = (ratio * ready.len() as f64).ceil() as u64;
+        return Ok(rec(
+            desired,
+            format!(
+                "utilization {utilization}% against a target of {target}% over {} ready pods: ceil({} x {ratio:.3}) = {desired}",
+                ready.len(),
+                ready.len()
+            ),
+        ));
+    }
+    // Second pass: fill in the pods the first pass left out, conservatively.
+    let mut all = ready.clone();
+    if ratio < 1.0 {
+        all.extend(missing.iter().map(|&r| (r, r)));
+    } else if ratio > 1.0 {
+        all.extend(missing.iter().map(|&r| (0, r)));
+    }
+    if scale_up_with_unready {
+        all.extend(unready.iter().map(|&r| (0, r)));
+    }
+    let (_, new_ratio) = utilization_ratio(all.iter().copied(), target);
+    let assumption = format!(
+        "{} pods without metrics counted at {} of their request, {} unready pods at {}",
+        missing.len(),
+        if ratio < 1.0 { "100%" } else { "0%" },
+        if scale_up_with_unready { unready.len() } else { 0 },
+        "0%"
+    );
+    if (1.0 - new_ratio).abs() <= tolerance
+        || (ratio < 1.0 && new_ratio > 1.0)
+        || (ratio > 1.0 && new_ratio < 1.0)
+    {
+        return Ok(rec(
+            current_replicas,
+            format!(
+                "utilization {utilization}% against {target}%, but with {assumption} the ratio becomes {new_ratio:.3}, within tolerance or reversing direction; no change"
+            ),
+        ));
+    }
+    let desired = (new_ratio * all.len() as f64).ceil() as u64;
+    if (new_ratio < 1.0 && desired > current_replicas) || (new_ratio > 1.0 && desired < current_replicas)
+    {
+        return Ok(rec(
+            current_replicas,
+            format!(
+                "with {assumption} the count {desired} would move against the ratio {new_ratio:.3}; no change"
+            ),
+        ));
+    }
+    Ok(rec(
+        desired,
+        format!(
+            "utilization {utilization}% against {target}%; with {assumption}: ceil({} x {new_ratio:.3}) = {desired}",
+            all.len()
+        ),
+    ))
+}
+
+/// `GetResourceUtilizationRatio`: integer percentage `floor(100 Σ usage / Σ request)` and its ratio to
+/// the target.
+fn utilization_ratio(pods: impl Iterator<Item = (i64, i64)>, target: u64) -> (u64, f64) {
+    let (usage, request) = pods.fold((0i64, 0i64), |(u, r), (pu, pr)| {
+        (u.saturating_add(pu), r.saturating_add(pr))
+    });
+    let utilization = (usage.saturating_mul(100) / request.max(1)) as u64;
+    (utilization, utilization as f64 / target as f64)
+}

@@ -1,0 +1,10 @@
+//! Resource estimation: what scaling a winner needs and costs.
+//!
+//! * [`cost_totals`]: exact one-time and monthly totals of line items (`Decimal`, half-even per line).
+//! * [`hpa_desired_replicas`]: the Kubernetes HPA replica rule with Kubernetes' semantics.
+
+mod autoscale;
+mod totals;
+
+pub use autoscale::{HpaRecommendation, Pod, PodState, hpa_desired_replicas};
+pub use totals::{CostKind, CostTotals, LineItem, LineTotal, cost_totals};
