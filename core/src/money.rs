@@ -97,7 +97,8 @@ impl Currency {
     /// assert_eq!(r("2400"), "2400.00");
     /// ```
     pub fn round(&self, amount: Decimal) -> Decimal {
-        let mut d = amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointNearestEven);
+        let mut d =
+            amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointNearestEven);
         d.rescale(self.minor_units);
         d
     }
@@ -110,7 +111,9 @@ impl FromStr for Currency {
             .iter()
             .find(|(c, _)| *c == code)
             .map(|&(code, minor_units)| Currency { code, minor_units })
-            .ok_or_else(|| Error::UnknownCurrency { code: code.to_string() })
+            .ok_or_else(|| Error::UnknownCurrency {
+                code: code.to_string(),
+            })
     }
 }
 
@@ -189,7 +192,9 @@ impl Money {
         self.amount
             .checked_add(other.amount)
             .map(|amount| Money::new(amount, self.currency))
-            .ok_or_else(|| Error::Overflow { what: "money addition".into() })
+            .ok_or_else(|| Error::Overflow {
+                what: "money addition".into(),
+            })
     }
 
     /// `self * factor`, unrounded.
@@ -200,7 +205,9 @@ impl Money {
         self.amount
             .checked_mul(factor)
             .map(|amount| Money::new(amount, self.currency))
-            .ok_or_else(|| Error::Overflow { what: "money multiplication".into() })
+            .ok_or_else(|| Error::Overflow {
+                what: "money multiplication".into(),
+            })
     }
 
     /// Rounded half-even to the minor unit ([`Currency::round`]).

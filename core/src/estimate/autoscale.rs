@@ -115,7 +115,8 @@ pub fn hpa_desired_replicas(
     }
     if ready.is_empty() {
         return Err(Error::EmptyInput {
-            field: "usage_milli of ready pods (the HPA did not receive metrics for any ready pod)".into(),
+            field: "usage_milli of ready pods (the HPA did not receive metrics for any ready pod)"
+                .into(),
         });
     }
     let (utilization, ratio) = utilization_ratio(ready.iter().copied(), target);
@@ -162,7 +163,11 @@ pub fn hpa_desired_replicas(
         "{} pods without metrics counted at {} of their request, {} unready pods at {}",
         missing.len(),
         if ratio < 1.0 { "100%" } else { "0%" },
-        if scale_up_with_unready { unready.len() } else { 0 },
+        if scale_up_with_unready {
+            unready.len()
+        } else {
+            0
+        },
         "0%"
     );
     if (1.0 - new_ratio).abs() <= tolerance
@@ -177,7 +182,8 @@ pub fn hpa_desired_replicas(
         ));
     }
     let desired = (new_ratio * all.len() as f64).ceil() as u64;
-    if (new_ratio < 1.0 && desired > current_replicas) || (new_ratio > 1.0 && desired < current_replicas)
+    if (new_ratio < 1.0 && desired > current_replicas)
+        || (new_ratio > 1.0 && desired < current_replicas)
     {
         return Ok(rec(
             current_replicas,

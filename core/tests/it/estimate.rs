@@ -64,15 +64,30 @@ fn hpa_tolerance_is_inclusive_and_errors_are_typed() {
     assert_eq!(r.utilization_percent, 50);
     let code = |r: scaleplan::Result<HpaRecommendation>| r.unwrap_err().code();
     assert_eq!(code(hpa_desired_replicas(1, &[], 50.0, 0.1)), "empty_input");
-    assert_eq!(code(hpa_desired_replicas(1, &[pod(1.0)], 0.0, 0.1)), "out_of_range");
-    assert_eq!(code(hpa_desired_replicas(1, &[pod(1.0)], 50.0, 1.5)), "out_of_range");
-    assert_eq!(code(hpa_desired_replicas(1, &[pod(-1.0)], 50.0, 0.1)), "negative");
-    assert_eq!(code(hpa_desired_replicas(1, &[pod(f64::NAN)], 50.0, 0.1)), "not_finite");
+    assert_eq!(
+        code(hpa_desired_replicas(1, &[pod(1.0)], 0.0, 0.1)),
+        "out_of_range"
+    );
+    assert_eq!(
+        code(hpa_desired_replicas(1, &[pod(1.0)], 50.0, 1.5)),
+        "out_of_range"
+    );
+    assert_eq!(
+        code(hpa_desired_replicas(1, &[pod(-1.0)], 50.0, 0.1)),
+        "negative"
+    );
+    assert_eq!(
+        code(hpa_desired_replicas(1, &[pod(f64::NAN)], 50.0, 0.1)),
+        "not_finite"
+    );
     let missing = Pod {
         usage_milli: None,
         ..pod(0.0)
     };
-    assert_eq!(code(hpa_desired_replicas(1, &[missing], 50.0, 0.1)), "empty_input");
+    assert_eq!(
+        code(hpa_desired_replicas(1, &[missing], 50.0, 0.1)),
+        "empty_input"
+    );
 }
 
 fn item(name: &str, q: &str, p: &str, kind: CostKind) -> LineItem {
@@ -123,7 +138,11 @@ fn cost_totals_round_each_line_half_even_then_sum() {
     assert_eq!(t.line_totals[0].total.to_string(), "0.38");
     assert_eq!(t.line_totals[1].total.to_string(), "0.12");
     assert_eq!(t.monthly.to_string(), "0.50");
-    let yen = cost_totals(&[item("a", "1", "2.5", CostKind::OneTime)], "JPY".parse().unwrap()).unwrap();
+    let yen = cost_totals(
+        &[item("a", "1", "2.5", CostKind::OneTime)],
+        "JPY".parse().unwrap(),
+    )
+    .unwrap();
     assert_eq!(yen.one_time.to_string(), "2");
 }
 
@@ -138,7 +157,10 @@ fn cost_totals_errors_name_the_field() {
         item("b", "1", "-0.01", CostKind::Monthly),
     ]);
     assert_eq!(code, "negative");
-    assert!(msg.contains("line_items[1].unit_price") && msg.contains("-0.01"), "{msg}");
+    assert!(
+        msg.contains("line_items[1].unit_price") && msg.contains("-0.01"),
+        "{msg}"
+    );
     assert_eq!(code_and_msg(&[]).0, "empty_input");
     assert_eq!(
         "XXX".parse::<Currency>().unwrap_err().code(),
@@ -147,5 +169,91 @@ fn cost_totals_errors_name_the_field() {
     let bad: scaleplan::Result<LineItem> = scaleplan::json::from_str(
         r#"{"name":"a","quantity":"1","unit_price":1.5,"kind":"monthly"}"#,
     );
-    assert_eq!(bad.unwrap_err().code(), "json", "a float price is refused: money is a string");
+    assert_eq!(
+        bad.unwrap_err().code(),
+        "json",
+        "a float price is refused: money is a string"
+    );
+}
+
+fn rel_close(name: &str, got: f64, want: f64, rel: f64) {
+    assert!(
+        (got - want).abs() <= rel * want.abs().max(1e-300),
+        "{name}: got {got}, want {want} (rel {rel})"
+    );
+}
+
+#[test]
+fn erlang_c_matches_mpmath_factorial_form() {
+    let doc = load("erlang_c.json");
+    let rel = doc["tolerance"]["rel"].as_f64().unwrap();
+    for c in doc["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let q = erlang_c(
+            c["arrival_rate"].as_f64().unwrap(),
+            c["mean_service_time"].as_f64().unwrap(),
+            c["servers"].as_u64().unwrap(),
+            c["answer_time"].as_f64(),
+        )
+        .unwrap();
+        let e = &c["expected"];
+        let f = |k: &str| e[k].as_f64().unwrap();
+        rel_close(name, q.offered_load, f("offered_load"), rel);
+        rel_close(name, q.p_wait, f("p_wait"), rel);
+        rel_close(name, q.mean_wait, f("mean_wait"), rel);
+        rel_close(name, q.service_level.unwrap(), f("service_level"), rel);
+        let w = q.wait_percentile(0.95).unwrap();
+        if f("wait_percentile_95") == 0.0 {
+            assert_eq!(w, 0.0, "{name}");
+        } else {
+            rel_close(name, w, f("wait_percentile_95"), rel);
+        }
+    }
+    for s in doc["min_servers"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let q = min_servers(
+            s["arrival_rate"].as_f64().unwrap(),
+            s["mean_service_time"].as_f64().unwrap(),
+            s["criterion"].as_str().unwrap().parse().unwrap(),
+            s["value"].as_f64().unwrap(),
+            s["answer_time"].as_f64(),
+        )
+        .unwrap();
+        assert_eq!(q.servers, s["expected_servers"].as_u64().unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn erlang_c_errors_are_typed() {
+    let code = |r: scaleplan::Result<ErlangC>| r.unwrap_err().code();
+    assert_eq!(code(erlang_c(10.0, 1.0, 10, None)), "out_of_range"); // a = c: unstable
+    assert_eq!(code(erlang_c(-1.0, 1.0, 10, None)), "negative");
+    assert_eq!(code(erlang_c(1.0, f64::NAN, 10, None)), "not_finite");
+    assert_eq!(code(erlang_c(1.0, 1.0, 0, None)), "out_of_range");
+    assert_eq!(
+        code(min_servers(
+            1.0,
+            1.0,
+            ServerCriterion::ServiceLevelAtLeast,
+            0.8,
+            None
+        )),
+        "empty_input"
+    );
+    assert_eq!(
+        code(min_servers(
+            1.0,
+            1.0,
+            ServerCriterion::PWaitAtMost,
+            1.5,
+            None
+        )),
+        "out_of_range"
+    );
+    assert_eq!(
+        "fastest".parse::<ServerCriterion>().unwrap_err().code(),
+        "unknown_variant"
+    );
+    let q = erlang_c(5.0, 1.0, 7, None).unwrap();
+    assert_eq!(q.wait_percentile(1.0).unwrap_err().code(), "out_of_range");
 }
