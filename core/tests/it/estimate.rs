@@ -257,3 +257,76 @@ fn erlang_c_errors_are_typed() {
     let q = erlang_c(5.0, 1.0, 7, None).unwrap();
     assert_eq!(q.wait_percentile(1.0).unwrap_err().code(), "out_of_range");
 }
+
+#[test]
+fn usl_matches_r_usl_and_scipy_curve_fit() {
+    let doc = load("usl.json");
+    let rel = doc["tolerance"]["coefficients_rel"].as_f64().unwrap();
+    let se_rel = doc["tolerance"]["std_errors_rel"].as_f64().unwrap();
+    for c in doc["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let v = |k: &str| -> Vec<f64> { serde_json::from_value(c[k].clone()).unwrap() };
+        let fit = usl_fit(&v("concurrency"), &v("throughput")).unwrap();
+        let e = &c["expected"];
+        let f = |k: &str| e[k].as_f64().unwrap();
+        rel_close(name, fit.lambda_, f("lambda"), rel);
+        rel_close(name, fit.sigma, f("sigma"), rel);
+        rel_close(name, fit.kappa, f("kappa"), rel);
+        rel_close(name, fit.r_squared, f("r_squared"), rel);
+        let se: Vec<f64> = serde_json::from_value(e["std_errors"].clone()).unwrap();
+        let iv: Vec<[f64; 2]> = serde_json::from_value(e["intervals"].clone()).unwrap();
+        let (fse, fiv) = (fit.std_errors.unwrap(), fit.intervals.unwrap());
+        for ((got, want), (ci, [lo, hi])) in fse.iter().zip(&se).zip(fiv.iter().zip(&iv)) {
+            rel_close(name, *got, *want, se_rel);
+            let tol = se_rel * got * 3.0 + rel * ci.lo.abs();
+            assert!(
+                (ci.lo - lo).abs() <= tol && (ci.hi - hi).abs() <= tol,
+                "{name}: interval"
+            );
+        }
+        assert_eq!(fit.df, e["df"].as_u64().unwrap());
+        rel_close(
+            name,
+            fit.peak_concurrency.unwrap(),
+            f("peak_concurrency"),
+            1e-5,
+        );
+    }
+}
+
+#[test]
+fn usl_spec_sdm91_reproduces_the_r_package() {
+    // R `usl`: fitted(u) rounds to 90 1078 1541 1850 1879 1822 1646 (tests/fitted.Rout.save).
+    let n = [1.0, 18.0, 36.0, 72.0, 108.0, 144.0, 216.0];
+    let x = [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2];
+    let fit = usl_fit(&n, &x).unwrap();
+    let fitted: Vec<f64> = n
+        .iter()
+        .map(|&k| fit.throughput(k).unwrap().round())
+        .collect();
+    assert_eq!(
+        fitted,
+        [90.0, 1078.0, 1541.0, 1850.0, 1879.0, 1822.0, 1646.0]
+    );
+    assert!(fit.past_peak_warning(216.0).is_some());
+    assert!(fit.past_peak_warning(50.0).is_none());
+}
+
+#[test]
+fn usl_errors_are_typed() {
+    let code = |n: &[f64], x: &[f64]| usl_fit(n, x).unwrap_err().code();
+    assert_eq!(code(&[1.0, 2.0], &[1.0, 2.0]), "too_few_observations");
+    assert_eq!(code(&[], &[]), "empty_input"); // the "empty load test"
+    assert_eq!(code(&[1.0, 2.0, 3.0], &[1.0, 2.0]), "length_mismatch");
+    assert_eq!(code(&[1.0, 2.0, f64::NAN], &[1.0, 2.0, 3.0]), "not_finite");
+    assert_eq!(code(&[0.5, 2.0, 3.0], &[1.0, 2.0, 3.0]), "out_of_range");
+    assert_eq!(code(&[1.0, 2.0, 3.0], &[1.0, 0.0, 3.0]), "out_of_range");
+    assert_eq!(
+        code(&[1.0, 1.0, 2.0, 2.0], &[1.0, 1.1, 2.0, 2.1]),
+        "too_few_observations"
+    );
+    // Exactly three points fit, but carry no standard errors.
+    let three = usl_fit(&[1.0, 4.0, 16.0], &[100.0, 350.0, 900.0]).unwrap();
+    assert!(three.std_errors.is_none() && three.intervals.is_none());
+    assert!(three.residual_std_error.is_none());
+}
