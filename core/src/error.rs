@@ -164,16 +164,6 @@ pub enum Error {
         /// The currency received.
         got: String,
     },
-    /// A resource name that the price catalog does not list.
-    #[error("the price catalog has no {kind} named \"{name}\" (known: {known})")]
-    UnknownResource {
-        /// `instance type`, `database tier` or `cache tier`.
-        kind: &'static str,
-        /// The name asked for.
-        name: String,
-        /// The names the catalog does list.
-        known: String,
-    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -231,7 +221,6 @@ impl Error {
             Error::UnknownCurrency { .. } => "unknown_currency",
             Error::InvalidDecimal { .. } => "invalid_decimal",
             Error::CurrencyMismatch { .. } => "currency_mismatch",
-            Error::UnknownResource { .. } => "unknown_resource",
             Error::Json { .. } => "json",
         }
     }
