@@ -159,16 +159,15 @@ pub fn hpa_desired_replicas(
         all.extend(unready.iter().map(|&r| (0, r)));
     }
     let (_, new_ratio) = utilization_ratio(all.iter().copied(), target);
+    let unready_counted = if scale_up_with_unready {
+        unready.len()
+    } else {
+        0
+    };
+    let missing_at = if ratio < 1.0 { "100%" } else { "0%" };
     let assumption = format!(
-        "{} pods without metrics counted at {} of their request, {} unready pods at {}",
-        missing.len(),
-        if ratio < 1.0 { "100%" } else { "0%" },
-        if scale_up_with_unready {
-            unready.len()
-        } else {
-            0
-        },
-        "0%"
+        "{} pods without metrics counted at {missing_at} of their request, {unready_counted} unready pods at 0%",
+        missing.len()
     );
     if (1.0 - new_ratio).abs() <= tolerance
         || (ratio < 1.0 && new_ratio > 1.0)

@@ -176,7 +176,21 @@ fn build(
 
 /// Erlang B by the recursion, then Erlang C.
 fn p_wait(a: f64, servers: u64) -> f64 {
-    let b = (1..=servers).fold(1.0, |b, k| a * b / (k as f64 + a * b));
+    erlang_c_from_b(a, servers, erlang_b(a, 1..=servers))
+}
+
+/// Erlang B after the recursion steps `ks`, starting from `B(0) = 1`.
+fn erlang_b(a: f64, ks: impl Iterator<Item = u64>) -> f64 {
+    ks.fold(1.0, |b, k| erlang_b_step(a, b, k))
+}
+
+/// `B(k)` from `B(k − 1)`.
+fn erlang_b_step(a: f64, b: f64, k: u64) -> f64 {
+    a * b / (k as f64 + a * b)
+}
+
+/// Erlang C from Erlang B at `servers`.
+fn erlang_c_from_b(a: f64, servers: u64, b: f64) -> f64 {
     let c = servers as f64;
     c * b / (c - a * (1.0 - b))
 }
@@ -281,12 +295,11 @@ pub fn min_servers(
         });
     }
     // Erlang B up to start - 1, then one step per candidate.
-    let mut b = (1..start).fold(1.0, |b, k| a * b / (k as f64 + a * b));
+    let mut b = erlang_b(a, 1..start);
     for servers in start..=MAX_SERVERS {
-        b = a * b / (servers as f64 + a * b);
-        let c = servers as f64;
-        let pw = c * b / (c - a * (1.0 - b));
-        let spare = c - a;
+        b = erlang_b_step(a, b, servers);
+        let pw = erlang_c_from_b(a, servers, b);
+        let spare = servers as f64 - a;
         let met = match criterion {
             ServerCriterion::PWaitAtMost => pw <= value,
             ServerCriterion::ServiceLevelAtLeast => {

@@ -225,21 +225,14 @@ fn project(p: [f64; 3]) -> [f64; 3] {
     [p[0].max(1e-12), p[1].clamp(0.0, 1.0), p[2].max(0.0)]
 }
 
-/// Gunther's linearisation: with `λ` from the smallest concurrency, `N / C(N) − 1 = σ (N − 1) + κ N (N − 1)`
+/// Gunther's linearisation: with `λ` the best observed throughput per unit of concurrency, `N / C(N) − 1 = σ (N − 1) + κ N (N − 1)`
 /// is linear in `(σ, κ)`; solve by least squares through the origin.
 fn start(concurrency: &[f64], throughput: &[f64]) -> [f64; 3] {
-    let (i0, _) = concurrency
-        .iter()
-        .enumerate()
-        .fold(
-            (0, f64::INFINITY),
-            |(bi, bc), (i, &c)| if c < bc { (i, c) } else { (bi, bc) },
-        );
     let lambda = throughput
         .iter()
         .zip(concurrency)
         .map(|(x, c)| x / c)
-        .fold(throughput[i0] / concurrency[i0], f64::max);
+        .fold(0.0, f64::max);
     let (mut a11, mut a12, mut a22, mut b1, mut b2) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (&c, &x) in concurrency.iter().zip(throughput) {
         let y = lambda * c / x - 1.0;
