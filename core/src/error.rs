@@ -164,6 +164,34 @@ pub enum Error {
         /// The currency received.
         got: String,
     },
+    /// A price catalog has no resource of that name.
+    #[error("unknown {kind} \"{name}\" (the catalog has: {available})")]
+    UnknownResource {
+        /// The kind of resource: `instance type`, `storage class`, `database tier`, ...
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// The names the catalog has, comma separated.
+        available: String,
+    },
+    /// No configuration of the chosen model can serve the demand (e.g. past the USL peak).
+    #[error("{what}: the demand needs {required:.1} but the most this model can deliver is {max:.1}")]
+    CapacityUnreachable {
+        /// Which model and resource.
+        what: String,
+        /// The throughput needed.
+        required: f64,
+        /// The most the model delivers.
+        max: f64,
+    },
+    /// A TOML document could not be read.
+    #[error("invalid {what} TOML: {message}")]
+    Toml {
+        /// The type that was expected.
+        what: &'static str,
+        /// The parser's message (with its line and column).
+        message: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -221,6 +249,9 @@ impl Error {
             Error::UnknownCurrency { .. } => "unknown_currency",
             Error::InvalidDecimal { .. } => "invalid_decimal",
             Error::CurrencyMismatch { .. } => "currency_mismatch",
+            Error::UnknownResource { .. } => "unknown_resource",
+            Error::CapacityUnreachable { .. } => "capacity_unreachable",
+            Error::Toml { .. } => "toml",
             Error::Json { .. } => "json",
         }
     }

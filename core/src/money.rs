@@ -158,7 +158,7 @@ impl Default for Currency {
 #[serde(deny_unknown_fields)]
 pub struct Money {
     /// The amount, serialised as a decimal string.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub amount: Decimal,
     /// Its currency.
     pub currency: Currency,
@@ -271,4 +271,72 @@ pub fn from_f64(field: &str, x: f64) -> Result<Decimal> {
 pub fn to_f64(d: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     d.to_f64().unwrap_or(f64::NAN)
+}
+
+/// Serde for exact amounts: written as a decimal string (`"160.00"`); read from a decimal string or a
+/// JSON/TOML **integer** (`15`), never from a float (`0.5` is refused: binary floats are not exact, so
+/// write `"0.5"`). Use with `#[serde(with = "scaleplan::money::decimal_serde")]`.
+pub mod decimal_serde {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer, de};
+
+    /// Writes the amount as its decimal string.
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    /// Reads a decimal string or an integer; refuses floats.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        d.deserialize_any(Exact)
+    }
+
+    struct Exact;
+
+    impl de::Visitor<'_> for Exact {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a decimal string such as \"160.00\" or an integer")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+            Decimal::from_str_exact(v.trim()).map_err(|_| {
+                E::custom(format_args!(
+                    "\"{v}\" is not a decimal number such as \"160.00\""
+                ))
+            })
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            Err(E::custom(format_args!(
+                "{v} is a float, and floats are not exact: write money as a decimal string (\"{v}\")"
+            )))
+        }
+    }
+}
+
+/// Like [`decimal_serde`] for an optional amount (`null` or absent is `None`).
+pub mod opt_decimal_serde {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `null` or the decimal string.
+    pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads `null`, a decimal string or an integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "super::decimal_serde")] Decimal);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
 }

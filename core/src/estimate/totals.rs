@@ -31,10 +31,10 @@ pub struct LineItem {
     /// What is bought, e.g. `+15 × m5.large`.
     pub name: String,
     /// How many units (instances, GB, hours); may be fractional.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub quantity: Decimal,
     /// Price of one unit, in the totals' currency.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub unit_price: Decimal,
     /// Monthly or one-time.
     pub kind: CostKind,
@@ -49,7 +49,7 @@ pub struct LineTotal {
     /// Monthly or one-time.
     pub kind: CostKind,
     /// `quantity × unit_price`, rounded half-even to the minor unit.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub total: Decimal,
 }
 
@@ -62,16 +62,16 @@ pub struct CostTotals {
     /// One rounded total per line item, in input order.
     pub line_totals: Vec<LineTotal>,
     /// Sum of the one-time lines.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub one_time: Decimal,
     /// Sum of the monthly lines.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub monthly: Decimal,
     /// `one_time + monthly`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub first_month: Decimal,
     /// `one_time + 12 × monthly`.
-    #[serde(with = "rust_decimal::serde::str")]
+    #[serde(with = "crate::money::decimal_serde")]
     pub first_year: Decimal,
 }
 
