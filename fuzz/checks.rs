@@ -2,6 +2,7 @@
 //! (included there by `#[path]`), so every file under `fuzz/regressions/<target>/` is re-checked by plain
 //! `cargo test` on stable, without cargo-fuzz.
 
+use scaleplan::estimate::{EstimateRequest, PriceCatalog, estimate};
 use scaleplan::json;
 use scaleplan::significance::{Experiment, ReadinessPolicy, assess_readiness};
 
@@ -38,5 +39,38 @@ pub fn json_experiment(data: &[u8]) {
             p,
             "policy round trip"
         );
+    }
+}
+
+/// The sample catalog the estimate inputs are priced against.
+const SAMPLE_CATALOG: &str = include_str!("../examples/data/catalog.toml");
+
+/// `catalog_estimate`: arbitrary bytes as a TOML or JSON price catalog and as an estimate request. A
+/// catalog that parses must round-trip through JSON to an equal catalog; a request that parses must
+/// give an estimate or a typed error, and an estimate never carries NaN; nothing may panic.
+pub fn catalog_estimate(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for parsed in [PriceCatalog::from_toml(text), PriceCatalog::from_json(text)] {
+        if let Ok(c) = parsed {
+            let again = json::to_string(&c).expect("a parsed catalog serialises");
+            assert_eq!(
+                PriceCatalog::from_json(&again).expect("round trip"),
+                c,
+                "catalog round trip"
+            );
+        }
+    }
+    if let Ok(req) = json::from_str::<EstimateRequest>(text) {
+        let catalog = PriceCatalog::from_toml(SAMPLE_CATALOG).expect("the sample catalog loads");
+        if let Ok(e) = estimate(&req, &catalog) {
+            let out = json::to_string(&e).expect("an estimate serialises");
+            assert!(!out.contains("NaN"), "no NaN leaks into an estimate: {out}");
+            assert!(
+                e.range.low.totals.monthly <= e.range.high.totals.monthly,
+                "the low scenario costs no more than the high one"
+            );
+        }
     }
 }

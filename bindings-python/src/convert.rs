@@ -29,8 +29,67 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
     if let Ok(s) = x.cast::<PyString>() {
         return s.extract::<String>();
     }
+    if let Ok(r) = x.cast::<crate::significance::PyRecord>() {
+        return Ok(r.get().text().to_string());
+    }
+    // `default=str` writes a `decimal.Decimal` as its exact string; the core refuses floats for money.
     let json = py.import("json")?;
-    json.call_method1("dumps", (x,))?.extract()
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("default", py.get_type::<PyString>())?;
+    json.call_method("dumps", (x,), Some(&kwargs))?.extract()
+}
+
+/// Is `s` a plain decimal number (`-12.50`)? In scaleplan JSON only exact amounts are written so.
+fn is_decimal(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = t.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Python objects from canonical JSON text, with every decimal string (money, exact quantities) as a
+/// `decimal.Decimal`: the one rule that turns the core's exact amounts into Python's exact type.
+pub(crate) fn loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    let v: serde_json::Value = guard(py, || scaleplan::json::from_str(text))?;
+    let decimal = py.import("decimal")?.getattr("Decimal")?;
+    value(py, &v, &decimal).map(Bound::unbind)
+}
+
+fn value<'py>(
+    py: Python<'py>,
+    v: &serde_json::Value,
+    decimal: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use pyo3::IntoPyObjectExt;
+    use serde_json::Value;
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_bound_py_any(py)?,
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.into_bound_py_any(py)?,
+            (None, Some(i)) => i.into_bound_py_any(py)?,
+            _ => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)?,
+        },
+        Value::String(s) if is_decimal(s) => decimal.call1((s.as_str(),))?,
+        Value::String(s) => s.into_bound_py_any(py)?,
+        Value::Array(a) => {
+            let items = a
+                .iter()
+                .map(|x| value(py, x, decimal))
+                .collect::<PyResult<Vec<_>>>()?;
+            pyo3::types::PyList::new(py, items)?.into_any()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, value(py, x, decimal)?)?;
+            }
+            d.into_any()
+        }
+    })
 }
 
 /// Parses a string option with the core's `FromStr` (which names the accepted values on error).
@@ -44,5 +103,5 @@ pub(crate) fn parse<T: std::str::FromStr<Err = scaleplan::Error>>(
 /// A Python object from the canonical JSON of a core value (`json.loads`).
 pub(crate) fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
     let text = guard(py, || scaleplan::json::to_string(value))?;
-    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
+    loads(py, &text)
 }

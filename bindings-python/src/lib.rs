@@ -3,6 +3,7 @@
 
 mod convert;
 mod errors;
+mod estimate;
 mod significance;
 
 use pyo3::prelude::*;
@@ -13,5 +14,6 @@ fn _scaleplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     significance::register(m)?;
+    estimate::register(m)?;
     Ok(())
 }

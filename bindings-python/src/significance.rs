@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use scaleplan::significance as sig;
 
-use crate::convert::{floats, json_text, parse, to_py};
+use crate::convert::{floats, json_text, loads, parse, to_py};
 use crate::errors::guard;
 
 type Pair = (f64, f64);
@@ -161,13 +161,22 @@ pub struct PyRecord {
 }
 
 impl PyRecord {
-    fn new<T: serde::Serialize>(py: Python<'_>, kind: &str, value: &T) -> PyResult<Self> {
+    pub(crate) fn new<T: serde::Serialize>(
+        py: Python<'_>,
+        kind: &str,
+        value: &T,
+    ) -> PyResult<Self> {
         let json = guard(py, || scaleplan::json::to_string(value))?;
         Self::from_text(py, kind, json)
     }
 
+    /// The canonical JSON text this record holds (functions that take a record back read it).
+    pub(crate) fn text(&self) -> &str {
+        &self.json
+    }
+
     fn from_text(py: Python<'_>, kind: &str, json: String) -> PyResult<Self> {
-        let data = py.import("json")?.call_method1("loads", (&json,))?.unbind();
+        let data = loads(py, &json)?;
         Ok(PyRecord {
             kind: kind.to_string(),
             json,
@@ -192,12 +201,9 @@ impl PyRecord {
     fn to_json(&self) -> String {
         self.json.clone()
     }
-    /// A fresh plain dict.
+    /// A fresh plain dict (exact amounts as `decimal.Decimal`).
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        Ok(py
-            .import("json")?
-            .call_method1("loads", (&self.json,))?
-            .unbind())
+        loads(py, &self.json)
     }
     fn __dir__(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let d = self.data.bind(py).cast::<PyDict>()?;
@@ -237,7 +243,7 @@ fn mean_arm(py: Python<'_>, name: &str, arm: (f64, f64, f64)) -> PyResult<sig::M
     })
 }
 
-fn doc<T: serde::de::DeserializeOwned>(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<T> {
+pub(crate) fn doc<T: serde::de::DeserializeOwned>(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<T> {
     let text = json_text(py, x)?;
     guard(py, || scaleplan::json::from_str(&text))
 }

@@ -29,6 +29,27 @@ def call(name, a):
         return scaleplan.assess_readiness(doc(a["experiment"]), doc(a["policy"]))
     if name == "sequential":
         return scaleplan.sequential(a["estimate"], a["std_error"], a["sample_size"])
+    return estimate_call(name, a)
+
+
+def estimate_call(name, a):
+    if name == "estimate":
+        catalog = scaleplan.load_catalog((ROOT / a["catalog"]).read_text())
+        return scaleplan.estimate(a["request"], catalog)
+    if name == "usl_fit":
+        return scaleplan.usl_fit(a["concurrency"], a["throughput"])
+    if name == "erlang_c":
+        return scaleplan.erlang_c(a["arrival_rate"], a["mean_service_time"], a["servers"])
+    if name == "min_servers":
+        return scaleplan.min_servers(a["arrival_rate"], a["mean_service_time"], a["criterion"], a["value"])
+    if name == "cost_totals":
+        return scaleplan.cost_totals(a["line_items"], a["currency"])
+    if name == "load_catalog":
+        return scaleplan.load_catalog(a["text"], a["format"])
+    if name == "impact":
+        return scaleplan.impact(a["input"])
+    if name == "hpa_desired_replicas":
+        return scaleplan.hpa_desired_replicas(a["current_replicas"], a["pods"], a["target_utilization_percent"])
     raise AssertionError(name)
 
 

@@ -19,7 +19,11 @@
 //!   Holm and Benjamini–Hochberg, sequential (always-valid) inference, Bayesian chance to win, power and
 //!   MDE, and the readiness flag.
 //!
-//! Resource estimation, phase gating, anomaly detection and forecasting follow (see the README's roadmap).
+//! - [`estimate`]: price catalogs, demand and capacity models (linear, USL, Erlang C), cost estimates
+//!   with ranges and assumptions, impact, milestones, growth phases, the Kubernetes HPA rule and its
+//!   behaviour, and rule-based scaling triggers. Money is [`money`]: exact `Decimal` with a currency.
+//!
+//! Phase gating, anomaly detection and forecasting follow (see the README's roadmap).
 //!
 //! ## Usage
 //! The core is pure: no I/O, no clock, no global state. Inputs are validated once, at the boundary, into
@@ -55,6 +59,23 @@ pub mod money;
 pub mod significance;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// A whole, non-negative count carried as a float (numpy arrays, JavaScript numbers, Python floats),
+/// as the bindings receive replica and server counts.
+///
+/// # Errors
+/// `negative`, `not_finite`, or `not_integer` (also beyond 2^53, where not every whole number exists).
+///
+/// # Example
+/// ```
+/// assert_eq!(scaleplan::count_from_f64("servers", 7.0)?, 7);
+/// assert_eq!(scaleplan::count_from_f64("servers", 7.5).unwrap_err().code(), "not_integer");
+/// assert_eq!(scaleplan::count_from_f64("servers", -1.0).unwrap_err().code(), "negative");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn count_from_f64(field: &str, x: f64) -> Result<u64> {
+    check::count(field, x)
+}
 
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

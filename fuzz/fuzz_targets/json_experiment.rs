@@ -3,6 +3,7 @@
 #![no_main]
 
 #[path = "../checks.rs"]
+#[allow(dead_code)] // each target uses one of the shared checks
 mod checks;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::json_experiment(data));

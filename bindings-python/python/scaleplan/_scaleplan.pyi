@@ -1,41 +1,56 @@
 # Type stubs for the compiled module. Checked against the runtime by `python -m mypy.stubtest
 # scaleplan._scaleplan --allowlist bindings-python/stubtest-allowlist.txt` in CI (scripts/python-setup).
-from typing import Any, Literal, Mapping, final
+from typing import Any, Literal, Mapping, Sequence, final
 
 import numpy as np
 import numpy.typing as npt
 
 __all__ = [
-    "__version__",
-    "ScaleplanError",
+    "ErlangC",
+    "InternalError",
     "InvalidInputError",
     "NumericalError",
-    "InternalError",
     "ProportionsResult",
-    "WelchResult",
     "Record",
+    "ScaleplanError",
+    "UslFit",
+    "WelchResult",
+    "__version__",
     "_record_from_json",
-    "two_proportions",
-    "welch",
-    "ratio",
-    "cuped",
-    "srm",
-    "holm",
-    "benjamini_hochberg",
-    "sequential",
-    "beta_binomial",
-    "normal_means",
-    "sample_size_proportions",
-    "mde_proportions",
-    "sample_size_means",
-    "mde_means",
     "assess_readiness",
-    "canonical_json",
-    "two_proportions_batch",
-    "welch_batch",
-    "sequential_batch",
+    "benjamini_hochberg",
+    "beta_binomial",
     "beta_binomial_batch",
+    "canonical_json",
+    "capacity_milestones",
+    "cost_totals",
+    "cuped",
+    "erlang_c",
+    "estimate",
+    "growth_phase",
+    "holm",
+    "hpa_desired_replicas",
+    "hpa_scale",
+    "impact",
+    "load_catalog",
+    "mde_means",
+    "mde_proportions",
+    "min_servers",
+    "min_servers_batch",
+    "normal_means",
+    "ratio",
+    "sample_size_means",
+    "sample_size_proportions",
     "sample_size_proportions_batch",
+    "scaling_triggers",
+    "sequential",
+    "sequential_batch",
+    "srm",
+    "two_proportions",
+    "two_proportions_batch",
+    "usl_fit",
+    "welch",
+    "welch_batch",
 ]
 
 __version__: str
@@ -264,3 +279,112 @@ def sample_size_proportions_batch(
     relative: bool | None = None,
     alternative: _Alternative | None = None,
 ) -> _Column: ...
+
+# ---- resource estimation (money in and out as decimal.Decimal; floats are refused for money) ----
+
+_Criterion = Literal["service_level_at_least", "p_wait_at_most", "wait_percentile_at_most"]
+_Documents = str | Sequence[Mapping[str, Any]]
+
+@final
+class UslFit:
+    """A fitted Universal Scalability Law model."""
+
+    @property
+    def lambda_(self) -> float: ...
+    @property
+    def sigma(self) -> float: ...
+    @property
+    def kappa(self) -> float: ...
+    @property
+    def peak_concurrency(self) -> float | None: ...
+    @property
+    def peak_throughput(self) -> float | None: ...
+    @property
+    def r_squared(self) -> float: ...
+    @property
+    def residual_std_error(self) -> float | None: ...
+    @property
+    def std_errors(self) -> tuple[float, float, float] | None: ...
+    @property
+    def intervals(self) -> tuple[_Interval, _Interval, _Interval] | None: ...
+    @property
+    def df(self) -> int: ...
+    def throughput(self, n: float) -> float: ...
+    def past_peak_warning(self, target: float) -> str | None: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class ErlangC:
+    """M/M/c queue metrics."""
+
+    @property
+    def arrival_rate(self) -> float: ...
+    @property
+    def mean_service_time(self) -> float: ...
+    @property
+    def servers(self) -> int: ...
+    @property
+    def offered_load(self) -> float: ...
+    @property
+    def utilization(self) -> float: ...
+    @property
+    def p_wait(self) -> float: ...
+    @property
+    def mean_wait(self) -> float: ...
+    @property
+    def mean_queue_length(self) -> float: ...
+    @property
+    def service_level(self) -> float | None: ...
+    @property
+    def answer_time(self) -> float | None: ...
+    def wait_percentile(self, p: float) -> float: ...
+    def service_level_at(self, t: float) -> float: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def cost_totals(line_items: _Documents, currency: str = "USD") -> Record: ...
+def usl_fit(concurrency: npt.ArrayLike, throughput: npt.ArrayLike) -> UslFit: ...
+def erlang_c(
+    arrival_rate: float,
+    mean_service_time: float,
+    servers: float,
+    answer_time: float | None = None,
+) -> ErlangC: ...
+def min_servers(
+    arrival_rate: float,
+    mean_service_time: float,
+    criterion: _Criterion,
+    value: float,
+    answer_time: float | None = None,
+) -> ErlangC: ...
+def min_servers_batch(
+    arrival_rates: npt.ArrayLike,
+    mean_service_time: float,
+    criterion: _Criterion,
+    value: float,
+    answer_time: float | None = None,
+) -> npt.NDArray[np.int64]: ...
+def hpa_desired_replicas(
+    current_replicas: float,
+    pods: _Documents,
+    target_utilization_percent: float,
+    tolerance: float = 0.1,
+) -> Record: ...
+def hpa_scale(
+    behavior: _Document,
+    now: float,
+    current_replicas: float,
+    recommended_replicas: float,
+    state: _Document | None = None,
+) -> tuple[Record, dict[str, Any]]: ...
+def load_catalog(text: str, format: Literal["toml", "json"] = "toml") -> Record: ...
+def estimate(request: _Document, catalog: _Document | Record) -> Record: ...
+def capacity_milestones(
+    request: _Document, catalog: _Document | Record, milestones: _Documents
+) -> list[Record]: ...
+def impact(input: _Document) -> Record: ...
+def growth_phase(
+    users: float, active: str | None = None, plan: _Document | None = None
+) -> Record: ...
+def scaling_triggers(input: _Document, rules: _Document | None = None) -> Record: ...

@@ -37,7 +37,9 @@ pub use catalog::{
 };
 pub use impact::{Impact, ImpactInput, ImpactScenario, impact};
 pub use phases::{GrowthPhase, GrowthPlan, PhaseRecommendation, PhaseTransition};
-pub use queueing::{ErlangC, MAX_SERVERS, ServerCriterion, erlang_c, min_servers};
+pub use queueing::{
+    ErlangC, MAX_SERVERS, ServerCriterion, erlang_c, min_servers, min_servers_batch,
+};
 pub use resources::{
     Configuration, CostRange, EstimateRequest, LiftRange, Milestone, MilestonePlan,
     ResourceEstimate, ScenarioCost, TeamHours, TierChoice, capacity_milestones, estimate,

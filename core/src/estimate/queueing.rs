@@ -317,3 +317,33 @@ pub fn min_servers(
         what: format!("min_servers: no count up to {MAX_SERVERS} meets the criterion"),
     })
 }
+
+/// [`min_servers`] for many arrival rates (e.g. an hourly traffic profile): the server count for each,
+/// in input order.
+///
+/// # Errors
+/// As [`min_servers`], naming the rate: `arrival_rates[3]`.
+///
+/// # Example
+/// ```
+/// use scaleplan::estimate::{min_servers_batch, ServerCriterion};
+/// let c = min_servers_batch(&[50.0, 100.0], 0.05, ServerCriterion::ServiceLevelAtLeast, 0.8, Some(0.02))?;
+/// assert_eq!(c[1], 7);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn min_servers_batch(
+    arrival_rates: &[f64],
+    mean_service_time: f64,
+    criterion: ServerCriterion,
+    value: f64,
+    answer_time: Option<f64>,
+) -> Result<Vec<u64>> {
+    arrival_rates
+        .iter()
+        .enumerate()
+        .map(|(i, &rate)| {
+            check::positive(&check::at("arrival_rates", i), rate)?;
+            min_servers(rate, mean_service_time, criterion, value, answer_time).map(|q| q.servers)
+        })
+        .collect()
+}

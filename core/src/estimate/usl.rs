@@ -26,7 +26,7 @@ pub struct UslFit {
     pub sigma: f64,
     /// Coherency (crosstalk), `κ`.
     pub kappa: f64,
-    /// `N* = sqrt((1 − σ) / κ)`; `None` when `κ = 0` (throughput never falls).
+    /// `N* = max(1, sqrt((1 − σ) / κ))`; `None` when `κ = 0` (throughput never falls).
     pub peak_concurrency: Option<f64>,
     /// `X(N*)`; `None` when `κ = 0`.
     pub peak_throughput: Option<f64>,
@@ -192,7 +192,9 @@ pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
             hi: p[i] + t * se[i],
         })
     });
-    let peak_concurrency = (p[2] > 0.0).then(|| ((1.0 - p[1]) / p[2]).sqrt());
+    // Below one unit of concurrency the model means nothing: when N* < 1 (e.g. σ = 1) the curve falls
+    // from N = 1 on, so the peak is N = 1.
+    let peak_concurrency = (p[2] > 0.0).then(|| ((1.0 - p[1]) / p[2]).sqrt().max(1.0));
     let fit = UslFit {
         lambda_: p[0],
         sigma: p[1],

@@ -330,3 +330,563 @@ fn usl_errors_are_typed() {
     assert!(three.std_errors.is_none() && three.intervals.is_none());
     assert!(three.residual_std_error.is_none());
 }
+
+// ---------------------------------------------------------------------------------------------------
+// HPA behaviour: TestScalingWithRules and TestNormalizeDesiredReplicasWithBehavior from horizontal_test.go
+
+fn go_rules(v: &Value, default: ScalingRules) -> ScalingRules {
+    let Some(a) = v.as_array() else {
+        return default;
+    };
+    let n: Vec<u32> = a.iter().map(|x| x.as_u64().unwrap() as u32).collect();
+    let mut policies = Vec::new();
+    if n[0] != 0 {
+        policies.push(ScalingPolicy {
+            kind: PolicyKind::Pods,
+            value: n[0],
+            period_seconds: n[1],
+        });
+    }
+    if n[2] != 0 {
+        policies.push(ScalingPolicy {
+            kind: PolicyKind::Percent,
+            value: n[2],
+            period_seconds: n[3],
+        });
+    }
+    ScalingRules {
+        stabilization_window_seconds: n[4],
+        select_policy: SelectPolicy::Max,
+        policies,
+    }
+}
+
+/// generateEventsUniformDistribution, with times relative to `now`.
+fn go_events(v: &Value, now: f64) -> Vec<ScaleEvent> {
+    if v.is_null() {
+        return Vec::new();
+    }
+    let changes = v["changes"].as_array().unwrap();
+    let period = v["period_seconds"].as_f64().unwrap();
+    let segment = period / changes.len() as f64;
+    changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ScaleEvent {
+            time: now - (period - segment * (i as f64 + 1.0) + segment / 2.0),
+            change: c.as_u64().unwrap() as u32,
+        })
+        .collect()
+}
+
+#[test]
+fn hpa_behavior_rate_limits_match_kubernetes_scaling_with_rules() {
+    let doc = load("hpa_behavior_kubernetes.json");
+    let now = 10_000.0;
+    let cases = doc["rate"].as_array().unwrap();
+    assert_eq!(cases.len(), 41);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let b = HpaBehavior {
+            min_replicas: c["min"].as_u64().unwrap() as u32,
+            max_replicas: c["max"].as_u64().unwrap() as u32,
+            scale_up: go_rules(&c["scale_up"], ScalingRules::default_scale_up()),
+            scale_down: go_rules(&c["scale_down"], ScalingRules::default_scale_down()),
+        };
+        let state = HpaState {
+            recommendations: Vec::new(),
+            scale_up_events: go_events(&c["up_events"], now),
+            scale_down_events: go_events(&c["down_events"], now),
+        };
+        let (replicas, why) = state.rate_limit(
+            &b,
+            now,
+            c["current"].as_u64().unwrap() as u32,
+            c["desired"].as_u64().unwrap() as u32,
+        );
+        assert_eq!(replicas as u64, c["expected"].as_u64().unwrap(), "{name}");
+        assert_eq!(
+            format!("{why:?}"),
+            c["condition"].as_str().unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn hpa_behavior_stabilization_matches_kubernetes_normalize_with_behavior() {
+    let doc = load("hpa_behavior_kubernetes.json");
+    let now = 100_000.0;
+    for c in doc["stabilization"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let mut b = HpaBehavior::new(1, 1000);
+        b.scale_up.stabilization_window_seconds = c["up_window"].as_u64().unwrap() as u32;
+        b.scale_down.stabilization_window_seconds = c["down_window"].as_u64().unwrap() as u32;
+        let mut state = HpaState::default();
+        for r in c["recommendations"].as_array().unwrap() {
+            state.recommendations.push(TimedRecommendation {
+                replicas: r[0].as_u64().unwrap() as u32,
+                time: now - 60.0 * r[1].as_f64().unwrap(),
+            });
+        }
+        let got = state.stabilize(
+            &b,
+            now,
+            c["current"].as_u64().unwrap() as u32,
+            c["desired"].as_u64().unwrap() as u32,
+        );
+        assert_eq!(got as u64, c["expected"].as_u64().unwrap(), "{name}");
+        // The new recommendation is recorded.
+        assert_eq!(state.recommendations.last().unwrap().time, now, "{name}");
+    }
+}
+
+#[test]
+fn hpa_behavior_step_records_events_and_state_round_trips() {
+    let b = HpaBehavior::new(2, 40);
+    let mut s = HpaState::default();
+    // 10 -> 50 wanted: +100% per 15 s gives 20, then 40 (max) 15 s later.
+    let d = s.step(&b, 0.0, 10, 50).unwrap();
+    assert_eq!((d.replicas, d.limit), (20, LimitReason::ScaleUpLimit));
+    assert!(d.reason.contains("limited to 20"), "{}", d.reason);
+    let d = s.step(&b, 10.0, 20, 50).unwrap();
+    assert_eq!(d.replicas, 20, "the 15 s period still holds the +10 event");
+    let d = s.step(&b, 16.0, 20, 50).unwrap();
+    assert_eq!((d.replicas, d.limit), (40, LimitReason::TooManyReplicas));
+    // Load falls: the 300 s scale-down window keeps the highest recent recommendation (50 -> held at 40).
+    let d = s.step(&b, 100.0, 40, 4).unwrap();
+    assert_eq!(d.replicas, 40, "{}", d.reason);
+    let text = scaleplan::json::to_string(&s).unwrap();
+    let mut back: HpaState = scaleplan::json::from_str(&text).unwrap();
+    // 301 s after the last 50: the window has passed, scale down to the floor of 2... limited to min.
+    let d = back.step(&b, 400.0, 40, 1).unwrap();
+    assert_eq!((d.replicas, d.limit), (2, LimitReason::TooFewReplicas));
+    // Errors: a clock going backwards, a bad behaviour.
+    assert_eq!(back.step(&b, 399.0, 2, 2).unwrap_err().code(), "out_of_range");
+    assert_eq!(
+        s.step(&HpaBehavior::new(5, 3), 500.0, 4, 4).unwrap_err().code(),
+        "out_of_range"
+    );
+    let mut bad = HpaBehavior::new(1, 10);
+    bad.scale_up.policies[0].period_seconds = 0;
+    assert_eq!(s.step(&bad, 500.0, 4, 4).unwrap_err().code(), "out_of_range");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Catalog
+
+fn sample_catalog() -> PriceCatalog {
+    let text = std::fs::read_to_string(format!("{}/examples/data/catalog.toml", root())).unwrap();
+    PriceCatalog::from_toml(&text).unwrap()
+}
+
+#[test]
+fn catalog_loads_from_toml_and_json_alike() {
+    let c = sample_catalog();
+    assert_eq!(c.currency.code(), "USD");
+    assert!(c.note.contains("illustrative"));
+    assert_eq!(c.hours_per_month, Decimal::from(730));
+    assert_eq!(c.instance_monthly("app.large").unwrap().to_string(), "140.160");
+    assert_eq!(c.database("db.large").unwrap().max_connections, 1600);
+    // The same catalog through JSON.
+    let json = scaleplan::json::to_string(&c).unwrap();
+    let back = PriceCatalog::from_json(&json).unwrap();
+    assert_eq!(back, c);
+    assert!(json.contains(r#""hourly":"0.192""#), "{json}");
+}
+
+#[test]
+fn catalog_errors_are_typed() {
+    let base = |extra: &str| {
+        format!(
+            r#"{{"name": "t", "currency": "USD", "instances": [{{"name": "a", "vcpu": 2, "memory_gib": 4, "hourly": {extra}}}]}}"#
+        )
+    };
+    let code = |text: String| PriceCatalog::from_json(&text).unwrap_err().code();
+    assert_eq!(code(base(r#""-0.1""#)), "negative");
+    assert_eq!(code(base(r#""0.1", "currency": "EUR""#)), "currency_mismatch");
+    assert_eq!(code(base(r#""0.1", "currency": "XXY""#)), "unknown_currency");
+    let float = PriceCatalog::from_json(&base("0.1")).unwrap_err();
+    assert_eq!(float.code(), "json");
+    assert!(float.to_string().contains("floats are not exact"), "{float}");
+    assert_eq!(
+        code(r#"{"name": "t", "currency": "ABC"}"#.into()),
+        "unknown_currency"
+    );
+    assert_eq!(
+        code(r#"{"name": "t", "currency": "USD", "hours_per_month": "0"}"#.into()),
+        "out_of_range"
+    );
+    let dup = r#"{"name": "t", "currency": "USD", "team_rates": [{"role": "sre", "hourly": 1}, {"role": "sre", "hourly": 2}]}"#;
+    assert_eq!(code(dup.into()), "duplicate_name");
+    // An integer price is exact and accepted.
+    assert!(PriceCatalog::from_json(&base("1")).is_ok());
+    let toml_err = PriceCatalog::from_toml("name = 't'\ncurrency = 'USD'\nhours_per_month = 730.5").unwrap_err();
+    assert_eq!(toml_err.code(), "toml");
+    let e = sample_catalog().instance("m5.huge").unwrap_err();
+    assert_eq!(e.code(), "unknown_resource");
+    assert!(e.to_string().contains("app.small, app.medium"), "{e}");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Estimate
+
+/// The issue's worked example: 15 instances at 160.00, 50 GB at 0.50, 40 team hours at 100.00.
+fn issue_catalog() -> PriceCatalog {
+    PriceCatalog::from_json(
+        r#"{"name": "issue", "currency": "USD", "hours_per_month": "800",
+            "instances": [{"name": "app", "vcpu": 2, "memory_gib": 8, "hourly": "0.20"}],
+            "storage": [{"name": "ssd", "per_gb_month": "0.50"}],
+            "team_rates": [{"role": "engineer", "hourly": "100.00"}]}"#,
+    )
+    .unwrap()
+}
+
+fn issue_request() -> EstimateRequest {
+    scaleplan::json::from_str(
+        r#"{"target_users": 50000, "instance_type": "app", "storage": "ssd", "storage_months": 1,
+            "demand": {"users": 1000, "peak_rps_per_user": 0.0042, "cpu_seconds_per_request": 0.1,
+                       "storage_gb_per_user_month": 0.001},
+            "team_hours": [{"role": "engineer", "hours": 40}]}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn estimate_issue_example_to_the_cent() {
+    let e = estimate(&issue_request(), &issue_catalog()).unwrap();
+    // 50,000 × 0.0042 = 210 req/s × 0.1 CPU-s = 21 cores / (2 vCPU × 0.7) = 15 instances.
+    assert_eq!(e.configuration.sizing.instances, 15);
+    let lines: Vec<(String, String)> = e
+        .totals
+        .line_totals
+        .iter()
+        .map(|l| (l.name.clone(), l.total.to_string()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("compute: +15 × app".to_string(), "2400.00".to_string()),
+            ("storage: +50 GB ssd".to_string(), "25.00".to_string()),
+            ("team: engineer hours".to_string(), "4000.00".to_string()),
+        ]
+    );
+    assert_eq!(e.totals.one_time.to_string(), "4000.00");
+    assert_eq!(e.totals.monthly.to_string(), "2425.00");
+    assert_eq!(e.totals.first_month.to_string(), "6425.00");
+    assert_eq!(e.totals.first_year.to_string(), "33100.00");
+    // ±20% demand: 12 and 18 instances, 40 and 60 GB.
+    assert_eq!(e.range.low.instances, 12);
+    assert_eq!(e.range.high.instances, 18);
+    assert_eq!(e.range.low.totals.monthly.to_string(), "1940.00");
+    assert_eq!(e.range.expected.totals.monthly.to_string(), "2425.00");
+    assert_eq!(e.range.high.totals.monthly.to_string(), "2910.00");
+    assert!(e.assumptions.iter().any(|a| a.contains("half-even")));
+    assert!(e.assumptions.iter().any(|a| a.contains("800 hours")));
+    // The JSON has money as strings.
+    let json = scaleplan::json::to_string(&e).unwrap();
+    assert!(json.contains(r#""first_month":"6425.00""#), "{json}");
+}
+
+#[test]
+fn estimate_lift_widens_the_range_and_current_instances_are_subtracted() {
+    let mut req = issue_request();
+    req.current_instances = 5;
+    req.lift = Some(LiftRange {
+        low: 0.0,
+        expected: 0.2,
+        high: 0.5,
+    });
+    let e = estimate(&req, &issue_catalog()).unwrap();
+    // Expected: 21 × 1.2 = 25.2 cores / 1.4 = 18 instances, 13 added.
+    assert_eq!(e.configuration.sizing.instances, 18);
+    assert!(e.line_items[0].name.starts_with("compute: +13"));
+    // High: 1.2 × 1.5 = 1.8: 37.8 / 1.4 = 27 instances.
+    assert_eq!(e.range.high.instances, 27);
+    assert_eq!(e.range.low.instances, 12);
+}
+
+#[test]
+fn estimate_usl_and_queueing_models_agree_with_their_building_blocks() {
+    let c = sample_catalog();
+    // USL: SPEC SDM91 load test (nodes -> req/s); need 1,500 req/s.
+    let n = [1.0, 18.0, 36.0, 72.0, 108.0, 144.0, 216.0];
+    let x = [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2];
+    let mut req: EstimateRequest = scaleplan::json::from_str(
+        r#"{"target_users": 30000, "instance_type": "app.medium",
+            "demand": {"users": 1000, "peak_rps_per_user": 0.05, "cpu_seconds_per_request": 0.01,
+                       "uncertainty": 0.0},
+            "model": {"model": "usl", "concurrency": [1], "throughput": [1]}}"#,
+    )
+    .unwrap();
+    req.model = CapacityModel::Usl {
+        concurrency: n.to_vec(),
+        throughput: x.to_vec(),
+        headroom: 0.0,
+    };
+    let e = estimate(&req, &c).unwrap();
+    let fit = usl_fit(&n, &x).unwrap();
+    let brute = (1..1000u64)
+        .find(|&k| fit.throughput(k as f64).unwrap() >= 1500.0)
+        .unwrap();
+    assert_eq!(e.configuration.sizing.instances, brute);
+    // 5,000 req/s is past the USL peak (about 1,883): unreachable, whatever the node count.
+    req.target_users = 100_000.0;
+    let err = estimate(&req, &c).unwrap_err();
+    assert_eq!(err.code(), "capacity_unreachable");
+    assert!(err.to_string().contains("N* = 9"), "{err}");
+
+    // Queueing: 95% of requests wait under 5 ms at 1,500 req/s, 10 ms each.
+    req.target_users = 30_000.0;
+    req.model = CapacityModel::Queueing {
+        criterion: ServerCriterion::ServiceLevelAtLeast,
+        value: 0.95,
+        answer_time: Some(0.005),
+        headroom: 0.0,
+    };
+    let e = estimate(&req, &c).unwrap();
+    let q = min_servers(
+        1500.0,
+        0.01,
+        ServerCriterion::ServiceLevelAtLeast,
+        0.95,
+        Some(0.005),
+    )
+    .unwrap();
+    assert_eq!(e.configuration.sizing.instances, q.servers.div_ceil(2));
+    match &e.configuration.sizing.detail {
+        SizingDetail::Queueing { queue, in_flight } => {
+            assert_eq!(queue.servers, q.servers);
+            assert!((in_flight - 1500.0 * (q.mean_wait + 0.01)).abs() < 1e-9);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn estimate_sizes_database_and_cache_tiers() {
+    let c = sample_catalog();
+    let req: EstimateRequest = scaleplan::json::from_str(
+        r#"{"target_users": 50000, "instance_type": "app.large", "current_instances": 4,
+            "demand": {"users": 1000, "peak_rps_per_user": 0.05, "cpu_seconds_per_request": 0.02,
+                       "db_connections_per_instance": 20, "cache_gib_per_1000_users": 0.1},
+            "database": {"current": "db.medium"}, "cache": {},
+            "bandwidth": "internet-egress"}"#,
+    )
+    .unwrap();
+    let e = estimate(&req, &c).unwrap();
+    // 2,500 req/s × 0.02 = 50 cores / (4 × 0.7) = 18 instances; 18 × 20 / 0.8 = 450 connections -> db.large.
+    assert_eq!(e.configuration.sizing.instances, 18);
+    assert_eq!(e.configuration.database_tier.as_deref(), Some("db.large"));
+    // 50 × 0.1 = 5 GiB / 0.8 = 6.25 GiB -> cache.large (cache.medium has 6).
+    assert_eq!(e.configuration.cache_tier.as_deref(), Some("cache.large"));
+    let names: Vec<&str> = e.line_items.iter().map(|l| l.name.as_str()).collect();
+    assert!(names.contains(&"database: db.medium -> db.large (difference)"), "{names:?}");
+    let db = e.line_items.iter().find(|l| l.name.starts_with("database")).unwrap();
+    assert_eq!(db.unit_price.to_string(), "380.00"); // 520 - 140
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+}
+
+#[test]
+fn estimate_bad_input_gets_typed_errors() {
+    let c = issue_catalog();
+    let run = |f: &dyn Fn(&mut EstimateRequest)| {
+        let mut r = issue_request();
+        f(&mut r);
+        estimate(&r, &c).unwrap_err()
+    };
+    let e = run(&|r| r.demand.users = 0.0);
+    assert_eq!((e.code(), e.to_string().contains("demand.users")), ("out_of_range", true));
+    let e = run(&|r| r.target_users = 500.0);
+    assert_eq!(e.code(), "out_of_range");
+    assert!(e.to_string().contains("target_users"), "{e}");
+    assert_eq!(run(&|r| r.demand.peak_rps_per_user = -1.0).code(), "negative");
+    assert_eq!(run(&|r| r.demand.cpu_seconds_per_request = f64::NAN).code(), "not_finite");
+    assert_eq!(
+        run(&|r| r.model = CapacityModel::Linear { target_utilization: 1.5, headroom: 0.0 }).code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        run(&|r| r.model = CapacityModel::Linear { target_utilization: 0.0, headroom: 0.0 }).code(),
+        "out_of_range"
+    );
+    let usl = |n: Vec<f64>| {
+        move |r: &mut EstimateRequest| {
+            r.model = CapacityModel::Usl {
+                concurrency: n.clone(),
+                throughput: n.iter().map(|x| x * 10.0).collect(),
+                headroom: 0.0,
+            }
+        }
+    };
+    assert_eq!(run(&usl(vec![])).code(), "empty_input");
+    let e = run(&usl(vec![1.0, 2.0]));
+    assert_eq!(e.code(), "too_few_observations");
+    assert!(e.to_string().contains("model."), "{e}");
+    assert_eq!(run(&|r| r.instance_type = "m5.large".into()).code(), "unknown_resource");
+    assert_eq!(run(&|r| r.team_hours[0].role = "cfo".into()).code(), "unknown_resource");
+    assert_eq!(run(&|r| r.demand.memory_gib_per_instance = 64.0).code(), "out_of_range");
+    assert_eq!(
+        run(&|r| r.lift = Some(LiftRange { low: 0.3, expected: 0.2, high: 0.4 })).code(),
+        "out_of_range"
+    );
+    assert_eq!(run(&|r| r.demand.uncertainty = 1.0).code(), "out_of_range");
+}
+
+#[test]
+fn impact_low_expected_high() {
+    let input: ImpactInput = scaleplan::json::from_str(
+        r#"{"users": 50000, "baseline_rate": 0.1, "opportunities_per_user_per_year": 12,
+            "lift": {"low": -0.02, "expected": 0.23, "high": 0.48},
+            "value_per_conversion": "4.50", "currency": "EUR"}"#,
+    )
+    .unwrap();
+    let i = impact(&input).unwrap();
+    assert_eq!(i.expected.annual_value.to_string(), "62100.00");
+    assert_eq!(i.low.annual_value.to_string(), "-5400.00"); // the interval crosses zero
+    assert_eq!(i.high.annual_value.to_string(), "129600.00");
+    assert!((i.expected.extra_conversions - 13_800.0).abs() < 1e-6);
+    assert_eq!(i.currency.code(), "EUR");
+    let mut bad = input.clone();
+    bad.baseline_rate = 1.0;
+    assert_eq!(impact(&bad).unwrap_err().code(), "out_of_range");
+    let mut bad = input.clone();
+    bad.value_per_conversion = "-1".parse().unwrap();
+    assert_eq!(impact(&bad).unwrap_err().code(), "negative");
+    let mut bad = input;
+    bad.users = 0.0;
+    assert_eq!(impact(&bad).unwrap_err().code(), "out_of_range");
+}
+
+#[test]
+fn milestones_follow_the_growth_path() {
+    let c = sample_catalog();
+    let req: EstimateRequest = scaleplan::json::from_str(
+        r#"{"target_users": 1000, "instance_type": "app.medium",
+            "demand": {"users": 100, "peak_rps_per_user": 0.2, "cpu_seconds_per_request": 0.05,
+                       "db_connections_per_instance": 30, "cache_gib_per_1000_users": 1},
+            "database": {}, "cache": {}}"#,
+    )
+    .unwrap();
+    let path: Vec<Milestone> = [("now", 100.0), ("day 30", 250.0), ("day 60", 500.0), ("day 90", 1000.0)]
+        .iter()
+        .map(|(l, u)| Milestone { label: l.to_string(), users: *u })
+        .collect();
+    let plans = capacity_milestones(&req, &c, &path).unwrap();
+    let got: Vec<(u64, &str, &str, String)> = plans
+        .iter()
+        .map(|p| {
+            (
+                p.configuration.sizing.instances,
+                p.configuration.database_tier.as_deref().unwrap(),
+                p.configuration.cache_tier.as_deref().unwrap(),
+                p.totals.monthly.to_string(),
+            )
+        })
+        .collect();
+    // 100 users: 20 req/s × 0.05 = 1 core / 1.4 -> 1 instance, 30/0.8 = 37.5 conns -> db.small,
+    // 0.1 GiB / 0.8 -> cache.small; 70.08 + 60 + 25 = 155.08. 1,000 users: 10 cores / 1.4 -> 8 instances,
+    // 300 conns -> db.medium, 1.25 GiB -> cache.small: 560.64 + 140 + 25 = 725.64.
+    assert_eq!(got[0], (1, "db.small", "cache.small", "155.08".to_string()));
+    assert_eq!(got[3], (8, "db.medium", "cache.small", "725.64".to_string()));
+    assert!(got.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert_eq!(capacity_milestones(&req, &c, &[]).unwrap_err().code(), "empty_input");
+}
+
+#[test]
+fn growth_phases_transition_with_hysteresis() {
+    let plan = GrowthPlan::default();
+    assert_eq!(plan.recommend(None, 5_000.0).unwrap().phase, "growth");
+    let r = plan.recommend(Some("startup"), 250_000.0).unwrap();
+    assert_eq!(r.phase, "enterprise", "jumps straight to the right phase");
+    let t = r.transition.unwrap();
+    assert_eq!((t.from.as_str(), t.boundary), ("startup", 100_000.0));
+    let r = plan.recommend(Some("scale"), 8_999.0).unwrap();
+    assert_eq!(r.phase, "growth");
+    assert_eq!(r.transition.unwrap().threshold, 9_000.0);
+    assert!(plan.recommend(Some("scale"), 9_000.0).unwrap().transition.is_none());
+    assert_eq!(plan.recommend(Some("nope"), 1.0).unwrap_err().code(), "unknown_variant");
+    let mut bad = plan.clone();
+    bad.phases[2].min_users = 500.0;
+    assert_eq!(bad.recommend(None, 1.0).unwrap_err().code(), "out_of_range");
+    bad = plan;
+    bad.hysteresis = 1.0;
+    assert_eq!(bad.validate().unwrap_err().code(), "out_of_range");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Trigger rules
+
+fn minutes(values: &[(f64, f64)]) -> Vec<Sample> {
+    values
+        .iter()
+        .map(|&(t, v)| Sample { time: t * 60.0, value: v })
+        .collect()
+}
+
+fn trigger_input(cpu: Vec<Sample>) -> TriggerInput {
+    TriggerInput {
+        now: 3600.0,
+        cpu_percent: cpu,
+        db_connections: None,
+        db_max_connections: None,
+        p95_ms: None,
+        p99_ms: None,
+        instances: 10,
+        instance_monthly_price: Some("140.16".parse().unwrap()),
+        currency: Currency::USD,
+    }
+}
+
+#[test]
+fn triggers_fire_with_evidence() {
+    let rules = TriggerRules::default();
+    // 55 minutes at 60%, then 6 minutes at 85%: sustained fires, the hour average (62.5%) does not.
+    let cpu: Vec<(f64, f64)> = (0..=60)
+        .map(|m| (m as f64, if m >= 55 { 85.0 } else { 60.0 }))
+        .collect();
+    let r = scaling_triggers(&trigger_input(minutes(&cpu)), &rules).unwrap();
+    let rules_fired: Vec<&str> = r.recommendations.iter().map(|x| x.rule.as_str()).collect();
+    assert_eq!(rules_fired, ["cpu_sustained"]);
+    let ev = &r.recommendations[0].evidence;
+    assert_eq!((ev.observed, ev.threshold, ev.window_seconds), (85.0, 80.0, 300.0));
+    // One dip to 79% inside the last 5 minutes: no sustained trigger.
+    let mut dip = cpu.clone();
+    dip[58].1 = 79.0;
+    assert!(scaling_triggers(&trigger_input(minutes(&dip)), &rules).unwrap().recommendations.is_empty());
+    // Hour average 75%, connections 85%, p95 2,100 ms, p99 4,000 ms.
+    let mut inp = trigger_input(minutes(&(0..=60).map(|m| (m as f64, 75.0)).collect::<Vec<_>>()));
+    inp.db_connections = Some(85.0);
+    inp.db_max_connections = Some(100.0);
+    inp.p95_ms = Some(2100.0);
+    inp.p99_ms = Some(4000.0);
+    let r = scaling_triggers(&inp, &rules).unwrap();
+    let fired: Vec<&str> = r.recommendations.iter().map(|x| x.rule.as_str()).collect();
+    assert_eq!(fired, ["cpu_average", "db_connections", "p95_latency"]);
+    assert!(r.recommendations.iter().all(|x| x.action == TriggerAction::ScaleUp));
+}
+
+#[test]
+fn triggers_downsize_with_saving_and_never_on_missing_data() {
+    let rules = TriggerRules::default();
+    let cpu: Vec<(f64, f64)> = (0..=60).map(|m| (m as f64, 21.0)).collect();
+    let r = scaling_triggers(&trigger_input(minutes(&cpu)), &rules).unwrap();
+    let d = &r.recommendations[0];
+    assert_eq!(d.action, TriggerAction::Downsize);
+    assert_eq!(d.suggested_instances, Some(3)); // 10 × 21 / 70 = 3
+    assert_eq!(d.monthly_saving.unwrap().to_string(), "981.12"); // 7 × 140.16
+    // A 10-minute gap: neither window is covered, so no downsize, and the report says why.
+    let gappy: Vec<(f64, f64)> = cpu.iter().copied().filter(|(m, _)| !(20.0..30.0).contains(m)).collect();
+    let r = scaling_triggers(&trigger_input(minutes(&gappy)), &rules).unwrap();
+    assert!(r.recommendations.is_empty());
+    assert_eq!(r.insufficient_data.len(), 1, "{:?}", r.insufficient_data);
+    assert!(r.insufficient_data[0].starts_with("cpu_average"));
+    // Bad input.
+    let mut bad = trigger_input(minutes(&[(2.0, 10.0), (1.0, 10.0)]));
+    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "out_of_range");
+    bad = trigger_input(minutes(&[(1.0, f64::NAN)]));
+    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "not_finite");
+    bad = trigger_input(vec![]);
+    bad.db_max_connections = Some(0.0);
+    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "out_of_range");
+}

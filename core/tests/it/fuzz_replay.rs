@@ -32,3 +32,8 @@ fn replay(target: &str, check: fn(&[u8])) {
 fn json_experiment_regressions() {
     replay("json_experiment", checks::json_experiment);
 }
+
+#[test]
+fn catalog_estimate_regressions() {
+    replay("catalog_estimate", checks::catalog_estimate);
+}

@@ -184,3 +184,81 @@ fn always_valid_under_continuous_monitoring() {
         "peeking at a fixed-horizon test should inflate errors, got {naive_rate}"
     );
 }
+
+mod estimate_props {
+    use proptest::prelude::*;
+    use scaleplan::estimate::*;
+
+    proptest! {
+        /// A metric oscillating inside the HPA's tolerance band never changes the replica count, neither in
+        /// the raw rule nor through the behaviour (stabilisation and rate limits) over a long run.
+        #[test]
+        fn hpa_never_flaps_inside_the_tolerance_band(
+            replicas in 1u64..60,
+            target in 20u32..90,
+            tolerance in 0.02f64..0.3,
+            wiggles in proptest::collection::vec(0.0f64..1.0, 1..80),
+        ) {
+            let behavior = HpaBehavior::new(1, 200);
+            let mut state = HpaState::default();
+            for (k, w) in wiggles.iter().enumerate() {
+                // An integer utilisation (Kubernetes' unit) u with |u / target - 1| < tol.
+                let t = f64::from(target);
+                let (lo, hi) = ((t * (1.0 - tolerance)).floor() + 1.0, (t * (1.0 + tolerance)).ceil() - 1.0);
+                let u = (lo + (w * (hi - lo + 1.0)).floor()).min(hi);
+                let usage = 10.0 * u;
+                let target = t;
+                let pods = vec![Pod { state: PodState::Ready, request_milli: 1000.0, usage_milli: Some(usage) }; replicas as usize];
+                let r = hpa_desired_replicas(replicas, &pods, target, tolerance).unwrap();
+                prop_assert_eq!(r.desired_replicas, replicas, "{}", r.reason);
+                let d = state.step(&behavior, 15.0 * k as f64, replicas as u32, r.desired_replicas as u32).unwrap();
+                prop_assert_eq!(u64::from(d.replicas), replicas);
+            }
+        }
+
+        /// Users hovering inside the hysteresis band of any boundary cause at most one phase transition,
+        /// and exactly one phase is active at every step.
+        #[test]
+        fn growth_phases_never_flap_at_a_boundary(
+            boundary in 1usize..4,
+            start in 0usize..4,
+            hover in proptest::collection::vec(-0.999f64..0.999, 1..100),
+        ) {
+            let plan = GrowthPlan::default();
+            let b = plan.phases[boundary].min_users;
+            let h = plan.hysteresis;
+            let mut active = plan.phases[start].name.clone();
+            let mut transitions = 0;
+            for x in hover {
+                let users = b * (1.0 + x * h);
+                let r = plan.recommend(Some(&active), users).unwrap();
+                prop_assert_eq!(plan.phases.iter().filter(|p| p.name == r.phase).count(), 1);
+                if let Some(t) = r.transition {
+                    prop_assert_eq!(&t.from, &active);
+                    transitions += 1;
+                }
+                active = r.phase;
+            }
+            prop_assert!(transitions <= 1, "{} transitions", transitions);
+        }
+
+        /// Estimates are monotone in demand: more users never need fewer instances or cost less.
+        #[test]
+        fn estimate_is_monotone_in_target_users(a in 1_000.0f64..200_000.0, b in 1_000.0f64..200_000.0) {
+            let catalog = PriceCatalog::from_json(r#"{"name": "p", "currency": "USD",
+                "instances": [{"name": "app", "vcpu": 4, "memory_gib": 16, "hourly": "0.192"}]}"#).unwrap();
+            let req = |users: f64| {
+                let mut r: EstimateRequest = scaleplan::json::from_str(r#"{"target_users": 1000, "instance_type": "app",
+                    "demand": {"users": 1000, "peak_rps_per_user": 0.03, "cpu_seconds_per_request": 0.015}}"#).unwrap();
+                r.target_users = users;
+                r
+            };
+            let (lo, hi) = (a.min(b), a.max(b));
+            let (x, y) = (estimate(&req(lo), &catalog).unwrap(), estimate(&req(hi), &catalog).unwrap());
+            prop_assert!(x.configuration.sizing.instances <= y.configuration.sizing.instances);
+            prop_assert!(x.totals.monthly <= y.totals.monthly);
+            prop_assert!(y.range.low.totals.monthly <= y.range.expected.totals.monthly);
+            prop_assert!(y.range.expected.totals.monthly <= y.range.high.totals.monthly);
+        }
+    }
+}
