@@ -151,6 +151,153 @@ export interface Readiness {
 }
 
 
+/* ---- resource estimation: money is a DecimalString ("160.00"), never a float ---- */
+
+/** An exact decimal amount written as a string, e.g. `"2400.00"`. Inputs also accept whole numbers. */
+export type DecimalString = string
+
+/** `"service_level_at_least"`, `"p_wait_at_most"` or `"wait_percentile_at_most"`. */
+export type ServerCriterion = 'service_level_at_least' | 'p_wait_at_most' | 'wait_percentile_at_most'
+
+/** A line of a cost breakdown (input of `costTotals`). */
+export interface LineItem { name: string; quantity: DecimalString | number; unitPrice: DecimalString | number; kind: 'monthly' | 'one_time' }
+
+/** A line's total, rounded half-even to the currency's minor unit. */
+export interface LineTotal { name: string; kind: 'monthly' | 'one_time'; total: DecimalString }
+
+/** Result of `costTotals` (and the totals of an estimate). */
+export interface CostTotals {
+  currency: string
+  lineTotals: LineTotal[]
+  oneTime: DecimalString
+  monthly: DecimalString
+  firstMonth: DecimalString
+  /** `oneTime + 12 × monthly`. */
+  firstYear: DecimalString
+}
+
+/** A pod for the HPA rule; `usageMilli` null when its metric is missing. */
+export interface Pod { state: 'ready' | 'unready' | 'ignored'; requestMilli: number; usageMilli: number | null }
+
+/** Result of `hpaDesiredReplicas`. */
+export interface HpaRecommendation { desiredReplicas: number; utilizationPercent: number; usageRatio: number; reason: string }
+
+/** HPA bounds and behaviour (Kubernetes' defaults for omitted rules). */
+export interface HpaBehavior { minReplicas?: number; maxReplicas: number; scaleUp?: object; scaleDown?: object }
+
+/** The history an HPA keeps between syncs. */
+export interface HpaState { recommendations: Array<{ time: number; replicas: number }>; scaleUpEvents: Array<{ time: number; change: number }>; scaleDownEvents: Array<{ time: number; change: number }> }
+
+/** One HPA sync's outcome. */
+export interface BehaviorDecision { replicas: number; recommended: number; stabilized: number; limit: 'DesiredWithinRange' | 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas'; reason: string }
+
+/** Result of `hpaScale`. */
+export interface HpaScaleResult { decision: BehaviorDecision; state: HpaState }
+
+/** A validated price catalog (result of `loadCatalog`). */
+export interface PriceCatalog {
+  name: string
+  note: string
+  currency: string
+  hoursPerMonth: DecimalString
+  instances: Array<{ name: string; vcpu: number; memoryGib: number; hourly: DecimalString }>
+  storage: Array<{ name: string; perGbMonth: DecimalString }>
+  bandwidth: Array<{ name: string; perGb: DecimalString }>
+  databases: Array<{ name: string; vcpu: number; memoryGib: number; maxConnections: number; monthly: DecimalString }>
+  caches: Array<{ name: string; memoryGib: number; monthly: DecimalString }>
+  teamRates: Array<{ role: string; hourly: DecimalString }>
+}
+
+/** Demand measured at the experiment's original scope. */
+export interface DemandProfile {
+  users: number
+  peakRpsPerUser: number
+  cpuSecondsPerRequest: number
+  memoryGibPerInstance?: number
+  storageGbPerUserMonth?: number
+  bandwidthGbPerUserMonth?: number
+  peakToAverage?: number
+  dbConnectionsPerInstance?: number
+  cacheGibPerUser?: number
+  uncertainty?: number
+}
+
+/** A relative change with its interval. */
+export interface LiftRange { low: number; expected: number; high: number }
+
+/** Input of `estimate`. */
+export interface EstimateRequest {
+  targetUsers: number
+  demand: DemandProfile
+  instanceType: string
+  currentInstances?: number
+  /** `{ model: 'linear' | 'usl' | 'queueing', ... }`. */
+  model?: object
+  storage?: string | null
+  storageMonths?: number
+  bandwidth?: string | null
+  database?: { current?: string | null; target?: string | null } | null
+  cache?: { current?: string | null; target?: string | null } | null
+  maxTierUtilization?: number
+  teamHours?: Array<{ role: string; hours: DecimalString | number }>
+  lift?: LiftRange | null
+}
+
+/** Instances one model needs. */
+export interface Sizing { peakRps: number; instances: number; offPeakInstances: number; peakUtilization: number; detail: { model: 'linear' | 'usl' | 'queueing'; [k: string]: unknown } }
+
+/** The configuration serving a number of users. */
+export interface Configuration { users: number; demandFactor: number; instanceType: string; sizing: Sizing; databaseTier: string | null; cacheTier: string | null; storageGb: number; bandwidthGb: number }
+
+/** One scenario's cost. */
+export interface ScenarioCost { demandFactor: number; instances: number; totals: CostTotals }
+
+/** Result of `estimate`. */
+export interface ResourceEstimate {
+  currency: string
+  originalUsers: number
+  targetUsers: number
+  configuration: Configuration
+  lineItems: Array<{ name: string; quantity: DecimalString; unitPrice: DecimalString; kind: 'monthly' | 'one_time' }>
+  totals: CostTotals
+  range: { low: ScenarioCost; expected: ScenarioCost; high: ScenarioCost }
+  assumptions: string[]
+  warnings: string[]
+}
+
+/** A point on a growth path. */
+export interface Milestone { label: string; users: number }
+
+/** Result of `capacityMilestones` (one per milestone). */
+export interface MilestonePlan { label: string; configuration: Configuration; totals: CostTotals }
+
+/** Input of `impact`. */
+export interface ImpactInput { users: number; baselineRate: number; lift: LiftRange; valuePerConversion: DecimalString | number; currency: string; opportunitiesPerUserPerYear?: number }
+
+/** One scenario of an impact. */
+export interface ImpactScenario { lift: number; extraConversions: number; annualValue: DecimalString }
+
+/** Result of `impact`. */
+export interface Impact { currency: string; low: ImpactScenario; expected: ImpactScenario; high: ImpactScenario; assumptions: string[] }
+
+/** A recommended move between growth phases. */
+export interface PhaseTransition { from: string; to: string; boundary: number; threshold: number; reason: string }
+
+/** Result of `growthPhase`. */
+export interface PhaseRecommendation { phase: string; transition: PhaseTransition | null }
+
+/** Input of `scalingTriggers`. */
+export interface TriggerInput { now: number; cpuPercent?: Array<{ time: number; value: number }>; dbConnections?: number | null; dbMaxConnections?: number | null; p95Ms?: number | null; p99Ms?: number | null; instances: number; instanceMonthlyPrice?: DecimalString | null; currency?: string }
+
+/** What a trigger rule saw. */
+export interface Evidence { metric: string; windowSeconds: number; observed: number; threshold: number; comparison: string }
+
+/** One trigger recommendation. */
+export interface TriggerRecommendation { action: 'scale_up' | 'downsize'; rule: string; reason: string; evidence: Evidence; suggestedInstances: number | null; monthlySaving: DecimalString | null }
+
+/** Result of `scalingTriggers`. */
+export interface TriggerReport { recommendations: TriggerRecommendation[]; insufficientData: string[] }
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -158,6 +305,68 @@ export interface Readiness {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/** M/M/c queue metrics. */
+export declare class ErlangC {
+  /** Arrival rate λ. */
+  get arrivalRate(): number
+  /** Mean service time. */
+  get meanServiceTime(): number
+  /** Servers c. */
+  get servers(): number
+  /** Offered load a = λ s, in Erlangs. */
+  get offeredLoad(): number
+  /** Utilisation a / c. */
+  get utilization(): number
+  /** Probability of waiting, C(c, a). */
+  get pWait(): number
+  /** Mean wait in the queue. */
+  get meanWait(): number
+  /** Mean number waiting (Little's law). */
+  get meanQueueLength(): number
+  /** P(W <= answerTime) when an answer time was given. */
+  get serviceLevel(): number | null
+  /** The answer time of `serviceLevel`. */
+  get answerTime(): number | null
+  /** The p-quantile of the waiting time. */
+  waitPercentile(p: number): number
+  /** P(W <= t). */
+  serviceLevelAt(t: number): number
+  /** The canonical JSON (the same bytes as Rust and Python). */
+  toJson(): string
+}
+export type JsErlangC = ErlangC
+
+/** A fitted Universal Scalability Law model. */
+export declare class UslFit {
+  /** Throughput of one unit of concurrency, λ. */
+  get lambda(): number
+  /** Contention σ. */
+  get sigma(): number
+  /** Coherency κ. */
+  get kappa(): number
+  /** N* = max(1, sqrt((1 - σ) / κ)); null when κ = 0. */
+  get peakConcurrency(): number | null
+  /** X(N*); null when κ = 0. */
+  get peakThroughput(): number | null
+  /** 1 - SSE / SST. */
+  get rSquared(): number
+  /** sqrt(SSE / (n - 3)); null with 3 points. */
+  get residualStdError(): number | null
+  /** Standard errors of [λ, σ, κ]; null with 3 points. */
+  get stdErrors(): Array<number> | null
+  /** 95% intervals of [λ, σ, κ] (t with n - 3 df); null with 3 points. */
+  get intervals(): [Interval, Interval, Interval] | null
+  /** Residual degrees of freedom, n - 3. */
+  get df(): number
+  /** Predicted throughput at concurrency `n`. */
+  throughput(n: number): number
+  /** A warning when `target` lies past the peak, else null. */
+  pastPeakWarning(target: number): string | null
+  /** The canonical JSON (the same bytes as Rust and Python). */
+  toJson(): string
+}
+export type JsUslFit = UslFit
 
 /** Readiness of an experiment under a policy (JSON strings or objects in the canonical snake_case shape). */
 export declare function assessReadiness(experiment: string | object, policy: string | object): Readiness
@@ -174,11 +383,44 @@ export declare function betaBinomial(control: ProportionArm, treatment: Proporti
 /** Canonical JSON text of an `experiment`, `policy` or `readiness` document. */
 export declare function canonicalJson(kind: string, documentJson: string): string
 
+/** The configuration and monthly run rate at each milestone `{ label, users }`. */
+export declare function capacityMilestones(request: EstimateRequest | string, catalog: PriceCatalog | string, milestones: Milestone[]): MilestonePlan[]
+
+/** Totals of line items `{ name, quantity, unitPrice, kind }` (amounts as decimal strings). */
+export declare function costTotals(lineItems: LineItem[], currency?: string | undefined | null): CostTotals
+
 /** CUPED; arms `{ n, mean, variance, covariate_mean, covariate_variance, covariance }`. */
 export declare function cuped(control: CupedArm, treatment: CupedArm, options?: TestOptions | undefined | null): CupedResult
 
+/** Erlang C metrics of an M/M/c queue. */
+export declare function erlangC(arrivalRate: number, meanServiceTime: number, servers: number, answerTime?: number | undefined | null): ErlangC
+
+/** What scaling needs and costs: line items, totals, low/expected/high range and assumptions. */
+export declare function estimate(request: EstimateRequest | string, catalog: PriceCatalog | string): ResourceEstimate
+
+/** The estimate as canonical JSON text (the same bytes as Rust and Python). */
+export declare function estimateJson(requestJson: string, catalogJson: string): string
+
+/**
+ * The growth phase to be in at `users` (with hysteresis against `active`); default phases when
+ * `plan` is omitted.
+ */
+export declare function growthPhase(users: number, active?: string | undefined | null, plan?: object | undefined | null): PhaseRecommendation
+
 /** Holm adjusted p-values. */
 export declare function holm(pValues: Float64Array): Float64Array
+
+/** The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`. */
+export declare function hpaDesiredReplicas(currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | undefined | null): HpaRecommendation
+
+/** One HPA sync with Kubernetes' behaviour; pass the returned `state` back next time. */
+export declare function hpaScale(behavior: HpaBehavior, now: number, currentReplicas: number, recommendedReplicas: number, state?: HpaState | undefined | null): HpaScaleResult
+
+/** The annual value of the lift, low / expected / high. */
+export declare function impact(input: ImpactInput | string): Impact
+
+/** Reads and validates a price catalog from TOML (default) or JSON text. */
+export declare function loadCatalog(text: string, format?: 'toml' | 'json' | undefined | null): PriceCatalog
 
 /** The minimum detectable effect for `nPerArm` visitors per arm. */
 export declare function mdeProportions(baselineRate: number, nPerArm: number, options?: PowerOptions | undefined | null): number
@@ -192,6 +434,12 @@ export interface MeanArm {
   /** Sample variance. */
   variance: number
 }
+
+/** The fewest servers meeting `criterion`. */
+export declare function minServers(arrivalRate: number, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): ErlangC
+
+/** `minServers` for many arrival rates: the server counts, in input order. */
+export declare function minServersBatch(arrivalRates: Float64Array, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): Float64Array
 
 /** Options of the power functions. */
 export interface PowerOptions {
@@ -239,6 +487,9 @@ export declare function ratio(control: RatioArm, treatment: RatioArm, options?: 
 /** Visitors per arm (exact, fractional) to detect `mde` from `baselineRate`. */
 export declare function sampleSizeProportions(baselineRate: number, mde: number, options?: PowerOptions | undefined | null): number
 
+/** The seed trigger rules (CPU, connections, latency, low utilisation) with evidence. */
+export declare function scalingTriggers(input: TriggerInput | string, rules?: object | undefined | null): TriggerReport
+
 /** Always-valid p-value and confidence sequence (mSPRT). */
 export declare function sequential(estimate: number, stdError: number, sampleSize: number, options?: SequentialOptions | undefined | null): SequentialResult
 
@@ -271,6 +522,9 @@ export declare function twoProportions(control: ProportionArm, treatment: Propor
 
 /** Batch two-proportion tests over equal-length Float64Arrays. */
 export declare function twoProportionsBatch(controlVisitors: Float64Array, controlConversions: Float64Array, treatmentVisitors: Float64Array, treatmentConversions: Float64Array, options?: TestOptions | undefined | null): ProportionsBatch
+
+/** Fits the Universal Scalability Law to load-test points. */
+export declare function uslFit(concurrency: Array<number>, throughput: Array<number>): UslFit
 
 /** Welch's t test from summary statistics. */
 export declare function welch(control: MeanArm, treatment: MeanArm, options?: TestOptions | undefined | null): WelchResult

@@ -150,3 +150,150 @@ export interface Readiness {
   srm: SrmResult | null
 }
 
+
+/* ---- resource estimation: money is a DecimalString ("160.00"), never a float ---- */
+
+/** An exact decimal amount written as a string, e.g. `"2400.00"`. Inputs also accept whole numbers. */
+export type DecimalString = string
+
+/** `"service_level_at_least"`, `"p_wait_at_most"` or `"wait_percentile_at_most"`. */
+export type ServerCriterion = 'service_level_at_least' | 'p_wait_at_most' | 'wait_percentile_at_most'
+
+/** A line of a cost breakdown (input of `costTotals`). */
+export interface LineItem { name: string; quantity: DecimalString | number; unitPrice: DecimalString | number; kind: 'monthly' | 'one_time' }
+
+/** A line's total, rounded half-even to the currency's minor unit. */
+export interface LineTotal { name: string; kind: 'monthly' | 'one_time'; total: DecimalString }
+
+/** Result of `costTotals` (and the totals of an estimate). */
+export interface CostTotals {
+  currency: string
+  lineTotals: LineTotal[]
+  oneTime: DecimalString
+  monthly: DecimalString
+  firstMonth: DecimalString
+  /** `oneTime + 12 × monthly`. */
+  firstYear: DecimalString
+}
+
+/** A pod for the HPA rule; `usageMilli` null when its metric is missing. */
+export interface Pod { state: 'ready' | 'unready' | 'ignored'; requestMilli: number; usageMilli: number | null }
+
+/** Result of `hpaDesiredReplicas`. */
+export interface HpaRecommendation { desiredReplicas: number; utilizationPercent: number; usageRatio: number; reason: string }
+
+/** HPA bounds and behaviour (Kubernetes' defaults for omitted rules). */
+export interface HpaBehavior { minReplicas?: number; maxReplicas: number; scaleUp?: object; scaleDown?: object }
+
+/** The history an HPA keeps between syncs. */
+export interface HpaState { recommendations: Array<{ time: number; replicas: number }>; scaleUpEvents: Array<{ time: number; change: number }>; scaleDownEvents: Array<{ time: number; change: number }> }
+
+/** One HPA sync's outcome. */
+export interface BehaviorDecision { replicas: number; recommended: number; stabilized: number; limit: 'DesiredWithinRange' | 'ScaleUpLimit' | 'ScaleDownLimit' | 'TooManyReplicas' | 'TooFewReplicas'; reason: string }
+
+/** Result of `hpaScale`. */
+export interface HpaScaleResult { decision: BehaviorDecision; state: HpaState }
+
+/** A validated price catalog (result of `loadCatalog`). */
+export interface PriceCatalog {
+  name: string
+  note: string
+  currency: string
+  hoursPerMonth: DecimalString
+  instances: Array<{ name: string; vcpu: number; memoryGib: number; hourly: DecimalString }>
+  storage: Array<{ name: string; perGbMonth: DecimalString }>
+  bandwidth: Array<{ name: string; perGb: DecimalString }>
+  databases: Array<{ name: string; vcpu: number; memoryGib: number; maxConnections: number; monthly: DecimalString }>
+  caches: Array<{ name: string; memoryGib: number; monthly: DecimalString }>
+  teamRates: Array<{ role: string; hourly: DecimalString }>
+}
+
+/** Demand measured at the experiment's original scope. */
+export interface DemandProfile {
+  users: number
+  peakRpsPerUser: number
+  cpuSecondsPerRequest: number
+  memoryGibPerInstance?: number
+  storageGbPerUserMonth?: number
+  bandwidthGbPerUserMonth?: number
+  peakToAverage?: number
+  dbConnectionsPerInstance?: number
+  cacheGibPerUser?: number
+  uncertainty?: number
+}
+
+/** A relative change with its interval. */
+export interface LiftRange { low: number; expected: number; high: number }
+
+/** Input of `estimate`. */
+export interface EstimateRequest {
+  targetUsers: number
+  demand: DemandProfile
+  instanceType: string
+  currentInstances?: number
+  /** `{ model: 'linear' | 'usl' | 'queueing', ... }`. */
+  model?: object
+  storage?: string | null
+  storageMonths?: number
+  bandwidth?: string | null
+  database?: { current?: string | null; target?: string | null } | null
+  cache?: { current?: string | null; target?: string | null } | null
+  maxTierUtilization?: number
+  teamHours?: Array<{ role: string; hours: DecimalString | number }>
+  lift?: LiftRange | null
+}
+
+/** Instances one model needs. */
+export interface Sizing { peakRps: number; instances: number; offPeakInstances: number; peakUtilization: number; detail: { model: 'linear' | 'usl' | 'queueing'; [k: string]: unknown } }
+
+/** The configuration serving a number of users. */
+export interface Configuration { users: number; demandFactor: number; instanceType: string; sizing: Sizing; databaseTier: string | null; cacheTier: string | null; storageGb: number; bandwidthGb: number }
+
+/** One scenario's cost. */
+export interface ScenarioCost { demandFactor: number; instances: number; totals: CostTotals }
+
+/** Result of `estimate`. */
+export interface ResourceEstimate {
+  currency: string
+  originalUsers: number
+  targetUsers: number
+  configuration: Configuration
+  lineItems: Array<{ name: string; quantity: DecimalString; unitPrice: DecimalString; kind: 'monthly' | 'one_time' }>
+  totals: CostTotals
+  range: { low: ScenarioCost; expected: ScenarioCost; high: ScenarioCost }
+  assumptions: string[]
+  warnings: string[]
+}
+
+/** A point on a growth path. */
+export interface Milestone { label: string; users: number }
+
+/** Result of `capacityMilestones` (one per milestone). */
+export interface MilestonePlan { label: string; configuration: Configuration; totals: CostTotals }
+
+/** Input of `impact`. */
+export interface ImpactInput { users: number; baselineRate: number; lift: LiftRange; valuePerConversion: DecimalString | number; currency: string; opportunitiesPerUserPerYear?: number }
+
+/** One scenario of an impact. */
+export interface ImpactScenario { lift: number; extraConversions: number; annualValue: DecimalString }
+
+/** Result of `impact`. */
+export interface Impact { currency: string; low: ImpactScenario; expected: ImpactScenario; high: ImpactScenario; assumptions: string[] }
+
+/** A recommended move between growth phases. */
+export interface PhaseTransition { from: string; to: string; boundary: number; threshold: number; reason: string }
+
+/** Result of `growthPhase`. */
+export interface PhaseRecommendation { phase: string; transition: PhaseTransition | null }
+
+/** Input of `scalingTriggers`. */
+export interface TriggerInput { now: number; cpuPercent?: Array<{ time: number; value: number }>; dbConnections?: number | null; dbMaxConnections?: number | null; p95Ms?: number | null; p99Ms?: number | null; instances: number; instanceMonthlyPrice?: DecimalString | null; currency?: string }
+
+/** What a trigger rule saw. */
+export interface Evidence { metric: string; windowSeconds: number; observed: number; threshold: number; comparison: string }
+
+/** One trigger recommendation. */
+export interface TriggerRecommendation { action: 'scale_up' | 'downsize'; rule: string; reason: string; evidence: Evidence; suggestedInstances: number | null; monthlySaving: DecimalString | null }
+
+/** Result of `scalingTriggers`. */
+export interface TriggerReport { recommendations: TriggerRecommendation[]; insufficientData: string[] }

@@ -3,4 +3,5 @@
 #![deny(clippy::all)]
 
 mod errors;
+mod estimate;
 mod significance;

@@ -89,7 +89,7 @@ fn camel_keys(v: Value) -> Value {
     }
 }
 
-fn object<T: serde::Serialize>(value: &T) -> Result<Value> {
+pub(crate) fn object<T: serde::Serialize>(value: &T) -> Result<Value> {
     let text = guard(|| scaleplan::json::to_string(value))?;
     let v: Value = guard(|| scaleplan::json::from_str(&text))?;
     Ok(camel_keys(v))

@@ -23,6 +23,14 @@ function call(name, a) {
     case 'two_proportions_batch': return sp.twoProportionsBatch(f64(a.control_visitors), f64(a.control_conversions), f64(a.treatment_visitors), f64(a.treatment_conversions))
     case 'assess_readiness': return sp.assessReadiness(doc(a.experiment), doc(a.policy))
     case 'sequential': return sp.sequential(a.estimate, a.std_error, a.sample_size)
+    case 'estimate': return sp.estimate(a.request, sp.loadCatalog(readFileSync(join(ROOT, a.catalog), 'utf8')))
+    case 'usl_fit': return sp.uslFit(a.concurrency, a.throughput)
+    case 'erlang_c': return sp.erlangC(a.arrival_rate, a.mean_service_time, a.servers)
+    case 'min_servers': return sp.minServers(a.arrival_rate, a.mean_service_time, a.criterion, a.value)
+    case 'cost_totals': return sp.costTotals(a.line_items, a.currency)
+    case 'load_catalog': return sp.loadCatalog(a.text, a.format)
+    case 'impact': return sp.impact(a.input)
+    case 'hpa_desired_replicas': return sp.hpaDesiredReplicas(a.current_replicas, a.pods, a.target_utilization_percent)
     default: throw new Error(`unknown call ${name}`)
   }
 }

@@ -2,6 +2,13 @@
 // TypeScript user read results without casts, and must reject misspelt fields.
 import {
   assessReadiness,
+  costTotals,
+  estimate,
+  loadCatalog,
+  uslFit,
+  type CostTotals,
+  type DecimalString,
+  type ResourceEstimate,
   twoProportions,
   welch,
   type MetricVerdict,
@@ -20,4 +27,14 @@ const failed: string[] = ready.reasons.filter((x) => !x.passed).map((x) => `${x.
 const wins: MetricVerdict[] = ready.verdicts.filter((v) => v.verdict === 'win')
 // @ts-expect-error: a misspelt field does not compile
 const typo = r.pvalue
-export { width, lift, df, failed, wins, typo }
+const totals: CostTotals = costTotals([{ name: 'compute', quantity: 15, unitPrice: '160.00', kind: 'monthly' }], 'USD')
+const firstMonth: DecimalString = totals.firstMonth
+const plan: ResourceEstimate = estimate(
+  { targetUsers: 50000, instanceType: 'app.large', demand: { users: 1000, peakRpsPerUser: 0.05, cpuSecondsPerRequest: 0.02 } },
+  loadCatalog('name = "x"', 'toml'),
+)
+const instances: number = plan.configuration.sizing.instances
+const peak: number | null = uslFit([1, 2, 3], [1, 2, 3]).peakConcurrency
+// @ts-expect-error: a line item needs its kind
+costTotals([{ name: 'x', quantity: 1, unitPrice: '1.00' }])
+export { width, lift, df, failed, wins, typo, firstMonth, instances, peak }

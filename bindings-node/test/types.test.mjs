@@ -6,14 +6,24 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { ROOT, sp } from './helpers.mjs'
 
-const dts = readFileSync(join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8')
+const dts = readFileSync(join(ROOT, 'bindings-node', 'index.d.ts'), 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '')
 
-/** Field names of `export interface name { ... }` (comments stripped; one-line and multi-line forms). */
+/** Top-level field names of `export interface name { ... }` (comments stripped; nested object types skipped). */
 function fields(name) {
-  const m = dts.match(new RegExp(`export interface ${name} \\{([^}]*)\\}`))
-  assert.ok(m, `interface ${name} is declared`)
-  const body = m[1].replace(/\/\*\*[\s\S]*?\*\//g, '')
-  return [...body.matchAll(/(\w+)\??:/g)].map((x) => x[1]).sort()
+  const start = dts.indexOf(`export interface ${name} {`)
+  assert.ok(start >= 0, `interface ${name} is declared`)
+  let i = dts.indexOf('{', start) + 1
+  let depth = 1
+  let body = ''
+  for (; depth > 0; i++) {
+    const ch = dts[i]
+    if (ch === '{' || ch === '[' || ch === '(' || ch === '<') depth++
+    else if (ch === '}' || ch === ']' || ch === ')' || ch === '>') depth--
+    if (depth === 1 || (depth === 0 && ch === '}')) body += depth === 1 ? ch : ''
+    else body += ' '
+  }
+  body = body.replace(/\/\*\*[\s\S]*?\*\//g, '')
+  return [...body.matchAll(/(?:^|[\s;{])(\w+)\??:/g)].map((x) => x[1]).sort()
 }
 const keys = (o) => Object.keys(o).sort()
 
@@ -25,6 +35,15 @@ const readiness = sp.assessReadiness(
   readFileSync(join(ROOT, 'examples', 'data', 'experiment.json'), 'utf8'),
   readFileSync(join(ROOT, 'examples', 'data', 'policy.json'), 'utf8'),
 )
+
+const est = sp.estimate({ targetUsers: 50000, instanceType: 'app.large',
+  demand: { users: 1000, peakRpsPerUser: 0.05, cpuSecondsPerRequest: 0.02 } },
+  sp.loadCatalog(readFileSync(join(ROOT, 'examples', 'data', 'catalog.toml'), 'utf8')))
+const impactResult = sp.impact({ users: 100, baselineRate: 0.1, lift: { low: 0, expected: 0.1, high: 0.2 }, valuePerConversion: '1', currency: 'USD' })
+const cpu = Array.from({ length: 61 }, (_, m) => ({ time: 60 * m, value: 90 }))
+const triggers = sp.scalingTriggers({ now: 3600, cpuPercent: cpu, instances: 10, instanceMonthlyPrice: '1.00' })
+const scaled = sp.hpaScale({ maxReplicas: 10 }, 0, 2, 5)
+const phase = sp.growthPhase(1100, 'startup')
 
 const cases = {
   ProportionsResult: sp.twoProportions(...arms),
@@ -38,6 +57,26 @@ const cases = {
   ReadinessReason: readiness.reasons[0],
   MetricVerdict: readiness.verdicts[0],
   Interval: sp.twoProportions(...arms).absoluteCi,
+  CostTotals: est.totals,
+  LineTotal: est.totals.lineTotals[0],
+  ResourceEstimate: est,
+  Configuration: est.configuration,
+  ScenarioCost: est.range.low,
+  PriceCatalog: sp.loadCatalog(readFileSync(join(ROOT, 'examples', 'data', 'catalog.toml'), 'utf8')),
+  Impact: impactResult,
+  ImpactScenario: impactResult.expected,
+  PhaseRecommendation: phase,
+  PhaseTransition: phase.transition,
+  TriggerReport: triggers,
+  TriggerRecommendation: triggers.recommendations[0],
+  Evidence: triggers.recommendations[0].evidence,
+  HpaRecommendation: sp.hpaDesiredReplicas(2, [{ state: 'ready', requestMilli: 1000, usageMilli: 900 }], 50),
+  HpaScaleResult: scaled,
+  BehaviorDecision: scaled.decision,
+  HpaState: scaled.state,
+  MilestonePlan: sp.capacityMilestones({ targetUsers: 1, instanceType: 'app.small',
+    demand: { users: 1, peakRpsPerUser: 1, cpuSecondsPerRequest: 0.1 } },
+    sp.loadCatalog(readFileSync(join(ROOT, 'examples', 'data', 'catalog.toml'), 'utf8')), [{ label: 'a', users: 10 }])[0],
   ProportionsBatch: sp.twoProportionsBatch(
     new Float64Array([1000]), new Float64Array([100]), new Float64Array([1000]), new Float64Array([120])),
 }

@@ -73,13 +73,9 @@ impl PyUslFit {
     /// 95% intervals of (λ, σ, κ) as (lo, hi), t with n - 3 df; None with 3 points.
     #[getter]
     fn intervals(&self) -> Option<(Pair, Pair, Pair)> {
-        self.inner.intervals.map(|i| {
-            (
-                (i[0].lo, i[0].hi),
-                (i[1].lo, i[1].hi),
-                (i[2].lo, i[2].hi),
-            )
-        })
+        self.inner
+            .intervals
+            .map(|i| ((i[0].lo, i[0].hi), (i[1].lo, i[1].hi), (i[2].lo, i[2].hi)))
     }
     /// Residual degrees of freedom, n - 3.
     #[getter]
@@ -189,7 +185,11 @@ impl PyErlangC {
 /// Totals of line items `{name, quantity, unit_price, kind}` (amounts as Decimal or exact strings).
 #[pyfunction]
 #[pyo3(signature = (line_items, currency = "USD"))]
-fn cost_totals(py: Python<'_>, line_items: &Bound<'_, PyAny>, currency: &str) -> PyResult<PyRecord> {
+fn cost_totals(
+    py: Python<'_>,
+    line_items: &Bound<'_, PyAny>,
+    currency: &str,
+) -> PyResult<PyRecord> {
     let items: Vec<est::LineItem> = doc(py, line_items)?;
     let c: scaleplan::money::Currency = parse(py, currency)?;
     let t = guard(py, || est::cost_totals(&items, c))?;

@@ -243,7 +243,10 @@ fn mean_arm(py: Python<'_>, name: &str, arm: (f64, f64, f64)) -> PyResult<sig::M
     })
 }
 
-pub(crate) fn doc<T: serde::de::DeserializeOwned>(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<T> {
+pub(crate) fn doc<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+) -> PyResult<T> {
     let text = json_text(py, x)?;
     guard(py, || scaleplan::json::from_str(&text))
 }

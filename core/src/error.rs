@@ -175,7 +175,9 @@ pub enum Error {
         available: String,
     },
     /// No configuration of the chosen model can serve the demand (e.g. past the USL peak).
-    #[error("{what}: the demand needs {required:.1} but the most this model can deliver is {max:.1}")]
+    #[error(
+        "{what}: the demand needs {required:.1} but the most this model can deliver is {max:.1}"
+    )]
     CapacityUnreachable {
         /// Which model and resource.
         what: String,

@@ -139,7 +139,13 @@ impl ScalingRules {
     }
 
     fn longest_period(&self) -> f64 {
-        f64::from(self.policies.iter().map(|p| p.period_seconds).max().unwrap_or(0))
+        f64::from(
+            self.policies
+                .iter()
+                .map(|p| p.period_seconds)
+                .max()
+                .unwrap_or(0),
+        )
     }
 }
 
@@ -302,17 +308,25 @@ impl HpaState {
             let (max_allowed, why) = if i64::from(behavior.max_replicas) > limit {
                 (limit, LimitReason::ScaleUpLimit)
             } else {
-                (i64::from(behavior.max_replicas), LimitReason::TooManyReplicas)
+                (
+                    i64::from(behavior.max_replicas),
+                    LimitReason::TooManyReplicas,
+                )
             };
             if want > max_allowed {
                 return (to_u32(max_allowed), why);
             }
         } else if want < cur {
-            let limit = self.scale_down_limit(&behavior.scale_down, now, cur).min(cur);
+            let limit = self
+                .scale_down_limit(&behavior.scale_down, now, cur)
+                .min(cur);
             let (min_allowed, why) = if i64::from(behavior.min_replicas) < limit {
                 (limit, LimitReason::ScaleDownLimit)
             } else {
-                (i64::from(behavior.min_replicas), LimitReason::TooFewReplicas)
+                (
+                    i64::from(behavior.min_replicas),
+                    LimitReason::TooFewReplicas,
+                )
             };
             if want < min_allowed {
                 return (to_u32(min_allowed), why);

@@ -54,9 +54,9 @@ pub struct DemandProfile {
     /// Database connections each instance holds (0: do not size the database).
     #[serde(default)]
     pub db_connections_per_instance: f64,
-    /// Cache memory per 1,000 users, in GiB (0: do not size the cache).
+    /// Cache memory per user, in GiB (0: do not size the cache).
     #[serde(default)]
-    pub cache_gib_per_1000_users: f64,
+    pub cache_gib_per_user: f64,
     /// Relative uncertainty of the per-user demand (0.2 = ±20%), which drives the low/high range.
     #[serde(default = "default_uncertainty")]
     pub uncertainty: f64,
@@ -71,8 +71,14 @@ impl DemandProfile {
     pub fn validate(&self) -> Result<()> {
         check::positive("demand.users", self.users)?;
         check::non_negative("demand.peak_rps_per_user", self.peak_rps_per_user)?;
-        check::non_negative("demand.cpu_seconds_per_request", self.cpu_seconds_per_request)?;
-        check::non_negative("demand.memory_gib_per_instance", self.memory_gib_per_instance)?;
+        check::non_negative(
+            "demand.cpu_seconds_per_request",
+            self.cpu_seconds_per_request,
+        )?;
+        check::non_negative(
+            "demand.memory_gib_per_instance",
+            self.memory_gib_per_instance,
+        )?;
         check::non_negative(
             "demand.storage_gb_per_user_month",
             self.storage_gb_per_user_month,
@@ -85,10 +91,7 @@ impl DemandProfile {
             "demand.db_connections_per_instance",
             self.db_connections_per_instance,
         )?;
-        check::non_negative(
-            "demand.cache_gib_per_1000_users",
-            self.cache_gib_per_1000_users,
-        )?;
+        check::non_negative("demand.cache_gib_per_user", self.cache_gib_per_user)?;
         check::finite("demand.peak_to_average", self.peak_to_average)?;
         if self.peak_to_average < 1.0 {
             return Err(Error::OutOfRange {

@@ -235,7 +235,11 @@ impl PriceCatalog {
             check::positive(&format!("instances[{i}].memory_gib"), x.memory_gib)?;
         }
         for (i, x) in raw.storage.iter().enumerate() {
-            price(format!("storage[{i}].per_gb_month"), x.per_gb_month, &x.currency)?;
+            price(
+                format!("storage[{i}].per_gb_month"),
+                x.per_gb_month,
+                &x.currency,
+            )?;
         }
         for (i, x) in raw.bandwidth.iter().enumerate() {
             price(format!("bandwidth[{i}].per_gb"), x.per_gb, &x.currency)?;

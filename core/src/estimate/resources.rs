@@ -298,7 +298,9 @@ impl<'a> Planner<'a> {
             .filter(|t| f64::from(t.max_connections) >= need)
             .min_by(|a, b| a.monthly.cmp(&b.monthly));
         match (fits, current) {
-            (Some(f), Some(c)) if f.monthly <= c.monthly && f64::from(c.max_connections) >= need => {
+            (Some(f), Some(c))
+                if f.monthly <= c.monthly && f64::from(c.max_connections) >= need =>
+            {
                 Ok(c.name.clone())
             }
             (Some(f), _) => Ok(f.name.clone()),
@@ -323,8 +325,7 @@ impl<'a> Planner<'a> {
         if let Some(t) = &choice.target {
             return Ok(self.catalog.cache(t)?.name.clone());
         }
-        let need = users / 1000.0 * self.req.demand.cache_gib_per_1000_users
-            / self.req.max_tier_utilization;
+        let need = users * self.req.demand.cache_gib_per_user / self.req.max_tier_utilization;
         let fits = self
             .catalog
             .caches
@@ -371,7 +372,14 @@ impl<'a> Planner<'a> {
                 Some(c) => self.catalog.database(c)?.monthly,
                 None => Decimal::ZERO,
             };
-            tier_line(&mut lines, "database", &choice.current, tier, to.monthly, from)?;
+            tier_line(
+                &mut lines,
+                "database",
+                &choice.current,
+                tier,
+                to.monthly,
+                from,
+            )?;
         }
         if let (Some(choice), Some(tier)) = (&self.req.cache, &config.cache_tier) {
             let to = self.catalog.cache(tier)?;
@@ -471,7 +479,10 @@ fn tier_line(
         return Ok(());
     }
     let delta = to - from;
-    money::non_negative(&format!("{kind}.target (a cheaper tier is not a scale-up)"), delta)?;
+    money::non_negative(
+        &format!("{kind}.target (a cheaper tier is not a scale-up)"),
+        delta,
+    )?;
     let name = match current {
         Some(c) => format!("{kind}: {c} -> {target} (difference)"),
         None => format!("{kind}: {target}"),

@@ -396,7 +396,10 @@ fn validate(input: &TriggerInput, rules: &TriggerRules) -> Result<()> {
     for (f, v) in [
         ("rules.cpu_sustained_seconds", rules.cpu_sustained_seconds),
         ("rules.cpu_average_seconds", rules.cpu_average_seconds),
-        ("rules.downsize_target_percent", rules.downsize_target_percent),
+        (
+            "rules.downsize_target_percent",
+            rules.downsize_target_percent,
+        ),
         ("rules.max_gap_seconds", rules.max_gap_seconds),
     ] {
         check::positive(f, v)?;

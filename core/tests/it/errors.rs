@@ -183,7 +183,10 @@ fn every_error_case_gives_its_code_and_field() {
         if let Some(f) = c["field"].as_str() {
             // A field-carrying error names exactly this field (or it, then a hint in parentheses).
             if let Some(got) = field(&err) {
-                assert!(got == f || got.starts_with(&format!("{f} ")), "{name}: {err}");
+                assert!(
+                    got == f || got.starts_with(&format!("{f} ")),
+                    "{name}: {err}"
+                );
             }
             assert!(
                 err.to_string().contains(f),

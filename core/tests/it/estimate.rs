@@ -462,14 +462,22 @@ fn hpa_behavior_step_records_events_and_state_round_trips() {
     let d = back.step(&b, 400.0, 40, 1).unwrap();
     assert_eq!((d.replicas, d.limit), (2, LimitReason::TooFewReplicas));
     // Errors: a clock going backwards, a bad behaviour.
-    assert_eq!(back.step(&b, 399.0, 2, 2).unwrap_err().code(), "out_of_range");
     assert_eq!(
-        s.step(&HpaBehavior::new(5, 3), 500.0, 4, 4).unwrap_err().code(),
+        back.step(&b, 399.0, 2, 2).unwrap_err().code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        s.step(&HpaBehavior::new(5, 3), 500.0, 4, 4)
+            .unwrap_err()
+            .code(),
         "out_of_range"
     );
     let mut bad = HpaBehavior::new(1, 10);
     bad.scale_up.policies[0].period_seconds = 0;
-    assert_eq!(s.step(&bad, 500.0, 4, 4).unwrap_err().code(), "out_of_range");
+    assert_eq!(
+        s.step(&bad, 500.0, 4, 4).unwrap_err().code(),
+        "out_of_range"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -486,7 +494,10 @@ fn catalog_loads_from_toml_and_json_alike() {
     assert_eq!(c.currency.code(), "USD");
     assert!(c.note.contains("illustrative"));
     assert_eq!(c.hours_per_month, Decimal::from(730));
-    assert_eq!(c.instance_monthly("app.large").unwrap().to_string(), "140.160");
+    assert_eq!(
+        c.instance_monthly("app.large").unwrap().to_string(),
+        "140.160"
+    );
     assert_eq!(c.database("db.large").unwrap().max_connections, 1600);
     // The same catalog through JSON.
     let json = scaleplan::json::to_string(&c).unwrap();
@@ -504,11 +515,20 @@ fn catalog_errors_are_typed() {
     };
     let code = |text: String| PriceCatalog::from_json(&text).unwrap_err().code();
     assert_eq!(code(base(r#""-0.1""#)), "negative");
-    assert_eq!(code(base(r#""0.1", "currency": "EUR""#)), "currency_mismatch");
-    assert_eq!(code(base(r#""0.1", "currency": "XXY""#)), "unknown_currency");
+    assert_eq!(
+        code(base(r#""0.1", "currency": "EUR""#)),
+        "currency_mismatch"
+    );
+    assert_eq!(
+        code(base(r#""0.1", "currency": "XXY""#)),
+        "unknown_currency"
+    );
     let float = PriceCatalog::from_json(&base("0.1")).unwrap_err();
     assert_eq!(float.code(), "json");
-    assert!(float.to_string().contains("floats are not exact"), "{float}");
+    assert!(
+        float.to_string().contains("floats are not exact"),
+        "{float}"
+    );
     assert_eq!(
         code(r#"{"name": "t", "currency": "ABC"}"#.into()),
         "unknown_currency"
@@ -521,7 +541,8 @@ fn catalog_errors_are_typed() {
     assert_eq!(code(dup.into()), "duplicate_name");
     // An integer price is exact and accepted.
     assert!(PriceCatalog::from_json(&base("1")).is_ok());
-    let toml_err = PriceCatalog::from_toml("name = 't'\ncurrency = 'USD'\nhours_per_month = 730.5").unwrap_err();
+    let toml_err = PriceCatalog::from_toml("name = 't'\ncurrency = 'USD'\nhours_per_month = 730.5")
+        .unwrap_err();
     assert_eq!(toml_err.code(), "toml");
     let e = sample_catalog().instance("m5.huge").unwrap_err();
     assert_eq!(e.code(), "unknown_resource");
@@ -669,7 +690,7 @@ fn estimate_sizes_database_and_cache_tiers() {
     let req: EstimateRequest = scaleplan::json::from_str(
         r#"{"target_users": 50000, "instance_type": "app.large", "current_instances": 4,
             "demand": {"users": 1000, "peak_rps_per_user": 0.05, "cpu_seconds_per_request": 0.02,
-                       "db_connections_per_instance": 20, "cache_gib_per_1000_users": 0.1},
+                       "db_connections_per_instance": 20, "cache_gib_per_user": 0.0001},
             "database": {"current": "db.medium"}, "cache": {},
             "bandwidth": "internet-egress"}"#,
     )
@@ -681,8 +702,15 @@ fn estimate_sizes_database_and_cache_tiers() {
     // 50 × 0.1 = 5 GiB / 0.8 = 6.25 GiB -> cache.large (cache.medium has 6).
     assert_eq!(e.configuration.cache_tier.as_deref(), Some("cache.large"));
     let names: Vec<&str> = e.line_items.iter().map(|l| l.name.as_str()).collect();
-    assert!(names.contains(&"database: db.medium -> db.large (difference)"), "{names:?}");
-    let db = e.line_items.iter().find(|l| l.name.starts_with("database")).unwrap();
+    assert!(
+        names.contains(&"database: db.medium -> db.large (difference)"),
+        "{names:?}"
+    );
+    let db = e
+        .line_items
+        .iter()
+        .find(|l| l.name.starts_with("database"))
+        .unwrap();
     assert_eq!(db.unit_price.to_string(), "380.00"); // 520 - 140
     assert!(e.warnings.is_empty(), "{:?}", e.warnings);
 }
@@ -696,18 +724,35 @@ fn estimate_bad_input_gets_typed_errors() {
         estimate(&r, &c).unwrap_err()
     };
     let e = run(&|r| r.demand.users = 0.0);
-    assert_eq!((e.code(), e.to_string().contains("demand.users")), ("out_of_range", true));
+    assert_eq!(
+        (e.code(), e.to_string().contains("demand.users")),
+        ("out_of_range", true)
+    );
     let e = run(&|r| r.target_users = 500.0);
     assert_eq!(e.code(), "out_of_range");
     assert!(e.to_string().contains("target_users"), "{e}");
-    assert_eq!(run(&|r| r.demand.peak_rps_per_user = -1.0).code(), "negative");
-    assert_eq!(run(&|r| r.demand.cpu_seconds_per_request = f64::NAN).code(), "not_finite");
     assert_eq!(
-        run(&|r| r.model = CapacityModel::Linear { target_utilization: 1.5, headroom: 0.0 }).code(),
+        run(&|r| r.demand.peak_rps_per_user = -1.0).code(),
+        "negative"
+    );
+    assert_eq!(
+        run(&|r| r.demand.cpu_seconds_per_request = f64::NAN).code(),
+        "not_finite"
+    );
+    assert_eq!(
+        run(&|r| r.model = CapacityModel::Linear {
+            target_utilization: 1.5,
+            headroom: 0.0
+        })
+        .code(),
         "out_of_range"
     );
     assert_eq!(
-        run(&|r| r.model = CapacityModel::Linear { target_utilization: 0.0, headroom: 0.0 }).code(),
+        run(&|r| r.model = CapacityModel::Linear {
+            target_utilization: 0.0,
+            headroom: 0.0
+        })
+        .code(),
         "out_of_range"
     );
     let usl = |n: Vec<f64>| {
@@ -723,11 +768,25 @@ fn estimate_bad_input_gets_typed_errors() {
     let e = run(&usl(vec![1.0, 2.0]));
     assert_eq!(e.code(), "too_few_observations");
     assert!(e.to_string().contains("model."), "{e}");
-    assert_eq!(run(&|r| r.instance_type = "m5.large".into()).code(), "unknown_resource");
-    assert_eq!(run(&|r| r.team_hours[0].role = "cfo".into()).code(), "unknown_resource");
-    assert_eq!(run(&|r| r.demand.memory_gib_per_instance = 64.0).code(), "out_of_range");
     assert_eq!(
-        run(&|r| r.lift = Some(LiftRange { low: 0.3, expected: 0.2, high: 0.4 })).code(),
+        run(&|r| r.instance_type = "m5.large".into()).code(),
+        "unknown_resource"
+    );
+    assert_eq!(
+        run(&|r| r.team_hours[0].role = "cfo".into()).code(),
+        "unknown_resource"
+    );
+    assert_eq!(
+        run(&|r| r.demand.memory_gib_per_instance = 64.0).code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        run(&|r| r.lift = Some(LiftRange {
+            low: 0.3,
+            expected: 0.2,
+            high: 0.4
+        }))
+        .code(),
         "out_of_range"
     );
     assert_eq!(run(&|r| r.demand.uncertainty = 1.0).code(), "out_of_range");
@@ -764,14 +823,22 @@ fn milestones_follow_the_growth_path() {
     let req: EstimateRequest = scaleplan::json::from_str(
         r#"{"target_users": 1000, "instance_type": "app.medium",
             "demand": {"users": 100, "peak_rps_per_user": 0.2, "cpu_seconds_per_request": 0.05,
-                       "db_connections_per_instance": 30, "cache_gib_per_1000_users": 1},
+                       "db_connections_per_instance": 30, "cache_gib_per_user": 0.001},
             "database": {}, "cache": {}}"#,
     )
     .unwrap();
-    let path: Vec<Milestone> = [("now", 100.0), ("day 30", 250.0), ("day 60", 500.0), ("day 90", 1000.0)]
-        .iter()
-        .map(|(l, u)| Milestone { label: l.to_string(), users: *u })
-        .collect();
+    let path: Vec<Milestone> = [
+        ("now", 100.0),
+        ("day 30", 250.0),
+        ("day 60", 500.0),
+        ("day 90", 1000.0),
+    ]
+    .iter()
+    .map(|(l, u)| Milestone {
+        label: l.to_string(),
+        users: *u,
+    })
+    .collect();
     let plans = capacity_milestones(&req, &c, &path).unwrap();
     let got: Vec<(u64, &str, &str, String)> = plans
         .iter()
@@ -788,9 +855,15 @@ fn milestones_follow_the_growth_path() {
     // 0.1 GiB / 0.8 -> cache.small; 70.08 + 60 + 25 = 155.08. 1,000 users: 10 cores / 1.4 -> 8 instances,
     // 300 conns -> db.medium, 1.25 GiB -> cache.small: 560.64 + 140 + 25 = 725.64.
     assert_eq!(got[0], (1, "db.small", "cache.small", "155.08".to_string()));
-    assert_eq!(got[3], (8, "db.medium", "cache.small", "725.64".to_string()));
+    assert_eq!(
+        got[3],
+        (8, "db.medium", "cache.small", "725.64".to_string())
+    );
     assert!(got.windows(2).all(|w| w[0].0 <= w[1].0));
-    assert_eq!(capacity_milestones(&req, &c, &[]).unwrap_err().code(), "empty_input");
+    assert_eq!(
+        capacity_milestones(&req, &c, &[]).unwrap_err().code(),
+        "empty_input"
+    );
 }
 
 #[test]
@@ -804,8 +877,16 @@ fn growth_phases_transition_with_hysteresis() {
     let r = plan.recommend(Some("scale"), 8_999.0).unwrap();
     assert_eq!(r.phase, "growth");
     assert_eq!(r.transition.unwrap().threshold, 9_000.0);
-    assert!(plan.recommend(Some("scale"), 9_000.0).unwrap().transition.is_none());
-    assert_eq!(plan.recommend(Some("nope"), 1.0).unwrap_err().code(), "unknown_variant");
+    assert!(
+        plan.recommend(Some("scale"), 9_000.0)
+            .unwrap()
+            .transition
+            .is_none()
+    );
+    assert_eq!(
+        plan.recommend(Some("nope"), 1.0).unwrap_err().code(),
+        "unknown_variant"
+    );
     let mut bad = plan.clone();
     bad.phases[2].min_users = 500.0;
     assert_eq!(bad.recommend(None, 1.0).unwrap_err().code(), "out_of_range");
@@ -820,7 +901,10 @@ fn growth_phases_transition_with_hysteresis() {
 fn minutes(values: &[(f64, f64)]) -> Vec<Sample> {
     values
         .iter()
-        .map(|&(t, v)| Sample { time: t * 60.0, value: v })
+        .map(|&(t, v)| Sample {
+            time: t * 60.0,
+            value: v,
+        })
         .collect()
 }
 
@@ -849,13 +933,23 @@ fn triggers_fire_with_evidence() {
     let rules_fired: Vec<&str> = r.recommendations.iter().map(|x| x.rule.as_str()).collect();
     assert_eq!(rules_fired, ["cpu_sustained"]);
     let ev = &r.recommendations[0].evidence;
-    assert_eq!((ev.observed, ev.threshold, ev.window_seconds), (85.0, 80.0, 300.0));
+    assert_eq!(
+        (ev.observed, ev.threshold, ev.window_seconds),
+        (85.0, 80.0, 300.0)
+    );
     // One dip to 79% inside the last 5 minutes: no sustained trigger.
     let mut dip = cpu.clone();
     dip[58].1 = 79.0;
-    assert!(scaling_triggers(&trigger_input(minutes(&dip)), &rules).unwrap().recommendations.is_empty());
+    assert!(
+        scaling_triggers(&trigger_input(minutes(&dip)), &rules)
+            .unwrap()
+            .recommendations
+            .is_empty()
+    );
     // Hour average 75%, connections 85%, p95 2,100 ms, p99 4,000 ms.
-    let mut inp = trigger_input(minutes(&(0..=60).map(|m| (m as f64, 75.0)).collect::<Vec<_>>()));
+    let mut inp = trigger_input(minutes(
+        &(0..=60).map(|m| (m as f64, 75.0)).collect::<Vec<_>>(),
+    ));
     inp.db_connections = Some(85.0);
     inp.db_max_connections = Some(100.0);
     inp.p95_ms = Some(2100.0);
@@ -863,7 +957,11 @@ fn triggers_fire_with_evidence() {
     let r = scaling_triggers(&inp, &rules).unwrap();
     let fired: Vec<&str> = r.recommendations.iter().map(|x| x.rule.as_str()).collect();
     assert_eq!(fired, ["cpu_average", "db_connections", "p95_latency"]);
-    assert!(r.recommendations.iter().all(|x| x.action == TriggerAction::ScaleUp));
+    assert!(
+        r.recommendations
+            .iter()
+            .all(|x| x.action == TriggerAction::ScaleUp)
+    );
 }
 
 #[test]
@@ -876,17 +974,30 @@ fn triggers_downsize_with_saving_and_never_on_missing_data() {
     assert_eq!(d.suggested_instances, Some(3)); // 10 × 21 / 70 = 3
     assert_eq!(d.monthly_saving.unwrap().to_string(), "981.12"); // 7 × 140.16
     // A 10-minute gap: neither window is covered, so no downsize, and the report says why.
-    let gappy: Vec<(f64, f64)> = cpu.iter().copied().filter(|(m, _)| !(20.0..30.0).contains(m)).collect();
+    let gappy: Vec<(f64, f64)> = cpu
+        .iter()
+        .copied()
+        .filter(|(m, _)| !(20.0..30.0).contains(m))
+        .collect();
     let r = scaling_triggers(&trigger_input(minutes(&gappy)), &rules).unwrap();
     assert!(r.recommendations.is_empty());
     assert_eq!(r.insufficient_data.len(), 1, "{:?}", r.insufficient_data);
     assert!(r.insufficient_data[0].starts_with("cpu_average"));
     // Bad input.
     let mut bad = trigger_input(minutes(&[(2.0, 10.0), (1.0, 10.0)]));
-    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "out_of_range");
+    assert_eq!(
+        scaling_triggers(&bad, &rules).unwrap_err().code(),
+        "out_of_range"
+    );
     bad = trigger_input(minutes(&[(1.0, f64::NAN)]));
-    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "not_finite");
+    assert_eq!(
+        scaling_triggers(&bad, &rules).unwrap_err().code(),
+        "not_finite"
+    );
     bad = trigger_input(vec![]);
     bad.db_max_connections = Some(0.0);
-    assert_eq!(scaling_triggers(&bad, &rules).unwrap_err().code(), "out_of_range");
+    assert_eq!(
+        scaling_triggers(&bad, &rules).unwrap_err().code(),
+        "out_of_range"
+    );
 }

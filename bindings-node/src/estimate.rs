@@ -1,0 +1,424 @@
+//! Resource-estimation functions for Node. Inputs are plain objects with camelCase or snake_case keys
+//! (converted to the core's snake_case JSON); money is a decimal **string** ("160.00") or an integer,
+//! never a float. Results are plain objects with camelCase keys and money as decimal strings;
+//! `estimateJson` gives the canonical snake_case bytes.
+
+use napi::bindgen_prelude::Float64Array;
+use napi_derive::napi;
+use scaleplan::estimate as est;
+use serde_json::Value;
+
+use crate::errors::{Result, guard};
+use crate::significance::object;
+
+fn snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for ch in key.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('_');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn snake_keys(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (snake(&k), snake_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(snake_keys).collect()),
+        other => other,
+    }
+}
+
+/// A document given as JSON text or as an object (camelCase or snake_case keys).
+fn input<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+    let v = match v {
+        Value::String(s) => guard(|| scaleplan::json::from_str::<Value>(&s))?,
+        other => other,
+    };
+    let text = snake_keys(v).to_string();
+    guard(|| scaleplan::json::from_str(&text))
+}
+
+fn catalog(v: Value) -> Result<est::PriceCatalog> {
+    let text = match v {
+        Value::String(s) => s,
+        other => snake_keys(other).to_string(),
+    };
+    guard(|| est::PriceCatalog::from_json(&text))
+}
+
+fn count(field: &str, x: f64) -> Result<u64> {
+    guard(|| scaleplan::count_from_f64(field, x))
+}
+
+fn count_u32(field: &str, x: f64) -> Result<u32> {
+    let n = count(field, x)?;
+    guard(|| {
+        u32::try_from(n).map_err(|_| scaleplan::Error::OutOfRange {
+            field: field.into(),
+            value: x,
+            allowed: "[0, 4294967295]",
+        })
+    })
+}
+
+/// A fitted Universal Scalability Law model.
+#[napi(js_name = "UslFit")]
+pub struct JsUslFit {
+    inner: est::UslFit,
+}
+
+#[napi]
+impl JsUslFit {
+    /// Throughput of one unit of concurrency, λ.
+    #[napi(getter, js_name = "lambda")]
+    pub fn lambda_(&self) -> f64 {
+        self.inner.lambda_
+    }
+    /// Contention σ.
+    #[napi(getter)]
+    pub fn sigma(&self) -> f64 {
+        self.inner.sigma
+    }
+    /// Coherency κ.
+    #[napi(getter)]
+    pub fn kappa(&self) -> f64 {
+        self.inner.kappa
+    }
+    /// N* = max(1, sqrt((1 - σ) / κ)); null when κ = 0.
+    #[napi(getter)]
+    pub fn peak_concurrency(&self) -> Option<f64> {
+        self.inner.peak_concurrency
+    }
+    /// X(N*); null when κ = 0.
+    #[napi(getter)]
+    pub fn peak_throughput(&self) -> Option<f64> {
+        self.inner.peak_throughput
+    }
+    /// 1 - SSE / SST.
+    #[napi(getter)]
+    pub fn r_squared(&self) -> f64 {
+        self.inner.r_squared
+    }
+    /// sqrt(SSE / (n - 3)); null with 3 points.
+    #[napi(getter)]
+    pub fn residual_std_error(&self) -> Option<f64> {
+        self.inner.residual_std_error
+    }
+    /// Standard errors of [λ, σ, κ]; null with 3 points.
+    #[napi(getter)]
+    pub fn std_errors(&self) -> Option<Vec<f64>> {
+        self.inner.std_errors.map(|s| s.to_vec())
+    }
+    /// 95% intervals of [λ, σ, κ] (t with n - 3 df); null with 3 points.
+    #[napi(getter, ts_return_type = "[Interval, Interval, Interval] | null")]
+    pub fn intervals(&self) -> Result<Value> {
+        object(&self.inner.intervals)
+    }
+    /// Residual degrees of freedom, n - 3.
+    #[napi(getter)]
+    pub fn df(&self) -> f64 {
+        self.inner.df as f64
+    }
+    /// Predicted throughput at concurrency `n`.
+    #[napi]
+    pub fn throughput(&self, n: f64) -> Result<f64> {
+        guard(|| self.inner.throughput(n))
+    }
+    /// A warning when `target` lies past the peak, else null.
+    #[napi]
+    pub fn past_peak_warning(&self, target: f64) -> Option<String> {
+        self.inner.past_peak_warning(target)
+    }
+    /// The canonical JSON (the same bytes as Rust and Python).
+    #[napi]
+    pub fn to_json(&self) -> Result<String> {
+        guard(|| scaleplan::json::to_string(&self.inner))
+    }
+}
+
+/// M/M/c queue metrics.
+#[napi(js_name = "ErlangC")]
+pub struct JsErlangC {
+    inner: est::ErlangC,
+}
+
+#[napi]
+impl JsErlangC {
+    /// Arrival rate λ.
+    #[napi(getter)]
+    pub fn arrival_rate(&self) -> f64 {
+        self.inner.arrival_rate
+    }
+    /// Mean service time.
+    #[napi(getter)]
+    pub fn mean_service_time(&self) -> f64 {
+        self.inner.mean_service_time
+    }
+    /// Servers c.
+    #[napi(getter)]
+    pub fn servers(&self) -> f64 {
+        self.inner.servers as f64
+    }
+    /// Offered load a = λ s, in Erlangs.
+    #[napi(getter)]
+    pub fn offered_load(&self) -> f64 {
+        self.inner.offered_load
+    }
+    /// Utilisation a / c.
+    #[napi(getter)]
+    pub fn utilization(&self) -> f64 {
+        self.inner.utilization
+    }
+    /// Probability of waiting, C(c, a).
+    #[napi(getter)]
+    pub fn p_wait(&self) -> f64 {
+        self.inner.p_wait
+    }
+    /// Mean wait in the queue.
+    #[napi(getter)]
+    pub fn mean_wait(&self) -> f64 {
+        self.inner.mean_wait
+    }
+    /// Mean number waiting (Little's law).
+    #[napi(getter)]
+    pub fn mean_queue_length(&self) -> f64 {
+        self.inner.mean_queue_length
+    }
+    /// P(W <= answerTime) when an answer time was given.
+    #[napi(getter)]
+    pub fn service_level(&self) -> Option<f64> {
+        self.inner.service_level
+    }
+    /// The answer time of `serviceLevel`.
+    #[napi(getter)]
+    pub fn answer_time(&self) -> Option<f64> {
+        self.inner.answer_time
+    }
+    /// The p-quantile of the waiting time.
+    #[napi]
+    pub fn wait_percentile(&self, p: f64) -> Result<f64> {
+        guard(|| self.inner.wait_percentile(p))
+    }
+    /// P(W <= t).
+    #[napi]
+    pub fn service_level_at(&self, t: f64) -> Result<f64> {
+        guard(|| self.inner.service_level_at(t))
+    }
+    /// The canonical JSON (the same bytes as Rust and Python).
+    #[napi]
+    pub fn to_json(&self) -> Result<String> {
+        guard(|| scaleplan::json::to_string(&self.inner))
+    }
+}
+
+/// Totals of line items `{ name, quantity, unitPrice, kind }` (amounts as decimal strings).
+#[napi(
+    ts_return_type = "CostTotals",
+    ts_args_type = "lineItems: LineItem[], currency?: string | undefined | null"
+)]
+pub fn cost_totals(line_items: Value, currency: Option<String>) -> Result<Value> {
+    let items: Vec<est::LineItem> = input(line_items)?;
+    let c: scaleplan::money::Currency = guard(|| currency.as_deref().unwrap_or("USD").parse())?;
+    object(&guard(|| est::cost_totals(&items, c))?)
+}
+
+/// Fits the Universal Scalability Law to load-test points.
+#[napi]
+pub fn usl_fit(concurrency: Vec<f64>, throughput: Vec<f64>) -> Result<JsUslFit> {
+    guard(|| est::usl_fit(&concurrency, &throughput)).map(|inner| JsUslFit { inner })
+}
+
+/// Erlang C metrics of an M/M/c queue.
+#[napi]
+pub fn erlang_c(
+    arrival_rate: f64,
+    mean_service_time: f64,
+    servers: f64,
+    answer_time: Option<f64>,
+) -> Result<JsErlangC> {
+    let c = count("servers", servers)?;
+    guard(|| est::erlang_c(arrival_rate, mean_service_time, c, answer_time))
+        .map(|inner| JsErlangC { inner })
+}
+
+/// The fewest servers meeting `criterion`.
+#[napi(
+    ts_args_type = "arrivalRate: number, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null"
+)]
+pub fn min_servers(
+    arrival_rate: f64,
+    mean_service_time: f64,
+    criterion: String,
+    value: f64,
+    answer_time: Option<f64>,
+) -> Result<JsErlangC> {
+    let c: est::ServerCriterion = guard(|| criterion.parse())?;
+    guard(|| est::min_servers(arrival_rate, mean_service_time, c, value, answer_time))
+        .map(|inner| JsErlangC { inner })
+}
+
+/// `minServers` for many arrival rates: the server counts, in input order.
+#[napi(
+    ts_args_type = "arrivalRates: Float64Array, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null"
+)]
+pub fn min_servers_batch(
+    arrival_rates: Float64Array,
+    mean_service_time: f64,
+    criterion: String,
+    value: f64,
+    answer_time: Option<f64>,
+) -> Result<Float64Array> {
+    let c: est::ServerCriterion = guard(|| criterion.parse())?;
+    let out =
+        guard(|| est::min_servers_batch(&arrival_rates, mean_service_time, c, value, answer_time))?;
+    Ok(Float64Array::new(
+        out.into_iter().map(|s| s as f64).collect(),
+    ))
+}
+
+/// The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`.
+#[napi(
+    ts_return_type = "HpaRecommendation",
+    ts_args_type = "currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | undefined | null"
+)]
+pub fn hpa_desired_replicas(
+    current_replicas: f64,
+    pods: Value,
+    target_utilization_percent: f64,
+    tolerance: Option<f64>,
+) -> Result<Value> {
+    let current = count("current_replicas", current_replicas)?;
+    let pods: Vec<est::Pod> = input(pods)?;
+    object(&guard(|| {
+        est::hpa_desired_replicas(
+            current,
+            &pods,
+            target_utilization_percent,
+            tolerance.unwrap_or(0.1),
+        )
+    })?)
+}
+
+/// One HPA sync with Kubernetes' behaviour; pass the returned `state` back next time.
+#[napi(
+    ts_return_type = "HpaScaleResult",
+    ts_args_type = "behavior: HpaBehavior, now: number, currentReplicas: number, recommendedReplicas: number, state?: HpaState | undefined | null"
+)]
+pub fn hpa_scale(
+    behavior: Value,
+    now: f64,
+    current_replicas: f64,
+    recommended_replicas: f64,
+    state: Option<Value>,
+) -> Result<Value> {
+    let b: est::HpaBehavior = input(behavior)?;
+    let mut s: est::HpaState = match state {
+        Some(v) if !v.is_null() => input(v)?,
+        _ => est::HpaState::default(),
+    };
+    let (cur, rec) = (
+        count_u32("current_replicas", current_replicas)?,
+        count_u32("recommended_replicas", recommended_replicas)?,
+    );
+    let d = guard(|| s.step(&b, now, cur, rec))?;
+    let mut out = serde_json::Map::new();
+    out.insert("decision".into(), object(&d)?);
+    out.insert("state".into(), object(&s)?);
+    Ok(Value::Object(out))
+}
+
+/// Reads and validates a price catalog from TOML (default) or JSON text.
+#[napi(
+    ts_return_type = "PriceCatalog",
+    ts_args_type = "text: string, format?: 'toml' | 'json' | undefined | null"
+)]
+pub fn load_catalog(text: String, format: Option<String>) -> Result<Value> {
+    let c = guard(|| match format.as_deref().unwrap_or("toml") {
+        "toml" => est::PriceCatalog::from_toml(&text),
+        "json" => est::PriceCatalog::from_json(&text),
+        other => Err(scaleplan::Error::UnknownVariant {
+            field: "format".into(),
+            value: other.into(),
+            expected: "\"toml\", \"json\"",
+        }),
+    })?;
+    object(&c)
+}
+
+/// What scaling needs and costs: line items, totals, low/expected/high range and assumptions.
+#[napi(
+    ts_return_type = "ResourceEstimate",
+    ts_args_type = "request: EstimateRequest | string, catalog: PriceCatalog | string"
+)]
+pub fn estimate(request: Value, catalog: Value) -> Result<Value> {
+    let r: est::EstimateRequest = input(request)?;
+    let c = self::catalog(catalog)?;
+    object(&guard(|| est::estimate(&r, &c))?)
+}
+
+/// The estimate as canonical JSON text (the same bytes as Rust and Python).
+#[napi]
+pub fn estimate_json(request_json: String, catalog_json: String) -> Result<String> {
+    let r: est::EstimateRequest = guard(|| scaleplan::json::from_str(&request_json))?;
+    let c = guard(|| est::PriceCatalog::from_json(&catalog_json))?;
+    let e = guard(|| est::estimate(&r, &c))?;
+    guard(|| scaleplan::json::to_string(&e))
+}
+
+/// The configuration and monthly run rate at each milestone `{ label, users }`.
+#[napi(
+    ts_return_type = "MilestonePlan[]",
+    ts_args_type = "request: EstimateRequest | string, catalog: PriceCatalog | string, milestones: Milestone[]"
+)]
+pub fn capacity_milestones(request: Value, catalog: Value, milestones: Value) -> Result<Value> {
+    let r: est::EstimateRequest = input(request)?;
+    let c = self::catalog(catalog)?;
+    let m: Vec<est::Milestone> = input(milestones)?;
+    object(&guard(|| est::capacity_milestones(&r, &c, &m))?)
+}
+
+/// The annual value of the lift, low / expected / high.
+#[napi(
+    ts_return_type = "Impact",
+    ts_args_type = "input: ImpactInput | string"
+)]
+pub fn impact(input_doc: Value) -> Result<Value> {
+    let i: est::ImpactInput = input(input_doc)?;
+    object(&guard(|| est::impact(&i))?)
+}
+
+/// The growth phase to be in at `users` (with hysteresis against `active`); default phases when
+/// `plan` is omitted.
+#[napi(
+    ts_return_type = "PhaseRecommendation",
+    ts_args_type = "users: number, active?: string | undefined | null, plan?: object | undefined | null"
+)]
+pub fn growth_phase(users: f64, active: Option<String>, plan: Option<Value>) -> Result<Value> {
+    let p: est::GrowthPlan = match plan {
+        Some(v) if !v.is_null() => input(v)?,
+        _ => est::GrowthPlan::default(),
+    };
+    object(&guard(|| p.recommend(active.as_deref(), users))?)
+}
+
+/// The seed trigger rules (CPU, connections, latency, low utilisation) with evidence.
+#[napi(
+    ts_return_type = "TriggerReport",
+    ts_args_type = "input: TriggerInput | string, rules?: object | undefined | null"
+)]
+pub fn scaling_triggers(input_doc: Value, rules: Option<Value>) -> Result<Value> {
+    let i: est::TriggerInput = input(input_doc)?;
+    let r: est::TriggerRules = match rules {
+        Some(v) if !v.is_null() => input(v)?,
+        _ => est::TriggerRules::default(),
+    };
+    object(&guard(|| est::scaling_triggers(&i, &r))?)
+}
