@@ -18,3 +18,53 @@ pub fn segments(n: usize) -> [Vec<f64>; 4] {
     }
     cols
 }
+
+/// A price catalog of `n` items as JSON (a quarter each instance types, database tiers, cache tiers and
+/// storage classes), with the names the estimate bench asks for.
+pub fn big_catalog_json(n: usize) -> String {
+    let q = n / 4;
+    let mut s = String::from(
+        r#"{"name": "bench", "currency": "USD", "team_rates": [{"role": "engineer", "hourly": "100.00"}], "instances": ["#,
+    );
+    let list = |s: &mut String, f: &dyn Fn(usize) -> String| {
+        for i in 0..q {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&f(i));
+        }
+    };
+    list(&mut s, &|i| {
+        format!(
+            r#"{{"name": "app.{i}", "vcpu": {}, "memory_gib": {}, "hourly": "0.{:03}"}}"#,
+            1 << (i % 6),
+            4 << (i % 6),
+            10 + i % 900
+        )
+    });
+    s.push_str(r#"], "databases": ["#);
+    list(&mut s, &|i| {
+        format!(
+            r#"{{"name": "db.{i}", "vcpu": 4, "memory_gib": 16, "max_connections": {}, "monthly": "{}.00"}}"#,
+            100 + 20 * i,
+            50 + 7 * i
+        )
+    });
+    s.push_str(r#"], "caches": ["#);
+    list(&mut s, &|i| {
+        format!(
+            r#"{{"name": "cache.{i}", "memory_gib": {}, "monthly": "{}.50"}}"#,
+            1 + i,
+            20 + 3 * i
+        )
+    });
+    s.push_str(r#"], "storage": ["#);
+    list(&mut s, &|i| {
+        format!(
+            r#"{{"name": "ssd.{i}", "per_gb_month": "0.{:02}"}}"#,
+            5 + i % 90
+        )
+    });
+    s.push_str("]}");
+    s
+}

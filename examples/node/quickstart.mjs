@@ -17,3 +17,15 @@ try {
 } catch (err) {
   console.log(`rejected: ${err.code}: ${err.message}`)
 }
+
+// Scale-up estimate: money is a decimal string in and out
+const catalog = sp.loadCatalog(data('catalog.toml'))
+const request = JSON.parse(data('estimate.json')).request
+request.lift = { low: r.relativeCi.lo, expected: r.relativeLift, high: r.relativeCi.hi }
+const est = sp.estimate(request, catalog)
+for (const line of est.totals.lineTotals) console.log(`  ${line.name.padEnd(46)} ${line.total.padStart(10)} ${est.currency}`)
+console.log(`one-time ${est.totals.oneTime}, monthly ${est.totals.monthly}, first year ${est.totals.firstYear} ${est.currency}`)
+const fit = sp.uslFit([1, 18, 36, 72, 108, 144, 216], [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2])
+console.log(`USL: sigma ${fit.sigma.toFixed(4)}, kappa ${fit.kappa.toExponential(2)}, peak at N* = ${fit.peakConcurrency.toFixed(0)}`)
+const { decision } = sp.hpaScale({ minReplicas: 2, maxReplicas: 40 }, 0, 10, 50)
+console.log(`HPA: ${decision.replicas} replicas (${decision.reason})`)
