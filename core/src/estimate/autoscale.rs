@@ -94,32 +94,31 @@ pub fn hpa_desired_replicas(
         });
     }
     // Group as groupPods does: ignored pods vanish, unready pods wait for the second pass, ready pods
-    // without a metric are "missing".
-    let mut ready: Vec<(i64, i64)> = Vec::new(); // (usage, request)
-    let (mut unready, mut missing): (Vec<i64>, Vec<i64>) = (Vec::new(), Vec::new()); // requests
+    // without a metric are "missing". Only sums and counts are needed, so nothing is allocated.
+    let mut ready = Group::default(); // usage and request sums of ready pods with a metric
+    let (mut unready, mut missing) = (Group::default(), Group::default()); // request sums
     for (i, pod) in pods.iter().enumerate() {
-        let at = |f: &str| format!("pods[{i}].{f}");
-        let request = check::count(&at("request_milli"), pod.request_milli)?;
-        check::at_least(&at("request_milli"), request, 1)?;
-        let usage = pod
-            .usage_milli
-            .map(|u| check::count(&at("usage_milli"), u))
-            .transpose()?;
-        let (request, usage) = (request as i64, usage.map(|u| u as i64));
+        let request = milli(pod.request_milli)
+            .filter(|&r| r >= 1)
+            .map_or_else(|| pod_error(i, "request_milli", pod.request_milli, true), Ok)?;
+        let usage = match pod.usage_milli {
+            Some(u) => Some(milli(u).map_or_else(|| pod_error(i, "usage_milli", u, false), Ok)?),
+            None => None,
+        };
         match (pod.state, usage) {
             (PodState::Ignored, _) => {}
-            (PodState::Unready, _) => unready.push(request),
-            (PodState::Ready, None) => missing.push(request),
-            (PodState::Ready, Some(u)) => ready.push((u, request)),
+            (PodState::Unready, _) => unready.add(0, request),
+            (PodState::Ready, None) => missing.add(0, request),
+            (PodState::Ready, Some(u)) => ready.add(u, request),
         }
     }
-    if ready.is_empty() {
+    if ready.n == 0 {
         return Err(Error::EmptyInput {
             field: "usage_milli of ready pods (the HPA did not receive metrics for any ready pod)"
                 .into(),
         });
     }
-    let (utilization, ratio) = utilization_ratio(ready.iter().copied(), target);
+    let (utilization, ratio) = utilization_ratio(ready, target);
     let rec = |desired: u64, reason: String| HpaRecommendation {
         desired_replicas: desired,
         utilization_percent: utilization,
@@ -127,8 +126,8 @@ pub fn hpa_desired_replicas(
         reason,
     };
     let pct = |r: f64| format!("{:.0}%", 100.0 * r);
-    let scale_up_with_unready = !unready.is_empty() && ratio > 1.0;
-    if !scale_up_with_unready && missing.is_empty() {
+    let scale_up_with_unready = unready.n > 0 && ratio > 1.0;
+    if !scale_up_with_unready && missing.n == 0 {
         if (1.0 - ratio).abs() <= tolerance {
             return Ok(rec(
                 current_replicas,
@@ -138,36 +137,31 @@ pub fn hpa_desired_replicas(
                 ),
             ));
         }
-        let desired = (ratio * ready.len() as f64).ceil() as u64;
+        let desired = (ratio * ready.n as f64).ceil() as u64;
         return Ok(rec(
             desired,
             format!(
                 "utilization {utilization}% against a target of {target}% over {} ready pods: ceil({} x {ratio:.3}) = {desired}",
-                ready.len(),
-                ready.len()
+                ready.n, ready.n
             ),
         ));
     }
     // Second pass: fill in the pods the first pass left out, conservatively.
-    let mut all = ready.clone();
+    let mut all = ready;
     if ratio < 1.0 {
-        all.extend(missing.iter().map(|&r| (r, r)));
+        all.add_all(missing.request, missing.request, missing.n);
     } else if ratio > 1.0 {
-        all.extend(missing.iter().map(|&r| (0, r)));
+        all.add_all(0, missing.request, missing.n);
     }
     if scale_up_with_unready {
-        all.extend(unready.iter().map(|&r| (0, r)));
+        all.add_all(0, unready.request, unready.n);
     }
-    let (_, new_ratio) = utilization_ratio(all.iter().copied(), target);
-    let unready_counted = if scale_up_with_unready {
-        unready.len()
-    } else {
-        0
-    };
+    let (_, new_ratio) = utilization_ratio(all, target);
+    let unready_counted = if scale_up_with_unready { unready.n } else { 0 };
     let missing_at = if ratio < 1.0 { "100%" } else { "0%" };
     let assumption = format!(
         "{} pods without metrics counted at {missing_at} of their request, {unready_counted} unready pods at 0%",
-        missing.len()
+        missing.n
     );
     if (1.0 - new_ratio).abs() <= tolerance
         || (ratio < 1.0 && new_ratio > 1.0)
@@ -180,7 +174,7 @@ pub fn hpa_desired_replicas(
             ),
         ));
     }
-    let desired = (new_ratio * all.len() as f64).ceil() as u64;
+    let desired = (new_ratio * all.n as f64).ceil() as u64;
     if (new_ratio < 1.0 && desired > current_replicas)
         || (new_ratio > 1.0 && desired < current_replicas)
     {
@@ -195,17 +189,48 @@ pub fn hpa_desired_replicas(
         desired,
         format!(
             "utilization {utilization}% against {target}%; with {assumption}: ceil({} x {new_ratio:.3}) = {desired}",
-            all.len()
+            all.n
         ),
     ))
 }
 
 /// `GetResourceUtilizationRatio`: integer percentage `floor(100 Σ usage / Σ request)` and its ratio to
 /// the target.
-fn utilization_ratio(pods: impl Iterator<Item = (i64, i64)>, target: u64) -> (u64, f64) {
-    let (usage, request) = pods.fold((0i64, 0i64), |(u, r), (pu, pr)| {
-        (u.saturating_add(pu), r.saturating_add(pr))
-    });
-    let utilization = (usage.saturating_mul(100) / request.max(1)) as u64;
+/// Sums of a group of pods (milli-CPU), as `groupPods` and `calculatePodRequests` produce them.
+#[derive(Debug, Clone, Copy, Default)]
+struct Group {
+    usage: i64,
+    request: i64,
+    n: usize,
+}
+
+impl Group {
+    fn add(&mut self, usage: i64, request: i64) {
+        self.add_all(usage, request, 1);
+    }
+    fn add_all(&mut self, usage: i64, request: i64, n: usize) {
+        self.usage = self.usage.saturating_add(usage);
+        self.request = self.request.saturating_add(request);
+        self.n += n;
+    }
+}
+
+/// A whole, non-negative milli-value that fits every sum (None otherwise).
+fn milli(x: f64) -> Option<i64> {
+    (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0).then_some(x as i64)
+}
+
+/// The typed error for a bad milli-value (only built on the error path).
+fn pod_error(i: usize, field: &str, x: f64, positive: bool) -> Result<i64> {
+    let f = format!("pods[{i}].{field}");
+    let n = check::count(&f, x)?;
+    if positive {
+        check::at_least(&f, n, 1)?;
+    }
+    Err(Error::NotInteger { field: f, value: x })
+}
+
+fn utilization_ratio(g: Group, target: u64) -> (u64, f64) {
+    let utilization = (g.usage.saturating_mul(100) / g.request.max(1)) as u64;
     (utilization, utilization as f64 / target as f64)
 }
