@@ -98,9 +98,10 @@ pub fn hpa_desired_replicas(
     let mut ready = Group::default(); // usage and request sums of ready pods with a metric
     let (mut unready, mut missing) = (Group::default(), Group::default()); // request sums
     for (i, pod) in pods.iter().enumerate() {
-        let request = milli(pod.request_milli)
-            .filter(|&r| r >= 1)
-            .map_or_else(|| pod_error(i, "request_milli", pod.request_milli, true), Ok)?;
+        let request = milli(pod.request_milli).filter(|&r| r >= 1).map_or_else(
+            || pod_error(i, "request_milli", pod.request_milli, true),
+            Ok,
+        )?;
         let usage = match pod.usage_milli {
             Some(u) => Some(milli(u).map_or_else(|| pod_error(i, "usage_milli", u, false), Ok)?),
             None => None,
@@ -217,7 +218,8 @@ impl Group {
 
 /// A whole, non-negative milli-value that fits every sum (None otherwise).
 fn milli(x: f64) -> Option<i64> {
-    (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0).then_some(x as i64)
+    (x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0)
+        .then_some(x as i64)
 }
 
 /// The typed error for a bad milli-value (only built on the error path).
