@@ -59,14 +59,7 @@ fn count(field: &str, x: f64) -> Result<u64> {
 }
 
 fn count_u32(field: &str, x: f64) -> Result<u32> {
-    let n = count(field, x)?;
-    guard(|| {
-        u32::try_from(n).map_err(|_| scaleplan::Error::OutOfRange {
-            field: field.into(),
-            value: x,
-            allowed: "[0, 4294967295]",
-        })
-    })
+    guard(|| scaleplan::count_u32_from_f64(field, x))
 }
 
 /// A fitted Universal Scalability Law model.

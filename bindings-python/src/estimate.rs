@@ -302,19 +302,13 @@ fn hpa_scale<'py>(
         Some(s) if !s.is_none() => doc(py, s)?,
         _ => est::HpaState::default(),
     };
-    let to_u32 = |field: &str, x: f64| -> PyResult<u32> {
-        let n = count(py, field, x)?;
-        guard(py, || {
-            u32::try_from(n).map_err(|_| scaleplan::Error::OutOfRange {
-                field: field.into(),
-                value: x,
-                allowed: "[0, 4294967295]",
-            })
-        })
-    };
     let (cur, rec) = (
-        to_u32("current_replicas", current_replicas)?,
-        to_u32("recommended_replicas", recommended_replicas)?,
+        guard(py, || {
+            scaleplan::count_u32_from_f64("current_replicas", current_replicas)
+        })?,
+        guard(py, || {
+            scaleplan::count_u32_from_f64("recommended_replicas", recommended_replicas)
+        })?,
     );
     let d = guard(py, || s.step(&b, now, cur, rec))?;
     let decision = Py::new(py, PyRecord::new(py, "BehaviorDecision", &d)?)?;

@@ -77,6 +77,18 @@ pub fn count_from_f64(field: &str, x: f64) -> Result<u64> {
     check::count(field, x)
 }
 
+/// Like [`count_from_f64`] for counts held in 32 bits (HPA replica counts, as Kubernetes' `int32`).
+///
+/// # Errors
+/// As [`count_from_f64`]; `out_of_range` above `u32::MAX`.
+pub fn count_u32_from_f64(field: &str, x: f64) -> Result<u32> {
+    u32::try_from(check::count(field, x)?).map_err(|_| Error::OutOfRange {
+        field: field.to_string(),
+        value: x,
+        allowed: "[0, 4294967295]",
+    })
+}
+
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;

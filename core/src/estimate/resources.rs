@@ -280,74 +280,31 @@ impl<'a> Planner<'a> {
         })
     }
 
-    /// The named target tier, or the cheapest tier whose connection limit fits, never below the current.
+    /// The named target database tier, or the cheapest whose connection limit fits.
     fn database_for(&self, choice: &TierChoice, instances: u64) -> Result<String> {
-        let current = match &choice.current {
-            Some(c) => Some(self.catalog.database(c)?),
-            None => None,
-        };
-        if let Some(t) = &choice.target {
-            return Ok(self.catalog.database(t)?.name.clone());
-        }
         let need = instances as f64 * self.req.demand.db_connections_per_instance
             / self.req.max_tier_utilization;
-        let fits = self
-            .catalog
-            .databases
-            .iter()
-            .filter(|t| f64::from(t.max_connections) >= need)
-            .min_by(|a, b| a.monthly.cmp(&b.monthly));
-        match (fits, current) {
-            (Some(f), Some(c))
-                if f.monthly <= c.monthly && f64::from(c.max_connections) >= need =>
-            {
-                Ok(c.name.clone())
-            }
-            (Some(f), _) => Ok(f.name.clone()),
-            (None, _) => Err(Error::CapacityUnreachable {
-                what: "database: no tier in the catalog has enough connections".into(),
-                required: need,
-                max: self
-                    .catalog
-                    .databases
-                    .iter()
-                    .map(|t| f64::from(t.max_connections))
-                    .fold(0.0, f64::max),
-            }),
-        }
+        pick_tier(
+            choice,
+            &self.catalog.databases,
+            need,
+            "database: no tier in the catalog has enough connections",
+            |t| (&t.name, f64::from(t.max_connections), t.monthly),
+            |name| self.catalog.database(name).map(|_| ()),
+        )
     }
 
+    /// The named target cache tier, or the cheapest whose memory fits.
     fn cache_for(&self, choice: &TierChoice, users: f64) -> Result<String> {
-        let current = match &choice.current {
-            Some(c) => Some(self.catalog.cache(c)?),
-            None => None,
-        };
-        if let Some(t) = &choice.target {
-            return Ok(self.catalog.cache(t)?.name.clone());
-        }
         let need = users * self.req.demand.cache_gib_per_user / self.req.max_tier_utilization;
-        let fits = self
-            .catalog
-            .caches
-            .iter()
-            .filter(|t| t.memory_gib >= need)
-            .min_by(|a, b| a.monthly.cmp(&b.monthly));
-        match (fits, current) {
-            (Some(f), Some(c)) if f.monthly <= c.monthly && c.memory_gib >= need => {
-                Ok(c.name.clone())
-            }
-            (Some(f), _) => Ok(f.name.clone()),
-            (None, _) => Err(Error::CapacityUnreachable {
-                what: "cache: no tier in the catalog has enough memory (GiB)".into(),
-                required: need,
-                max: self
-                    .catalog
-                    .caches
-                    .iter()
-                    .map(|t| t.memory_gib)
-                    .fold(0.0, f64::max),
-            }),
-        }
+        pick_tier(
+            choice,
+            &self.catalog.caches,
+            need,
+            "cache: no tier in the catalog has enough memory (GiB)",
+            |t| (&t.name, t.memory_gib, t.monthly),
+            |name| self.catalog.cache(name).map(|_| ()),
+        )
     }
 
     /// Line items that take today's setup to `config`.
@@ -462,6 +419,44 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// The tier for `need` units of capacity: the named target, else the cheapest tier with enough capacity,
+/// keeping the current tier when it fits and is no dearer (never a silent downgrade).
+/// `key` gives a tier's name, capacity and monthly price; `known` checks a name against the catalog.
+fn pick_tier<T>(
+    choice: &TierChoice,
+    tiers: &[T],
+    need: f64,
+    unreachable: &str,
+    key: impl Fn(&T) -> (&String, f64, Decimal),
+    known: impl Fn(&str) -> Result<()>,
+) -> Result<String> {
+    if let Some(c) = &choice.current {
+        known(c)?;
+    }
+    if let Some(t) = &choice.target {
+        known(t)?;
+        return Ok(t.clone());
+    }
+    let current = choice
+        .current
+        .as_ref()
+        .and_then(|c| tiers.iter().map(&key).find(|(n, ..)| *n == c));
+    let fits = tiers
+        .iter()
+        .map(&key)
+        .filter(|&(_, capacity, _)| capacity >= need)
+        .min_by(|a, b| a.2.cmp(&b.2));
+    match (fits, current) {
+        (Some(f), Some(c)) if f.2 <= c.2 && c.1 >= need => Ok(c.0.clone()),
+        (Some(f), _) => Ok(f.0.clone()),
+        (None, _) => Err(Error::CapacityUnreachable {
+            what: unreachable.to_string(),
+            required: need,
+            max: tiers.iter().map(|t| key(t).1).fold(0.0, f64::max),
+        }),
+    }
+}
+
 /// Whole gigabytes, rounded up (you buy whole GB).
 fn gigabytes(field: &str, gb: f64) -> Result<Decimal> {
     money::from_f64(field, (gb - 1e-9).ceil().max(0.0))
@@ -536,30 +531,25 @@ pub fn estimate(req: &EstimateRequest, catalog: &PriceCatalog) -> Result<Resourc
         1.0 + lift.expected,
         (1.0 + u) * (1.0 + lift.high),
     ];
-    let mut scenarios = Vec::with_capacity(3);
-    let mut expected = None;
-    for (k, f) in factors.into_iter().enumerate() {
+    let scenario = |f: f64| -> Result<(Configuration, Vec<LineItem>, CostTotals)> {
         let config = planner.configuration(req.target_users, f)?;
         let lines = planner.delta_lines(&config)?;
         let totals = priced(&lines, catalog.currency)?;
-        scenarios.push(ScenarioCost {
-            demand_factor: f,
-            instances: config.sizing.instances,
-            totals: totals.clone(),
-        });
-        if k == 1 {
-            expected = Some((config, lines, totals));
-        }
-    }
-    let (configuration, line_items, totals) = expected.ok_or_else(|| Error::NoConvergence {
-        what: "estimate: the expected scenario".into(),
-    })?;
-    let mut it = scenarios.into_iter();
-    let (Some(low), Some(exp), Some(high)) = (it.next(), it.next(), it.next()) else {
-        return Err(Error::NoConvergence {
-            what: "estimate: three scenarios".into(),
-        });
+        Ok((config, lines, totals))
     };
+    let cost = |f: f64, (c, _, t): &(Configuration, Vec<LineItem>, CostTotals)| ScenarioCost {
+        demand_factor: f,
+        instances: c.sizing.instances,
+        totals: t.clone(),
+    };
+    let (lo, hi) = (scenario(factors[0])?, scenario(factors[2])?);
+    let expected = scenario(factors[1])?;
+    let (low, exp, high) = (
+        cost(factors[0], &lo),
+        cost(factors[1], &expected),
+        cost(factors[2], &hi),
+    );
+    let (configuration, line_items, totals) = expected;
     let warnings = warnings(req, &configuration);
     Ok(ResourceEstimate {
         currency: catalog.currency,

@@ -157,22 +157,16 @@ pub struct TriggerReport {
     pub insufficient_data: Vec<String>,
 }
 
-/// Samples of the window `[now − length, now]`, if they cover it.
-fn window(samples: &[Sample], now: f64, length: f64, max_gap: f64) -> Option<Vec<f64>> {
+/// Samples of the window `[now − length, now]`, if they cover it. The samples are validated to be in
+/// time order and none after `now`, so the window is a sub-slice (no allocation).
+fn window(samples: &[Sample], now: f64, length: f64, max_gap: f64) -> Option<&[Sample]> {
     let start = now - length;
-    let inside: Vec<&Sample> = samples
-        .iter()
-        .filter(|s| s.time >= start && s.time <= now)
-        .collect();
-    let first = inside.first()?;
-    let last = inside.last()?;
-    if first.time - start > max_gap || now - last.time > max_gap {
-        return None;
-    }
-    if inside.windows(2).any(|w| w[1].time - w[0].time > max_gap) {
-        return None;
-    }
-    Some(inside.iter().map(|s| s.value).collect())
+    let inside = &samples[samples.partition_point(|s| s.time < start)..];
+    let (first, last) = (inside.first()?, inside.last()?);
+    let covered = first.time - start <= max_gap
+        && now - last.time <= max_gap
+        && inside.windows(2).all(|w| w[1].time - w[0].time <= max_gap);
+    covered.then_some(inside)
 }
 
 /// Evaluates the trigger rules on `input`.
@@ -223,7 +217,7 @@ pub fn scaling_triggers(input: &TriggerInput, rules: &TriggerRules) -> Result<Tr
         rules.max_gap_seconds,
     ) {
         Some(v) => {
-            let lowest = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let lowest = v.iter().map(|s| s.value).fold(f64::INFINITY, f64::min);
             if lowest > rules.cpu_sustained_percent {
                 recs.push(up(
                     "cpu_sustained",
@@ -252,7 +246,7 @@ pub fn scaling_triggers(input: &TriggerInput, rules: &TriggerRules) -> Result<Tr
         rules.cpu_average_seconds,
         rules.max_gap_seconds,
     )
-    .map(|v| v.iter().sum::<f64>() / v.len() as f64);
+    .map(|v| v.iter().map(|s| s.value).sum::<f64>() / v.len() as f64);
     match average {
         Some(mean) if mean > rules.cpu_average_percent => recs.push(up(
             "cpu_average",
