@@ -194,6 +194,136 @@ pub enum Error {
         /// The parser's message (with its line and column).
         message: String,
     },
+    /// A rollout plan breaks a rule (traffic not increasing, negative duration, empty scope, …).
+    #[error("invalid plan: `{field}`: {message}")]
+    InvalidPlan {
+        /// The offending field, e.g. `phases[2].traffic_pct`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A metric window is inconsistent (misaligned, more errors than requests, …).
+    #[error("invalid window: `{field}`: {message}")]
+    InvalidWindow {
+        /// The offending field of the window.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A replay (back-test) input is invalid; `field` is its JSON path.
+    #[error("invalid replay: `{field}`: {message}")]
+    InvalidReplay {
+        /// JSON path of the offending field, e.g. `windows[3].errors`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A command is not allowed in the rollout's state.
+    #[error("rollout `{rollout}` is {state}; `{command}` is not allowed")]
+    IllegalTransition {
+        /// The rollout.
+        rollout: String,
+        /// Its state.
+        state: &'static str,
+        /// The command refused.
+        command: &'static str,
+    },
+    /// The rollout changed since the caller read it (optimistic concurrency).
+    #[error("rollout `{rollout}` changed: expected version {expected}, found {found}")]
+    Conflict {
+        /// The rollout.
+        rollout: String,
+        /// The version the caller expected.
+        expected: u64,
+        /// The current version.
+        found: u64,
+    },
+    /// Evidence for a window ending at or before the last decided tick.
+    #[error("rollout `{rollout}`: evidence ending {window_end} is late (last tick {last_tick})")]
+    LateEvidence {
+        /// The rollout.
+        rollout: String,
+        /// End of the late window (or the late tick).
+        window_end: String,
+        /// The last decided tick.
+        last_tick: String,
+    },
+    /// The actor's role does not allow the command.
+    #[error("`{actor}` ({role}) may not {command}: it needs {required} or above")]
+    Forbidden {
+        /// Who.
+        actor: String,
+        /// Their role.
+        role: &'static str,
+        /// The command.
+        command: &'static str,
+        /// The least role that may.
+        required: &'static str,
+    },
+    /// A resume while a blocking incident is open.
+    #[error("rollout `{rollout}`: incident {id} ({severity}) is still open")]
+    IncidentStillOpen {
+        /// The rollout.
+        rollout: String,
+        /// The open incident.
+        id: String,
+        /// Its severity.
+        severity: String,
+    },
+    /// The initiator tried to approve their own rollout.
+    #[error("rollout `{rollout}`: `{actor}` started it and may not approve it")]
+    SelfApprovalForbidden {
+        /// The rollout.
+        rollout: String,
+        /// The actor.
+        actor: String,
+    },
+    /// No rollout has this id.
+    #[error("unknown rollout `{id}`")]
+    UnknownRollout {
+        /// The id asked for.
+        id: String,
+    },
+    /// An approval for another plan revision.
+    #[error("rollout `{rollout}`: approval is for plan revision {got}, the plan is at revision {current}")]
+    StaleApproval {
+        /// The rollout.
+        rollout: String,
+        /// The plan's revision.
+        current: u64,
+        /// The revision approved.
+        got: u64,
+    },
+    /// An approval for a phase that is not ahead of the current one.
+    #[error("rollout `{rollout}`: target phase {target} must be in {allowed}")]
+    InvalidTargetPhase {
+        /// The rollout.
+        rollout: String,
+        /// The phase named.
+        target: usize,
+        /// The allowed phases, e.g. `(1, 4]`.
+        allowed: String,
+    },
+    /// Starting (or entering a phase) needs an approval that was not given.
+    #[error("rollout `{rollout}`: phase {target_phase} needs an approval from someone other than the initiator")]
+    ApprovalRequired {
+        /// The rollout.
+        rollout: String,
+        /// The phase that needs it.
+        target_phase: usize,
+    },
+    /// The store failed (I/O, SQLite, corrupt row).
+    #[error("store failed: {message}")]
+    Storage {
+        /// What failed.
+        message: String,
+    },
+    /// The deployer failed to apply a traffic change.
+    #[error("deployer failed: {message}")]
+    Deploy {
+        /// What failed.
+        message: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -219,6 +349,16 @@ pub enum ErrorKind {
     InvalidInput,
     /// The input is valid but a numerical routine failed on it (Python `NumericalError`).
     Numerical,
+    /// The command is not allowed in the current state (Python `IllegalTransitionError`).
+    IllegalTransition,
+    /// Someone else changed the state first, or the evidence came too late (Python `ConflictError`).
+    Conflict,
+    /// The actor may not do this (Python `ForbiddenError`).
+    Forbidden,
+    /// The named rollout does not exist (Python `NotFoundError`).
+    NotFound,
+    /// The store or the deployer failed (Python `StorageError`).
+    Storage,
 }
 
 impl Error {
@@ -226,6 +366,15 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::NoConvergence { .. } | Error::Overflow { .. } => ErrorKind::Numerical,
+            Error::IllegalTransition { .. }
+            | Error::IncidentStillOpen { .. }
+            | Error::StaleApproval { .. }
+            | Error::InvalidTargetPhase { .. }
+            | Error::ApprovalRequired { .. } => ErrorKind::IllegalTransition,
+            Error::Conflict { .. } | Error::LateEvidence { .. } => ErrorKind::Conflict,
+            Error::Forbidden { .. } | Error::SelfApprovalForbidden { .. } => ErrorKind::Forbidden,
+            Error::UnknownRollout { .. } => ErrorKind::NotFound,
+            Error::Storage { .. } | Error::Deploy { .. } => ErrorKind::Storage,
             _ => ErrorKind::InvalidInput,
         }
     }
@@ -254,6 +403,21 @@ impl Error {
             Error::UnknownResource { .. } => "unknown_resource",
             Error::CapacityUnreachable { .. } => "capacity_unreachable",
             Error::Toml { .. } => "toml",
+            Error::InvalidPlan { .. } => "invalid_plan",
+            Error::InvalidWindow { .. } => "invalid_window",
+            Error::InvalidReplay { .. } => "invalid_replay",
+            Error::IllegalTransition { .. } => "illegal_transition",
+            Error::Conflict { .. } => "conflict",
+            Error::LateEvidence { .. } => "late_evidence",
+            Error::Forbidden { .. } => "forbidden",
+            Error::IncidentStillOpen { .. } => "incident_still_open",
+            Error::SelfApprovalForbidden { .. } => "self_approval_forbidden",
+            Error::UnknownRollout { .. } => "unknown_rollout",
+            Error::StaleApproval { .. } => "stale_approval",
+            Error::InvalidTargetPhase { .. } => "invalid_target_phase",
+            Error::ApprovalRequired { .. } => "approval_required",
+            Error::Storage { .. } => "storage",
+            Error::Deploy { .. } => "deploy",
             Error::Json { .. } => "json",
         }
     }
@@ -337,6 +501,11 @@ impl fmt::Display for ErrorKind {
         f.write_str(match self {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::Numerical => "numerical",
+            ErrorKind::IllegalTransition => "illegal_transition",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Storage => "storage",
         })
     }
 }

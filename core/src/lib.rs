@@ -23,7 +23,11 @@
 //!   with ranges and assumptions, impact, milestones, growth phases, the Kubernetes HPA rule and its
 //!   behaviour, and rule-based scaling triggers. Money is [`money`]: exact `Decimal` with a currency.
 //!
-//! Phase gating, anomaly detection and forecasting follow (see the README's roadmap).
+//! - [`rollout`]: phased rollouts gated on health evidence (the default gating policy, exactly), the pure
+//!   state machine with roles and approvals, the hash-chained audit log, the back-test [`rollout::simulate`]
+//!   and the live [`rollout::Service`] over a [`store::Store`] (memory, SQLite) and a [`deploy::Deployer`].
+//!
+//! Anomaly detection and forecasting follow (see the README's roadmap).
 //!
 //! ## Usage
 //! The core is pure: no I/O, no clock, no global state. Inputs are validated once, at the boundary, into
@@ -41,7 +45,9 @@
 //! carry their source, their tolerance and the script that generated them.
 //!
 //! ## Crate features
-//! None yet: serde is not optional, because one JSON is a rule ([`json`]).
+//! - `sqlite` (default): [`store::SqliteStore`], with SQLite bundled (no system library needed).
+//!
+//! serde is not optional, because one JSON is a rule ([`json`]).
 //!
 //! ## Bindings
 //! Python (`pip install scaleplan`, module `scaleplan`) and Node (`npm install scaleplan`) wrap this crate
@@ -51,12 +57,15 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
 
 mod check;
+pub mod deploy;
 pub(crate) mod dist;
 mod error;
 pub mod estimate;
 pub mod json;
 pub mod money;
+pub mod rollout;
 pub mod significance;
+pub mod store;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -7,4 +7,5 @@ mod json;
 mod properties;
 mod readiness;
 mod reference;
+mod rollout;
 mod tolerance;

@@ -1,0 +1,388 @@
+//! Gate evidence and reasons: metric windows, incidents, window status, and the [`Reason`] every decision
+//! carries (gating policy §3–§5 and its reason table).
+
+use serde::{Deserialize, Serialize};
+
+use super::policy::GatePolicy;
+use super::timestamp::{Pct, Timestamp, ser_num, ser_opt_num};
+
+/// One metric window `[start, end)` of the new version's traffic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// Start (a multiple of the policy's window since the epoch).
+    pub start: Timestamp,
+    /// End = start + window.
+    pub end: Timestamp,
+    /// Requests served.
+    pub requests: u64,
+    /// Failed requests (5xx), at most `requests`.
+    pub errors: u64,
+    /// 95th percentile latency in milliseconds; may be null only for an Insufficient window.
+    #[serde(default, serialize_with = "ser_opt_num")]
+    pub p95_ms: Option<f64>,
+    /// Rows added to the watched collection in the window (null: not checked).
+    #[serde(default)]
+    pub rows_added: Option<u64>,
+    /// Inclusive bounds for `rows_added` (null: the phase's bounds, if any).
+    #[serde(default)]
+    pub growth_bounds: Option<[u64; 2]>,
+    /// Duplicate writes seen in the window.
+    #[serde(default)]
+    pub duplicates: u64,
+    /// When the window reached scaleplan (default: its end). After its end it missed its tick.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<Timestamp>,
+}
+
+impl Window {
+    /// A window with only the request, error and latency figures.
+    pub fn new(start: Timestamp, end: Timestamp, requests: u64, errors: u64, p95_ms: Option<f64>) -> Self {
+        Window {
+            start,
+            end,
+            requests,
+            errors,
+            p95_ms,
+            rows_added: None,
+            growth_bounds: None,
+            duplicates: 0,
+            received_at: None,
+        }
+    }
+}
+
+/// Latency status of a window (§4). Latency is never pooled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowStatus {
+    /// `requests >= min_requests` and `p95 <= limit`.
+    Good,
+    /// `requests >= min_requests` and `p95 > limit`.
+    Breach,
+    /// `requests < min_requests`: proves nothing.
+    Insufficient,
+}
+
+/// The status of a window with `requests` and `p95_ms` under `min_requests` and `limit`.
+///
+/// # Example
+/// ```
+/// use scaleplan::rollout::{window_status, WindowStatus};
+/// assert_eq!(window_status(2000, Some(500.0), 100, 500.0), WindowStatus::Good); // exactly 500 ms is Good
+/// assert_eq!(window_status(2000, Some(500.5), 100, 500.0), WindowStatus::Breach);
+/// assert_eq!(window_status(99, Some(900.0), 100, 500.0), WindowStatus::Insufficient);
+/// ```
+pub fn window_status(requests: u64, p95_ms: Option<f64>, min_requests: u64, limit: f64) -> WindowStatus {
+    if requests < min_requests {
+        return WindowStatus::Insufficient;
+    }
+    match p95_ms {
+        Some(p) if p <= limit => WindowStatus::Good,
+        _ => WindowStatus::Breach,
+    }
+}
+
+/// An incident as known at some instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    /// Identifier, e.g. `INC-7`.
+    pub id: String,
+    /// Severity, e.g. `P0`; blocking iff in the policy's `blocking_severities`.
+    pub severity: String,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+    /// When it was resolved (null: open).
+    pub resolved_at: Option<Timestamp>,
+}
+
+impl Incident {
+    /// Open at `t`: `opened_at <= t < resolved_at`.
+    pub fn open_at(&self, t: Timestamp) -> bool {
+        self.opened_at <= t && self.resolved_at.is_none_or(|r| t < r)
+    }
+
+    /// The incident as it was known at `t`: `None` if not yet opened, unresolved if resolved after `t`.
+    pub fn as_known_at(&self, t: Timestamp) -> Option<Incident> {
+        if self.opened_at > t {
+            return None;
+        }
+        let mut i = self.clone();
+        if i.resolved_at.is_some_and(|r| r > t) {
+            i.resolved_at = None;
+        }
+        Some(i)
+    }
+}
+
+/// Why a decision was taken, or what stands in the way (the spec's reason table). Serialised with its
+/// `code` and its fields, so an operator can print why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// R1: an evaluated error pool at or above the rollback rate.
+    ErrorRateAtOrAboveRollback {
+        /// Errors in the pool.
+        errors: u64,
+        /// Requests in the pool.
+        requests: u64,
+        /// The rollback threshold.
+        threshold_pct: Pct,
+        /// Start of the pool's first window.
+        window_start: Timestamp,
+        /// End of its last window (the tick).
+        window_end: Timestamp,
+    },
+    /// R4: the window ending at the tick breached the latency limit.
+    LatencySpike {
+        /// The window's end.
+        window_end: Timestamp,
+        /// Its p95.
+        #[serde(serialize_with = "ser_num")]
+        p95_ms: f64,
+        /// When the spike must have resolved.
+        deadline: Timestamp,
+    },
+    /// R2: every window of the grace period was Good.
+    LatencyRecovered {
+        /// When the spike began.
+        spike_at: Timestamp,
+    },
+    /// R2: the spike did not resolve in time.
+    LatencySpikeUnresolved {
+        /// When the spike began.
+        spike_at: Timestamp,
+        /// End of the first missing or non-Good window of the grace period.
+        bad_window: Timestamp,
+    },
+    /// R5: every eligibility check passed.
+    CriteriaMet {
+        /// Start of the clean stretch.
+        clean_since: Timestamp,
+    },
+    /// R5: an approval was used by this advance.
+    ApprovalConsumed {
+        /// The approver.
+        actor_id: String,
+        /// The phase it authorised.
+        target_phase: usize,
+    },
+    /// R5 on the last phase of a wave when another wave follows: the next wave starts at phase 1.
+    NextWave {
+        /// The wave now starting (0-based).
+        wave: usize,
+        /// Its targets.
+        targets: Vec<String>,
+    },
+    /// D1: an evaluated pool with `error_hold <= rate < error_rollback`.
+    ErrorSpike {
+        /// Errors in the pool.
+        errors: u64,
+        /// Requests in the pool.
+        requests: u64,
+        /// Start of the pool's first window.
+        window_start: Timestamp,
+        /// The tick.
+        window_end: Timestamp,
+    },
+    /// D2: a gap longer than `max_gap` between analytics events closed.
+    DataGapClosed {
+        /// Previous event (or the attempt start).
+        from: Timestamp,
+        /// The event that closed the gap.
+        to: Timestamp,
+        /// Its length in seconds.
+        length_secs: i64,
+    },
+    /// D3: rows added outside the growth bounds.
+    GrowthOutOfBounds {
+        /// The window's end.
+        window_end: Timestamp,
+        /// Rows added.
+        rows_added: u64,
+        /// Lower bound.
+        lo: u64,
+        /// Upper bound.
+        hi: u64,
+    },
+    /// D3: duplicate writes.
+    DuplicateWrites {
+        /// The window's end.
+        window_end: Timestamp,
+        /// How many.
+        count: u64,
+    },
+    /// D4: a blocking incident overlapping the attempt was resolved.
+    IncidentResolved {
+        /// Incident id.
+        id: String,
+        /// Its severity.
+        severity: String,
+        /// When.
+        resolved_at: Timestamp,
+    },
+    /// E1.
+    MinDurationNotElapsed {
+        /// Start of the clean stretch.
+        clean_since: Timestamp,
+        /// Seconds still needed.
+        remaining_secs: i64,
+    },
+    /// E2: a window of the streak is missing.
+    InsufficientWindows {
+        /// Windows of the streak present.
+        found: u32,
+        /// Windows required.
+        required: u32,
+    },
+    /// E2: the latest non-Good window of the streak had too few requests.
+    InsufficientVolume {
+        /// The window's end.
+        window_end: Timestamp,
+        /// Its requests.
+        requests: u64,
+    },
+    /// E2: the latest non-Good window of the streak breached.
+    LatencyStreakBroken {
+        /// The window's end.
+        window_end: Timestamp,
+        /// Its p95.
+        #[serde(serialize_with = "ser_opt_num")]
+        p95_ms: Option<f64>,
+    },
+    /// E3: no requests since the clean stretch began.
+    NoRequests,
+    /// E3: the phase's error rate since `clean_since` is at or above `error_hold`.
+    PhaseErrorRateTooHigh {
+        /// Errors.
+        errors: u64,
+        /// Requests.
+        requests: u64,
+    },
+    /// E4: no analytics event for longer than `max_gap`.
+    DataGapOngoing {
+        /// The last event (or the attempt start).
+        since: Timestamp,
+        /// Seconds since.
+        length_secs: i64,
+    },
+    /// E5, R3, R2 pause, paused: a blocking incident is open.
+    IncidentOpen {
+        /// Incident id.
+        id: String,
+        /// Its severity.
+        severity: String,
+    },
+    /// E6: the next phase needs an approval.
+    AwaitingApproval {
+        /// The phase to be approved.
+        target_phase: usize,
+    },
+    /// R6 while paused by hand.
+    PausedManual {
+        /// Paused since.
+        since: Timestamp,
+    },
+    /// R6 while paused for an incident.
+    PausedIncident {
+        /// Paused since.
+        since: Timestamp,
+    },
+    /// R6 while paused after a revert.
+    PausedReverted {
+        /// Paused since.
+        since: Timestamp,
+    },
+    /// R6 while paused after a revert to the baseline.
+    PausedRevertedToBaseline {
+        /// Paused since.
+        since: Timestamp,
+    },
+    /// R6 while rolling back.
+    RollingBack {
+        /// Rolling back since.
+        since: Timestamp,
+    },
+    /// R6 while a latency spike's grace period runs.
+    PausedLatencySpike {
+        /// When the spike began.
+        spike_at: Timestamp,
+        /// End of the grace period.
+        deadline: Timestamp,
+        /// Seconds until then.
+        time_left_secs: i64,
+    },
+    /// Paused, not for latency, no incident open: waiting for a resume.
+    AwaitingResume,
+    /// Paused (no timer), and the window ending at the tick breached.
+    LatencyBreach {
+        /// The window's end.
+        window_end: Timestamp,
+        /// Its p95.
+        #[serde(serialize_with = "ser_opt_num")]
+        p95_ms: Option<f64>,
+    },
+}
+
+impl Reason {
+    /// The reason's snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Reason::ErrorRateAtOrAboveRollback { .. } => "error_rate_at_or_above_rollback",
+            Reason::LatencySpike { .. } => "latency_spike",
+            Reason::LatencyRecovered { .. } => "latency_recovered",
+            Reason::LatencySpikeUnresolved { .. } => "latency_spike_unresolved",
+            Reason::CriteriaMet { .. } => "criteria_met",
+            Reason::ApprovalConsumed { .. } => "approval_consumed",
+            Reason::NextWave { .. } => "next_wave",
+            Reason::ErrorSpike { .. } => "error_spike",
+            Reason::DataGapClosed { .. } => "data_gap_closed",
+            Reason::GrowthOutOfBounds { .. } => "growth_out_of_bounds",
+            Reason::DuplicateWrites { .. } => "duplicate_writes",
+            Reason::IncidentResolved { .. } => "incident_resolved",
+            Reason::MinDurationNotElapsed { .. } => "min_duration_not_elapsed",
+            Reason::InsufficientWindows { .. } => "insufficient_windows",
+            Reason::InsufficientVolume { .. } => "insufficient_volume",
+            Reason::LatencyStreakBroken { .. } => "latency_streak_broken",
+            Reason::NoRequests => "no_requests",
+            Reason::PhaseErrorRateTooHigh { .. } => "phase_error_rate_too_high",
+            Reason::DataGapOngoing { .. } => "data_gap_ongoing",
+            Reason::IncidentOpen { .. } => "incident_open",
+            Reason::AwaitingApproval { .. } => "awaiting_approval",
+            Reason::PausedManual { .. } => "paused_manual",
+            Reason::PausedIncident { .. } => "paused_incident",
+            Reason::PausedReverted { .. } => "paused_reverted",
+            Reason::PausedRevertedToBaseline { .. } => "paused_reverted_to_baseline",
+            Reason::RollingBack { .. } => "rolling_back",
+            Reason::PausedLatencySpike { .. } => "paused_latency_spike",
+            Reason::AwaitingResume => "awaiting_resume",
+            Reason::LatencyBreach { .. } => "latency_breach",
+        }
+    }
+}
+
+/// Errors of a pool or a phase against a threshold, exactly: `100 * errors >= pct * requests`.
+pub(crate) fn rate_at_least(errors: u64, requests: u64, pct: Pct) -> bool {
+    pct.reached_by(errors, requests)
+}
+
+/// Effective thresholds of one phase: the policy, with the phase's overrides.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Thresholds {
+    pub p95_limit_ms: f64,
+    pub error_hold: Pct,
+    pub growth_bounds: Option<[u64; 2]>,
+}
+
+impl Thresholds {
+    pub(crate) fn of(policy: &GatePolicy, gate: Option<&super::plan::PhaseGate>) -> Self {
+        Thresholds {
+            p95_limit_ms: gate
+                .and_then(|g| g.p95_limit_ms)
+                .unwrap_or(policy.p95_limit_ms),
+            error_hold: gate.and_then(|g| g.error_hold).unwrap_or(policy.error_hold),
+            growth_bounds: gate.and_then(|g| g.growth_bounds),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! [`MemoryStore`]: everything in one mutex-guarded map; same contract as the SQLite store.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+use super::{Commit, Committed, DocumentKind, Store, check_version, storage};
+use crate::error::{Error, Result};
+use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Timestamp, Window};
+
+#[derive(Default)]
+struct Inner {
+    rollouts: BTreeMap<String, Rollout>,
+    audit: BTreeMap<String, Vec<AuditEvent>>,
+    decisions: BTreeMap<String, Vec<Decision>>,
+    keys: BTreeMap<(String, String), String>,
+    windows: BTreeMap<(String, Timestamp), Window>,
+    incidents: BTreeMap<(String, String), Incident>,
+    documents: BTreeMap<(DocumentKind, String), String>,
+}
+
+/// An in-process store (lost when dropped). Thread-safe.
+///
+/// # Example
+/// ```
+/// use scaleplan::store::{MemoryStore, Store};
+/// let store = MemoryStore::new();
+/// assert!(store.rollout_ids()?.is_empty());
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Default)]
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>> {
+        self.inner
+            .lock()
+            .map_err(|_| storage("memory store poisoned by a panic in another thread"))
+    }
+}
+
+fn append(log: &mut Vec<AuditEvent>, rec: &AuditRecord) {
+    let e = AuditEvent::chain(log.last(), rec.clone());
+    log.push(e);
+}
+
+impl Store for MemoryStore {
+    fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
+        let mut g = self.lock()?;
+        if g.rollouts.contains_key(&rollout.id) {
+            return Err(Error::DuplicateName {
+                field: "rollout.id".into(),
+                name: rollout.id.clone(),
+            });
+        }
+        g.rollouts.insert(rollout.id.clone(), rollout.clone());
+        let log = g.audit.entry(rollout.id.clone()).or_default();
+        for rec in audit {
+            append(log, rec);
+        }
+        Ok(())
+    }
+
+    fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
+        Ok(self.lock()?.rollouts.get(id).cloned())
+    }
+
+    fn rollout_ids(&self) -> Result<Vec<String>> {
+        Ok(self.lock()?.rollouts.keys().cloned().collect())
+    }
+
+    fn commit(&self, c: &Commit) -> Result<Committed> {
+        let mut g = self.lock()?;
+        let id = c.rollout_id.clone();
+        if let Some(key) = &c.idempotency_key
+            && let Some(outcome) = g.keys.get(&(id.clone(), key.clone()))
+        {
+            return Ok(Committed::Duplicate {
+                outcome: outcome.clone(),
+            });
+        }
+        let current = g
+            .rollouts
+            .get(&id)
+            .map(|r| r.version)
+            .ok_or_else(|| Error::UnknownRollout { id: id.clone() })?;
+        check_version(c, current)?;
+        if let Some(s) = &c.state {
+            g.rollouts.insert(id.clone(), s.clone());
+        }
+        let log = g.audit.entry(id.clone()).or_default();
+        for rec in &c.audit {
+            append(log, rec);
+        }
+        if let Some(d) = &c.decision {
+            g.decisions.entry(id.clone()).or_default().push(d.clone());
+        }
+        if let Some(w) = &c.window {
+            g.windows.insert((id.clone(), w.end), w.clone());
+        }
+        if let Some(key) = &c.idempotency_key {
+            g.keys.insert((id, key.clone()), c.outcome.clone());
+        }
+        Ok(Committed::Applied)
+    }
+
+    fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .lock()?
+            .keys
+            .get(&(rollout_id.to_string(), key.to_string()))
+            .cloned())
+    }
+
+    fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
+        Ok(self.lock()?.audit.get(rollout_id).cloned().unwrap_or_default())
+    }
+
+    fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {
+        Ok(self
+            .lock()?
+            .decisions
+            .get(rollout_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
+        Ok(self
+            .lock()?
+            .windows
+            .iter()
+            .filter(|((id, _), _)| id == rollout_id)
+            .map(|(_, w)| w.clone())
+            .collect())
+    }
+
+    fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
+        self.lock()?.incidents.insert(
+            (rollout_id.to_string(), incident.id.clone()),
+            incident.clone(),
+        );
+        Ok(())
+    }
+
+    fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>> {
+        Ok(self
+            .lock()?
+            .incidents
+            .iter()
+            .filter(|((id, _), _)| id == rollout_id)
+            .map(|(_, i)| i.clone())
+            .collect())
+    }
+
+    fn put_document(&self, kind: DocumentKind, id: &str, body: &str) -> Result<()> {
+        self.lock()?
+            .documents
+            .insert((kind, id.to_string()), body.to_string());
+        Ok(())
+    }
+
+    fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>> {
+        Ok(self.lock()?.documents.get(&(kind, id.to_string())).cloned())
+    }
+}

@@ -1,0 +1,167 @@
+//! Persistence behind one trait: [`Store`], with [`MemoryStore`] (tests, notebooks) and [`SqliteStore`]
+//! (the embedded on-disk default, feature `sqlite`).
+//!
+//! Every state change is one [`Commit`]: the new rollout state, its audit records (chained by the store),
+//! the tick's decision and metric window, and the idempotency key, applied in one transaction after checking
+//! the expected version. A writer with a stale version gets `conflict`; a key seen before returns the first
+//! outcome and applies nothing. Nothing here assumes a single process: a shared database (PostgreSQL) can
+//! implement the same contract.
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+
+/// Kinds of plain documents a store keeps beside rollouts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// An initiative (what is being scaled, by whom).
+    Initiative,
+    /// An experiment (its JSON, as the significance functions read it).
+    Experiment,
+    /// A rollout plan.
+    Plan,
+}
+
+impl DocumentKind {
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Initiative => "initiative",
+            DocumentKind::Experiment => "experiment",
+            DocumentKind::Plan => "plan",
+        }
+    }
+}
+
+/// One state change, applied atomically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commit {
+    /// The rollout.
+    pub rollout_id: String,
+    /// The version the change was computed from; the store refuses it if the rollout moved on.
+    pub expected_version: u64,
+    /// The new state (None: only audit records, e.g. a rejected command).
+    pub state: Option<Rollout>,
+    /// Audit records, chained by the store in this order.
+    pub audit: Vec<AuditRecord>,
+    /// The tick's decision.
+    pub decision: Option<Decision>,
+    /// The tick's metric window.
+    pub window: Option<Window>,
+    /// Idempotency key: a second commit with it applies nothing and returns the first outcome.
+    pub idempotency_key: Option<String>,
+    /// What the caller returns for this commit (stored with the key).
+    pub outcome: String,
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Committed {
+    /// Applied.
+    Applied,
+    /// The idempotency key was seen before: nothing applied; the first outcome.
+    Duplicate {
+        /// The outcome stored with the key.
+        outcome: String,
+    },
+}
+
+/// Storage for rollouts and everything around them. Implementations are synchronous and thread-safe.
+pub trait Store: Send + Sync {
+    /// Stores a new rollout with its first audit records.
+    ///
+    /// # Errors
+    /// `duplicate_name` if the id exists; `storage`.
+    fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()>;
+    /// The rollout with this id.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn load_rollout(&self, id: &str) -> Result<Option<Rollout>>;
+    /// Every rollout id, sorted.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn rollout_ids(&self) -> Result<Vec<String>>;
+    /// Applies a [`Commit`] in one transaction.
+    ///
+    /// # Errors
+    /// `unknown_rollout`, `conflict` (stale `expected_version`), `storage`.
+    fn commit(&self, commit: &Commit) -> Result<Committed>;
+    /// The outcome stored with an idempotency key.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>>;
+    /// The rollout's audit log, in order.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>>;
+    /// The rollout's decision log, in order.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>>;
+    /// The metric windows observed, by end.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn windows(&self, rollout_id: &str) -> Result<Vec<Window>>;
+    /// Inserts or updates an incident (by id).
+    ///
+    /// # Errors
+    /// `storage`.
+    fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()>;
+    /// The rollout's incidents.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>>;
+    /// Inserts or replaces a JSON document.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn put_document(&self, kind: DocumentKind, id: &str, body: &str) -> Result<()>;
+    /// A JSON document.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>>;
+}
+
+pub(crate) fn storage(e: impl std::fmt::Display) -> Error {
+    Error::Storage {
+        message: e.to_string(),
+    }
+}
+
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(storage)
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| storage(format!("corrupt row: {e}")))
+}
+
+/// Checks a commit against the current version.
+pub(crate) fn check_version(commit: &Commit, current: u64) -> Result<()> {
+    if current != commit.expected_version {
+        return Err(Error::Conflict {
+            rollout: commit.rollout_id.clone(),
+            expected: commit.expected_version,
+            found: current,
+        });
+    }
+    Ok(())
+}

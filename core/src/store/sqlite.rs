@@ -1,0 +1,307 @@
+//! [`SqliteStore`]: the embedded on-disk store (bundled SQLite, WAL, `synchronous=FULL`). Each commit is one
+//! `BEGIN IMMEDIATE` transaction, so concurrent writers (threads or processes on the same file) serialise,
+//! and a writer with a stale version gets `conflict`. The audit table refuses UPDATE and DELETE (triggers).
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{Commit, Committed, DocumentKind, Store, check_version, from_json, storage, to_json};
+use crate::error::{Error, Result};
+use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS rollouts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (rollout_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
+    hash TEXT NOT NULL, PRIMARY KEY (rollout_id, seq));
+CREATE TABLE IF NOT EXISTS decisions (rollout_id TEXT NOT NULL, version INTEGER NOT NULL,
+    decision TEXT NOT NULL, PRIMARY KEY (rollout_id, version));
+CREATE TABLE IF NOT EXISTS idempotency (rollout_id TEXT NOT NULL, key TEXT NOT NULL, outcome TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, key));
+CREATE TABLE IF NOT EXISTS windows (rollout_id TEXT NOT NULL, end_at INTEGER NOT NULL, window TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, end_at));
+CREATE TABLE IF NOT EXISTS incidents (rollout_id TEXT NOT NULL, id TEXT NOT NULL, incident TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, id));
+CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (kind, id));
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+";
+
+/// A store in one SQLite file.
+///
+/// # Example
+/// ```
+/// use scaleplan::store::{SqliteStore, Store};
+/// let dir = std::env::temp_dir().join(format!("scaleplan-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let store = SqliteStore::open(dir.join("rollouts.db"))?;
+/// assert!(store.rollout_ids()?.is_empty());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn db(e: rusqlite::Error) -> Error {
+    storage(format!("sqlite: {e}"))
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path`: WAL journal, full fsync at commit, 5 s busy timeout.
+    ///
+    /// # Errors
+    /// `storage` if the file cannot be opened or is not a scaleplan database.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let conn = Connection::open(path).map_err(db)?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database (for tests).
+    ///
+    /// # Errors
+    /// `storage`.
+    pub fn in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory().map_err(db)?)
+    }
+
+    fn init(conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+        conn.execute_batch(SCHEMA).map_err(db)?;
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| storage("sqlite connection poisoned by a panic in another thread"))
+    }
+}
+
+fn append_audit(tx: &rusqlite::Transaction<'_>, id: &str, records: &[AuditRecord]) -> Result<()> {
+    let mut last: Option<(u64, String)> = tx
+        .query_row(
+            "SELECT seq, hash FROM audit WHERE rollout_id = ?1 ORDER BY seq DESC LIMIT 1",
+            params![id],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
+        )
+        .optional()
+        .map_err(db)?;
+    for rec in records {
+        let e = AuditEvent::chain_after(last.as_ref().map(|(s, h)| (*s, h.as_str())), rec.clone());
+        tx.execute(
+            "INSERT INTO audit (rollout_id, seq, event, hash) VALUES (?1, ?2, ?3, ?4)",
+            params![id, e.seq as i64, to_json(&e)?, e.hash],
+        )
+        .map_err(db)?;
+        last = Some((e.seq, e.hash));
+    }
+    Ok(())
+}
+
+fn list<T: serde::de::DeserializeOwned>(conn: &Connection, sql: &str, id: &str) -> Result<Vec<T>> {
+    let mut st = conn.prepare(sql).map_err(db)?;
+    let rows = st
+        .query_map(params![id], |r| r.get::<_, String>(0))
+        .map_err(db)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(from_json(&row.map_err(db)?)?);
+    }
+    Ok(out)
+}
+
+impl Store for SqliteStore {
+    fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
+        let mut conn = self.lock()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let exists: Option<i64> = tx
+            .query_row(
+                "SELECT version FROM rollouts WHERE id = ?1",
+                params![rollout.id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        if exists.is_some() {
+            return Err(Error::DuplicateName {
+                field: "rollout.id".into(),
+                name: rollout.id.clone(),
+            });
+        }
+        tx.execute(
+            "INSERT INTO rollouts (id, version, state) VALUES (?1, ?2, ?3)",
+            params![rollout.id, rollout.version as i64, to_json(rollout)?],
+        )
+        .map_err(db)?;
+        append_audit(&tx, &rollout.id, audit)?;
+        tx.commit().map_err(db)
+    }
+
+    fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
+        let conn = self.lock()?;
+        let s: Option<String> = conn
+            .query_row("SELECT state FROM rollouts WHERE id = ?1", params![id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)?;
+        s.map(|s| from_json(&s)).transpose()
+    }
+
+    fn rollout_ids(&self) -> Result<Vec<String>> {
+        let conn = self.lock()?;
+        let mut st = conn
+            .prepare("SELECT id FROM rollouts ORDER BY id")
+            .map_err(db)?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db)
+    }
+
+    fn commit(&self, c: &Commit) -> Result<Committed> {
+        let mut conn = self.lock()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let id = c.rollout_id.as_str();
+        if let Some(key) = &c.idempotency_key {
+            let seen: Option<String> = tx
+                .query_row(
+                    "SELECT outcome FROM idempotency WHERE rollout_id = ?1 AND key = ?2",
+                    params![id, key],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            if let Some(outcome) = seen {
+                return Ok(Committed::Duplicate { outcome });
+            }
+        }
+        let current: i64 = tx
+            .query_row(
+                "SELECT version FROM rollouts WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?
+            .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
+        check_version(c, current as u64)?;
+        if let Some(s) = &c.state {
+            tx.execute(
+                "UPDATE rollouts SET version = ?2, state = ?3 WHERE id = ?1",
+                params![id, s.version as i64, to_json(s)?],
+            )
+            .map_err(db)?;
+        }
+        append_audit(&tx, id, &c.audit)?;
+        if let Some(d) = &c.decision {
+            tx.execute(
+                "INSERT INTO decisions (rollout_id, version, decision) VALUES (?1, ?2, ?3)",
+                params![id, d.version as i64, to_json(d)?],
+            )
+            .map_err(db)?;
+        }
+        if let Some(w) = &c.window {
+            tx.execute(
+                "INSERT OR REPLACE INTO windows (rollout_id, end_at, window) VALUES (?1, ?2, ?3)",
+                params![id, w.end.unix(), to_json(w)?],
+            )
+            .map_err(db)?;
+        }
+        if let Some(key) = &c.idempotency_key {
+            tx.execute(
+                "INSERT INTO idempotency (rollout_id, key, outcome) VALUES (?1, ?2, ?3)",
+                params![id, key, c.outcome],
+            )
+            .map_err(db)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(Committed::Applied)
+    }
+
+    fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
+        self.lock()?
+            .query_row(
+                "SELECT outcome FROM idempotency WHERE rollout_id = ?1 AND key = ?2",
+                params![rollout_id, key],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
+    }
+
+    fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
+        list(
+            &*self.lock()?,
+            "SELECT event FROM audit WHERE rollout_id = ?1 ORDER BY seq",
+            rollout_id,
+        )
+    }
+
+    fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {
+        list(
+            &*self.lock()?,
+            "SELECT decision FROM decisions WHERE rollout_id = ?1 ORDER BY version",
+            rollout_id,
+        )
+    }
+
+    fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
+        list(
+            &*self.lock()?,
+            "SELECT window FROM windows WHERE rollout_id = ?1 ORDER BY end_at",
+            rollout_id,
+        )
+    }
+
+    fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
+        self.lock()?
+            .execute(
+                "INSERT OR REPLACE INTO incidents (rollout_id, id, incident) VALUES (?1, ?2, ?3)",
+                params![rollout_id, incident.id, to_json(incident)?],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>> {
+        list(
+            &*self.lock()?,
+            "SELECT incident FROM incidents WHERE rollout_id = ?1 ORDER BY id",
+            rollout_id,
+        )
+    }
+
+    fn put_document(&self, kind: DocumentKind, id: &str, body: &str) -> Result<()> {
+        self.lock()?
+            .execute(
+                "INSERT OR REPLACE INTO documents (kind, id, body) VALUES (?1, ?2, ?3)",
+                params![kind.as_str(), id, body],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>> {
+        self.lock()?
+            .query_row(
+                "SELECT body FROM documents WHERE kind = ?1 AND id = ?2",
+                params![kind.as_str(), id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
+    }
+}
