@@ -24,6 +24,36 @@ create_exception!(
 );
 create_exception!(
     scaleplan,
+    IllegalTransitionError,
+    ScaleplanError,
+    "The command is not allowed in the rollout's current state."
+);
+create_exception!(
+    scaleplan,
+    ConflictError,
+    ScaleplanError,
+    "The rollout changed first (stale version) or the evidence is late."
+);
+create_exception!(
+    scaleplan,
+    ForbiddenError,
+    ScaleplanError,
+    "The actor's role does not allow the command."
+);
+create_exception!(
+    scaleplan,
+    NotFoundError,
+    ScaleplanError,
+    "No rollout has this id."
+);
+create_exception!(
+    scaleplan,
+    StorageError,
+    ScaleplanError,
+    "The store or the deployer failed."
+);
+create_exception!(
+    scaleplan,
     InternalError,
     ScaleplanError,
     "A bug in scaleplan (a caught panic): please report it."
@@ -34,6 +64,11 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScaleplanError", py.get_type::<ScaleplanError>())?;
     m.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
     m.add("NumericalError", py.get_type::<NumericalError>())?;
+    m.add("IllegalTransitionError", py.get_type::<IllegalTransitionError>())?;
+    m.add("ConflictError", py.get_type::<ConflictError>())?;
+    m.add("ForbiddenError", py.get_type::<ForbiddenError>())?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("StorageError", py.get_type::<StorageError>())?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     Ok(())
 }
@@ -50,6 +85,11 @@ pub(crate) fn to_py_err(py: Python<'_>, e: scaleplan::Error) -> PyErr {
         // exhaustive: a new kind is a compile error here, never a silent generic class
         ErrorKind::InvalidInput => InvalidInputError::new_err(msg),
         ErrorKind::Numerical => NumericalError::new_err(msg),
+        ErrorKind::IllegalTransition => IllegalTransitionError::new_err(msg),
+        ErrorKind::Conflict => ConflictError::new_err(msg),
+        ErrorKind::Forbidden => ForbiddenError::new_err(msg),
+        ErrorKind::NotFound => NotFoundError::new_err(msg),
+        ErrorKind::Storage => StorageError::new_err(msg),
     };
     with_code(py, err, e.code())
 }

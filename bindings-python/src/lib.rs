@@ -4,6 +4,7 @@
 mod convert;
 mod errors;
 mod estimate;
+mod rollout;
 mod significance;
 
 use pyo3::prelude::*;
@@ -15,5 +16,6 @@ fn _scaleplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     significance::register(m)?;
     estimate::register(m)?;
+    rollout::register(m)?;
     Ok(())
 }

@@ -6,13 +6,19 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "ConflictError",
     "ErlangC",
+    "ForbiddenError",
+    "IllegalTransitionError",
     "InternalError",
     "InvalidInputError",
+    "NotFoundError",
     "NumericalError",
     "ProportionsResult",
     "Record",
+    "RolloutService",
     "ScaleplanError",
+    "StorageError",
     "UslFit",
     "WelchResult",
     "__version__",
@@ -38,19 +44,25 @@ __all__ = [
     "min_servers",
     "min_servers_batch",
     "normal_means",
+    "plan_json",
     "ratio",
+    "rollout_plan",
     "sample_size_means",
     "sample_size_proportions",
     "sample_size_proportions_batch",
     "scaling_triggers",
     "sequential",
     "sequential_batch",
+    "simulate",
     "srm",
     "two_proportions",
     "two_proportions_batch",
     "usl_fit",
+    "validate_plan",
+    "verify_audit",
     "welch",
     "welch_batch",
+    "window_status",
 ]
 
 __version__: str
@@ -68,6 +80,11 @@ class ScaleplanError(ValueError):
 class InvalidInputError(ScaleplanError): ...
 class NumericalError(ScaleplanError): ...
 class InternalError(ScaleplanError): ...
+class IllegalTransitionError(ScaleplanError): ...
+class ConflictError(ScaleplanError): ...
+class ForbiddenError(ScaleplanError): ...
+class NotFoundError(ScaleplanError): ...
+class StorageError(ScaleplanError): ...
 
 @final
 class ProportionsResult:
@@ -388,3 +405,69 @@ def growth_phase(
     users: float, active: str | None = None, plan: _Document | None = None
 ) -> Record: ...
 def scaling_triggers(input: _Document, rules: _Document | None = None) -> Record: ...
+
+# --- rollouts -------------------------------------------------------------------------------------
+_Strategy = Literal["gradual", "immediate", "custom"]
+
+def simulate(input: str) -> str:
+    """Replays the gating policy over recorded evidence (the policy spec's replay JSON in and out)."""
+
+def rollout_plan(
+    strategy: _Strategy = "gradual",
+    *,
+    phases: _Documents | None = None,
+    scope: _Document | None = None,
+    waves: Literal["sequential", "parallel"] = "sequential",
+) -> dict[str, Any]: ...
+def validate_plan(plan: _Document) -> dict[str, Any]: ...
+def plan_json(plan: _Document) -> str: ...
+def window_status(
+    window: _Document, policy: _Document | None = None
+) -> Literal["good", "breach", "insufficient"]: ...
+def verify_audit(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]: ...
+@final
+class RolloutService:
+    """Rollouts through the embedded store (None: memory; a path: SQLite) and a simulated deployer."""
+
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        rollback_secs: int = 60,
+        approval_thresholds: _Document | None = None,
+    ) -> None: ...
+    def create(
+        self,
+        id: str,
+        plan: _Document,
+        initiator: _Document,
+        now: str,
+        policy: _Document | None = None,
+    ) -> dict[str, Any]: ...
+    def execute(
+        self,
+        id: str,
+        command: _Document,
+        now: str,
+        *,
+        expected_version: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]: ...
+    def observe(
+        self,
+        id: str,
+        now: str,
+        window: _Document | None = None,
+        events: Sequence[str] | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict[str, Any]: ...
+    def report_incident(self, id: str, incident: _Document) -> None: ...
+    def rollout(self, id: str) -> dict[str, Any]: ...
+    def rollout_ids(self) -> list[str]: ...
+    def progress(self, id: str, now: str) -> dict[str, Any]: ...
+    def audit(self, id: str) -> list[dict[str, Any]]: ...
+    def decisions(self, id: str) -> list[dict[str, Any]]: ...
+    def verify_audit(self, id: str) -> dict[str, Any]: ...
+    def reconcile(self, id: str, now: str) -> dict[str, Any]: ...
+    def deployed_traffic(self, target: str) -> float | None: ...

@@ -165,3 +165,67 @@ pub(crate) fn check_version(commit: &Commit, current: u64) -> Result<()> {
     }
     Ok(())
 }
+
+/// A boxed store is a store (the bindings choose memory or SQLite at run time).
+impl<S: Store + ?Sized> Store for Box<S> {
+    fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
+        (**self).create_rollout(rollout, audit)
+    }
+    fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
+        (**self).load_rollout(id)
+    }
+    fn rollout_ids(&self) -> Result<Vec<String>> {
+        (**self).rollout_ids()
+    }
+    fn commit(&self, commit: &Commit) -> Result<Committed> {
+        (**self).commit(commit)
+    }
+    fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
+        (**self).idempotent_outcome(rollout_id, key)
+    }
+    fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
+        (**self).audit(rollout_id)
+    }
+    fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {
+        (**self).decisions(rollout_id)
+    }
+    fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
+        (**self).windows(rollout_id)
+    }
+    fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
+        (**self).put_incident(rollout_id, incident)
+    }
+    fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>> {
+        (**self).incidents(rollout_id)
+    }
+    fn put_document(&self, kind: DocumentKind, id: &str, body: &str) -> Result<()> {
+        (**self).put_document(kind, id, body)
+    }
+    fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>> {
+        (**self).document(kind, id)
+    }
+}
+
+/// Opens the embedded default store: `None` or `":memory:"` is a [`MemoryStore`], a path is a
+/// [`SqliteStore`] file (created if missing).
+///
+/// # Errors
+/// `storage` if the file cannot be opened.
+///
+/// # Example
+/// ```
+/// let store = scaleplan::store::open(None)?;
+/// assert!(store.rollout_ids()?.is_empty());
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn open(path: Option<&str>) -> Result<Box<dyn Store>> {
+    match path {
+        None | Some(":memory:") => Ok(Box::new(MemoryStore::new())),
+        #[cfg(feature = "sqlite")]
+        Some(p) => Ok(Box::new(SqliteStore::open(p)?)),
+        #[cfg(not(feature = "sqlite"))]
+        Some(p) => Err(storage(format!(
+            "`{p}`: this build has no SQLite store (feature `sqlite`)"
+        ))),
+    }
+}

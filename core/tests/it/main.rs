@@ -8,4 +8,6 @@ mod properties;
 mod readiness;
 mod reference;
 mod rollout;
+mod rollout_props;
+mod rollout_store;
 mod tolerance;

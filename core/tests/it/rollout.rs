@@ -126,3 +126,23 @@ fn replay_is_deterministic_and_compact() {
     assert_eq!(a, b);
     assert!(a.starts_with(r#"{"decisions":[{"at":"2025-06-02T00:05:00Z","decision":"hold","phase":1,"traffic_pct":10,"state":"running","version":1,"reasons":[{"code":"min_duration_not_elapsed","clean_since":"2025-06-02T00:00:00Z","remaining_secs":6900}"#), "{}", &a[..200]);
 }
+
+/// `testdata/rollout/golden.json` holds the replay output of every scenario as Rust writes it; the Python
+/// and Node suites compare their bytes with it (one JSON in three languages). `SCALEPLAN_BLESS=1`
+/// rewrites it after an intended change (the scenario expectations above stay the reference).
+#[test]
+fn replay_outputs_match_the_goldens_byte_for_byte() {
+    let f = fixture();
+    let mut golden = serde_json::Map::new();
+    for s in f["scenarios"].as_array().unwrap() {
+        let input = serde_json::to_string(&s["input"]).unwrap();
+        let out = scaleplan::rollout::simulate(&input).unwrap();
+        golden.insert(s["name"].as_str().unwrap().to_string(), Value::String(out));
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/rollout/golden.json");
+    let text = serde_json::to_string_pretty(&Value::Object(golden)).unwrap() + "\n";
+    if std::env::var_os("SCALEPLAN_BLESS").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    assert_eq!(std::fs::read_to_string(path).unwrap(), text, "run with SCALEPLAN_BLESS=1 to rewrite");
+}
