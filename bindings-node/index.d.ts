@@ -337,6 +337,42 @@ export declare class ErlangC {
 }
 export type JsErlangC = ErlangC
 
+/**
+ * Rollouts through the embedded store (no path or ":memory:": in memory; a path: a SQLite file) and a
+ * simulated deployer whose rollbacks are confirmed `rollbackSecs` later.
+ */
+export declare class RolloutService {
+  /** Opens the store. `options.approvalThresholds`: `{ maxUsers, maxMonthlyCost }`. */
+  constructor(path?: string | null, options?: { rollbackSecs?: number; approvalThresholds?: object })
+  /** Creates rollout `id` (state ready) initiated by `initiator` (`{ id, role }`). */
+  create(id: string, plan: object | string, initiator: { id: string; role: string }, now: string, policy?: object): Promise<Record<string, any>>
+  /**
+   * Applies a command (`{ kind: 'start' | 'pause' | 'resume' | 'rollback' | 'approve' | 'abort' |
+   * 'observe' | 'confirm_rollback', ... }`) at `now`.
+   */
+  execute(id: string, command: object, now: string, options?: CommandOptions): Promise<Record<string, any>>
+  /** A tick at `now` with the window ending then (or null) and analytics event times since the last tick. */
+  observe(id: string, now: string, window?: object | null, events?: string[], options?: CommandOptions): Promise<Record<string, any>>
+  /** Records or updates an incident (`{ id, severity, openedAt, resolvedAt }`). */
+  reportIncident(id: string, incident: object): Promise<null>
+  /** The rollout's full state. */
+  rollout(id: string): Promise<Record<string, any>>
+  /** Every rollout id in the store. */
+  rolloutIds(): Promise<string[]>
+  /** The dashboard view at `now`. */
+  progress(id: string, now: string): Promise<Record<string, any>>
+  /** The audit log (hash-chained events). */
+  audit(id: string): Promise<Record<string, any>[]>
+  /** The decision log. */
+  decisions(id: string): Promise<Record<string, any>[]>
+  /** Checks the stored audit chain. */
+  verifyAudit(id: string): Promise<Record<string, any>>
+  /** Re-applies desired traffic where the deployer differs; resolves to the rollout. */
+  reconcile(id: string, now: string): Promise<Record<string, any>>
+  /** Traffic (percent) the simulated deployer runs for `target`, or null. */
+  deployedTraffic(target: string): number | null
+}
+
 /** A fitted Universal Scalability Law model. */
 export declare class UslFit {
   /** Throughput of one unit of concurrency, λ. */
@@ -385,6 +421,14 @@ export declare function canonicalJson(kind: string, documentJson: string): strin
 
 /** The configuration and monthly run rate at each milestone `{ label, users }`. */
 export declare function capacityMilestones(request: EstimateRequest | string, catalog: PriceCatalog | string, milestones: Milestone[]): MilestonePlan[]
+
+/** Options of `execute` and `observe`. */
+export interface CommandOptions {
+  /** The version last seen; a different current version rejects with `conflict`. */
+  expectedVersion?: number
+  /** A retry with the same key returns the first outcome and applies nothing. */
+  idempotencyKey?: string
+}
 
 /** Totals of line items `{ name, quantity, unitPrice, kind }` (amounts as decimal strings). */
 export declare function costTotals(lineItems: LineItem[], currency?: string | undefined | null): CostTotals
@@ -484,6 +528,9 @@ export interface ProportionsBatch {
 /** Ratio metric by the delta method; arms `{ n, sum_x, sum_y, sum_x2, sum_y2, sum_xy }`. */
 export declare function ratio(control: RatioArm, treatment: RatioArm, options?: TestOptions | undefined | null): RatioResult
 
+/** A validated plan: `strategy` "gradual" (default), "immediate", or "custom" with `options.phases`. */
+export declare function rolloutPlan(strategy?: 'gradual' | 'immediate' | 'custom', options?: { phases?: object[]; scope?: object; waves?: 'sequential' | 'parallel' }): Record<string, any>
+
 /** Visitors per arm (exact, fractional) to detect `mde` from `baselineRate`. */
 export declare function sampleSizeProportions(baselineRate: number, mde: number, options?: PowerOptions | undefined | null): number
 
@@ -506,6 +553,9 @@ export interface SequentialOptions {
   previousPValue?: number
 }
 
+/** Replays the gating policy over recorded evidence (the policy spec's replay format). */
+export declare function simulate(input: string): string
+
 /** Sample-ratio mismatch test. */
 export declare function srm(observedCounts: Array<number>, expectedWeights: Array<number>, threshold?: number | undefined | null): SrmResult
 
@@ -526,5 +576,14 @@ export declare function twoProportionsBatch(controlVisitors: Float64Array, contr
 /** Fits the Universal Scalability Law to load-test points. */
 export declare function uslFit(concurrency: Array<number>, throughput: Array<number>): UslFit
 
+/** Validates a plan (object or JSON text) and returns it with defaults filled in. */
+export declare function validatePlan(plan: object | string): Record<string, any>
+
+/** Checks an audit log (events as `RolloutService.audit` returns them). */
+export declare function verifyAudit(events: object[]): Record<string, any>
+
 /** Welch's t test from summary statistics. */
 export declare function welch(control: MeanArm, treatment: MeanArm, options?: TestOptions | undefined | null): WelchResult
+
+/** "good", "breach" or "insufficient" for a window under `policy` (default: the spec's). */
+export declare function windowStatus(window: object, policy?: object): 'good' | 'breach' | 'insufficient'

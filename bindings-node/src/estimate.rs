@@ -37,7 +37,7 @@ fn snake_keys(v: Value) -> Value {
 }
 
 /// A document given as JSON text or as an object (camelCase or snake_case keys).
-fn input<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+pub(crate) fn input<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     let v = match v {
         Value::String(s) => guard(|| scaleplan::json::from_str::<Value>(&s))?,
         other => other,

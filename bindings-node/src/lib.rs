@@ -4,4 +4,5 @@
 
 mod errors;
 mod estimate;
+mod rollout;
 mod significance;

@@ -77,7 +77,7 @@ fn camel(key: &str) -> String {
     out
 }
 
-fn camel_keys(v: Value) -> Value {
+pub(crate) fn camel_keys(v: Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.into_iter()

@@ -68,14 +68,16 @@ pub struct AuditEvent {
     /// The record.
     #[serde(flatten)]
     pub record: AuditRecord,
-    /// Hash of the previous event (64 zeros for the first).
+    /// Hash of the previous event ([`GENESIS_HASH`] for the first).
     pub prev_hash: String,
-    /// SHA-256 (hex) of this event's canonical JSON without `hash`.
+    /// `sha256:` and the SHA-256 (hex) of this event's canonical JSON without `hash`.
     pub hash: String,
 }
 
-/// The `prev_hash` of a log's first event.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_hash` of a log's first event. Hashes are written `sha256:<64 hex digits>`: self-describing,
+/// and never mistaken for a number (Python reads every decimal-looking string as a `Decimal`).
+pub const GENESIS_HASH: &str =
+    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Serialize)]
 struct Hashed<'a> {
@@ -93,7 +95,8 @@ fn digest(seq: u64, record: &AuditRecord, prev_hash: &str) -> String {
     })
     .unwrap_or_default();
     let out = Sha256::digest(&body);
-    out.iter().map(|b| format!("{b:02x}")).collect()
+    let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 impl AuditEvent {
