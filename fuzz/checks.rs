@@ -75,3 +75,23 @@ pub fn catalog_estimate(data: &[u8]) {
         }
     }
 }
+
+/// `replay_json`: arbitrary bytes as a replay (back-test) input. `simulate` gives JSON or a typed error
+/// (`json`, `invalid_replay`, …), the same bytes twice, never a panic or a NaN.
+pub fn replay_json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match scaleplan::rollout::simulate(text) {
+        Ok(out) => {
+            assert!(out.starts_with("{\"decisions\":["), "{out}");
+            assert!(!out.contains("NaN") && !out.contains("inf"), "{out}");
+            assert_eq!(
+                scaleplan::rollout::simulate(text).ok(),
+                Some(out),
+                "deterministic"
+            );
+        }
+        Err(e) => assert!(!e.code().is_empty() && !e.to_string().is_empty()),
+    }
+}

@@ -63,7 +63,10 @@ pub fn rollout_plan(strategy: Option<String>, options: Option<Value>) -> Result<
 }
 
 /// Validates a plan (object or JSON text) and returns it with defaults filled in.
-#[napi(ts_args_type = "plan: object | string", ts_return_type = "Record<string, any>")]
+#[napi(
+    ts_args_type = "plan: object | string",
+    ts_return_type = "Record<string, any>"
+)]
 pub fn validate_plan(plan: Value) -> Result<Value> {
     let plan: ro::RolloutPlan = input(plan)?;
     guard(|| plan.validate())?;
@@ -89,7 +92,10 @@ pub fn window_status(window: Value, policy: Option<Value>) -> Result<String> {
 }
 
 /// Checks an audit log (events as `RolloutService.audit` returns them).
-#[napi(ts_args_type = "events: object[]", ts_return_type = "Record<string, any>")]
+#[napi(
+    ts_args_type = "events: object[]",
+    ts_return_type = "Record<string, any>"
+)]
 pub fn verify_audit(events: Value) -> Result<Value> {
     let events: Vec<ro::AuditEvent> = input(events)?;
     object(&ro::verify(&events))
@@ -115,11 +121,16 @@ impl Task for Job {
             Some(f) => f(&svc),
             None => Ok(Value::Null),
         };
-        Ok(match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err((e.code(), e.to_string())),
-            Err(_) => Err(("internal", "a bug in scaleplan (a caught panic)".to_string())),
-        })
+        Ok(
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+                Ok(Ok(v)) => Ok(v),
+                Ok(Err(e)) => Err((e.code(), e.to_string())),
+                Err(_) => Err((
+                    "internal",
+                    "a bug in scaleplan (a caught panic)".to_string(),
+                )),
+            },
+        )
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
@@ -128,7 +139,8 @@ impl Task for Job {
             Ok(Value::Array(a)) => Ok(Either3::B(a)),
             Ok(_) => Ok(Either3::C(Null)),
             Err((code, message)) => {
-                let mut err = env.create_error(napi::Error::new(Status::GenericFailure, message))?;
+                let mut err =
+                    env.create_error(napi::Error::new(Status::GenericFailure, message))?;
                 err.set_named_property("code", code)?;
                 Err(napi::Error::from(err.to_unknown()))
             }
@@ -190,11 +202,13 @@ impl RolloutService {
             Some(v) => v.as_i64().unwrap_or(60),
             None => 60,
         };
-        let thresholds: ro::ApprovalThresholds =
-            match o.get("approvalThresholds").or_else(|| o.get("approval_thresholds")) {
-                Some(t) if !t.is_null() => input(t.clone())?,
-                _ => ro::ApprovalThresholds::default(),
-            };
+        let thresholds: ro::ApprovalThresholds = match o
+            .get("approvalThresholds")
+            .or_else(|| o.get("approval_thresholds"))
+        {
+            Some(t) if !t.is_null() => input(t.clone())?,
+            _ => ro::ApprovalThresholds::default(),
+        };
         let store = guard(|| store::open(path.as_deref()))?;
         Ok(RolloutService {
             svc: Arc::new(
@@ -288,7 +302,10 @@ impl RolloutService {
     }
 
     /// Records or updates an incident (`{ id, severity, openedAt, resolvedAt }`).
-    #[napi(ts_args_type = "id: string, incident: object", ts_return_type = "Promise<null>")]
+    #[napi(
+        ts_args_type = "id: string, incident: object",
+        ts_return_type = "Promise<null>"
+    )]
     pub fn report_incident(&self, id: String, incident: Value) -> Result<AsyncTask<Job>> {
         let i: ro::Incident = input(incident)?;
         Ok(self.job(Box::new(move |s| {
@@ -336,7 +353,9 @@ impl RolloutService {
     /// Re-applies desired traffic where the deployer differs; resolves to the rollout.
     #[napi(ts_return_type = "Promise<Record<string, any>>")]
     pub fn reconcile(&self, id: String, now: String) -> AsyncTask<Job> {
-        self.job(Box::new(move |s| js(&s.reconcile(&id, time("now", &now)?)?)))
+        self.job(Box::new(
+            move |s| js(&s.reconcile(&id, time("now", &now)?)?),
+        ))
     }
 
     /// Traffic (percent) the simulated deployer runs for `target`, or null.

@@ -64,7 +64,10 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScaleplanError", py.get_type::<ScaleplanError>())?;
     m.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
     m.add("NumericalError", py.get_type::<NumericalError>())?;
-    m.add("IllegalTransitionError", py.get_type::<IllegalTransitionError>())?;
+    m.add(
+        "IllegalTransitionError",
+        py.get_type::<IllegalTransitionError>(),
+    )?;
     m.add("ConflictError", py.get_type::<ConflictError>())?;
     m.add("ForbiddenError", py.get_type::<ForbiddenError>())?;
     m.add("NotFoundError", py.get_type::<NotFoundError>())?;

@@ -150,7 +150,9 @@ impl PyRolloutService {
             None => ro::GatePolicy::default(),
         };
         let now = time(py, "now", now)?;
-        let r = guard(py, || py.detach(|| self.svc.create(id, plan, policy, &actor, now)))?;
+        let r = guard(py, || {
+            py.detach(|| self.svc.create(id, plan, policy, &actor, now))
+        })?;
         to_py(py, &r)
     }
 
@@ -169,7 +171,10 @@ impl PyRolloutService {
         let cmd: ro::Command = doc(py, command)?;
         let now = time(py, "now", now)?;
         let out = guard(py, || {
-            py.detach(|| self.svc.execute(id, cmd, now, expected_version, idempotency_key))
+            py.detach(|| {
+                self.svc
+                    .execute(id, cmd, now, expected_version, idempotency_key)
+            })
         })?;
         to_py(py, &out)
     }
@@ -200,7 +205,12 @@ impl PyRolloutService {
     }
 
     /// Records or updates an incident (`{"id", "severity", "opened_at", "resolved_at"}`).
-    fn report_incident(&self, py: Python<'_>, id: &str, incident: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn report_incident(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        incident: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let i: ro::Incident = doc(py, incident)?;
         guard(py, || py.detach(|| self.svc.report_incident(id, &i)))
     }

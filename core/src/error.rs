@@ -285,7 +285,9 @@ pub enum Error {
         id: String,
     },
     /// An approval for another plan revision.
-    #[error("rollout `{rollout}`: approval is for plan revision {got}, the plan is at revision {current}")]
+    #[error(
+        "rollout `{rollout}`: approval is for plan revision {got}, the plan is at revision {current}"
+    )]
     StaleApproval {
         /// The rollout.
         rollout: String,
@@ -305,7 +307,9 @@ pub enum Error {
         allowed: String,
     },
     /// Starting (or entering a phase) needs an approval that was not given.
-    #[error("rollout `{rollout}`: phase {target_phase} needs an approval from someone other than the initiator")]
+    #[error(
+        "rollout `{rollout}`: phase {target_phase} needs an approval from someone other than the initiator"
+    )]
     ApprovalRequired {
         /// The rollout.
         rollout: String,

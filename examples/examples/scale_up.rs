@@ -1,16 +1,25 @@
 //! The main job: read a committed sample experiment and policy, print the analysis as a table and the
 //! readiness verdict with its reasons; then, for a winner, the scale-up estimate (items, one-time,
 //! monthly, first-month and first-year totals with a low / expected / high range, and the assumptions)
-//! and the annual impact of the lift.
+//! and the annual impact of the lift; then the rollout: a gradual rollout across three regions (one wave
+//! per region) through the simulated deployer, gated on simulated metric windows, with one pause and
+//! resume, to completion; and a second rollout that rolls back on an error spike. Rollout state lives in a
+//! SQLite file (`target/scale_up/rollouts.db`) that is reopened and verified at the end.
 //!
 //! Run: `cargo run -p scaleplan-examples --example scale_up [experiment.json policy.json]`
 
 use std::process::ExitCode;
 
+use scaleplan::deploy::SimulatedDeployer;
 use scaleplan::estimate::{
     EstimateRequest, ImpactInput, LiftRange, PriceCatalog, ResourceEstimate, estimate, impact,
 };
+use scaleplan::rollout::{
+    Actor, Command, DecisionKind, GatePolicy, Role, RolloutPlan, Scope, Service, Status, Timestamp,
+    WaveMode, Window,
+};
 use scaleplan::significance::{MetricRole, Readiness, assess_readiness};
+use scaleplan::store::{SqliteStore, Store};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("n/a".to_string(), |v| format!("{:+.2}%", 100.0 * v))
@@ -185,10 +194,259 @@ fn run() -> scaleplan::Result<bool> {
     print(&r);
     if r.ready {
         scale_step(&r, dir, &read)?;
+        rollout_step()?;
     } else {
         println!("\nNot ready to scale: no estimate.");
     }
     Ok(r.ready)
+}
+
+/// A recorded-like 5-minute window: steady traffic with a little deterministic noise; `errors_per_10k`
+/// and `p95_ms` set the health.
+fn window(start: Timestamp, seq: u64, errors_per_10k: u64, p95_ms: f64) -> Window {
+    let noise = (seq.wrapping_mul(2_654_435_761) >> 7) % 400; // Knuth's multiplicative hash
+    let requests = 4_000 + noise;
+    let mut w = Window::new(
+        start,
+        start.plus(300),
+        requests,
+        requests * errors_per_10k / 10_000,
+        Some(p95_ms + (noise % 40) as f64),
+    );
+    w.rows_added = Some(requests / 2);
+    w.growth_bounds = Some([1_500, 2_500]);
+    w
+}
+
+fn storage(e: std::io::Error) -> scaleplan::Error {
+    scaleplan::Error::Storage {
+        message: e.to_string(),
+    }
+}
+
+type Svc = Service<SqliteStore, SimulatedDeployer>;
+
+/// Ticks every 5 minutes until the rollout leaves `Running`/paused states or `limit` ticks pass; prints
+/// every decision that is not a hold. `health(seq)` gives the window's errors per 10,000 and p95.
+fn drive(
+    svc: &Svc,
+    id: &str,
+    from: Timestamp,
+    ticks: u64,
+    health: impl Fn(u64) -> (u64, f64),
+    operator: &Actor,
+) -> scaleplan::Result<Timestamp> {
+    let mut t = from;
+    for seq in 0..ticks {
+        if seq == 30 && id == "checkout-v2" {
+            let at = t.plus(60);
+            svc.execute(
+                id,
+                Command::Pause {
+                    actor: operator.clone(),
+                    reason: Some("database maintenance window".into()),
+                },
+                at,
+                None,
+                None,
+            )?;
+            println!(
+                "  {at}  pause by {} (database maintenance window)",
+                operator.id
+            );
+        }
+        if seq == 36 && id == "checkout-v2" {
+            let at = t.plus(60);
+            svc.execute(
+                id,
+                Command::Resume {
+                    actor: operator.clone(),
+                },
+                at,
+                None,
+                None,
+            )?;
+            println!("  {at}  resume by {}", operator.id);
+        }
+        let (errors, p95) = health(seq);
+        let w = window(t, seq, errors, p95);
+        let end = w.end;
+        let out = svc.observe(
+            id,
+            Some(w),
+            vec![end],
+            end,
+            Some(&format!("tick-{}", end.unix())),
+        )?;
+        if let Some(d) = &out.decision
+            && d.decision != DecisionKind::Hold
+        {
+            let p = svc.progress(id, end)?;
+            let why: Vec<&str> = d.reasons.iter().map(|r| r.code()).collect();
+            println!(
+                "  {end}  {:<24} wave {} phase {} at {:>5}  overall {:>6.2}%  ({})",
+                d.decision.as_str(),
+                p.wave + 1,
+                d.phase,
+                d.traffic_pct.to_string(),
+                p.overall_pct,
+                why.join(", ")
+            );
+        }
+        t = end;
+        if out.state.is_terminal() {
+            break;
+        }
+    }
+    Ok(t)
+}
+
+fn rollout_step() -> scaleplan::Result<()> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/scale_up");
+    std::fs::create_dir_all(&dir).map_err(storage)?;
+    let db = dir.canonicalize().map_err(storage)?.join("rollouts.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let svc = Service::new(SqliteStore::open(&db)?, SimulatedDeployer::new(45));
+    let carol = Actor::new("carol", Role::OperationsManager);
+    let olga = Actor::new("olga", Role::Operator);
+    let t0 = Timestamp::parse("2025-06-02T08:00:00Z").ok_or_else(|| {
+        scaleplan::Error::InvalidReplay {
+            field: "t0".into(),
+            message: "bad example time".into(),
+        }
+    })?;
+
+    let regions = vec![
+        "eu-west".to_string(),
+        "us-east".to_string(),
+        "ap-south".to_string(),
+    ];
+    let plan = RolloutPlan::gradual(Scope::Regions { regions }, WaveMode::Sequential)?;
+    println!("
+Rollout checkout-v2: gradual 10% -> 25% -> 50% -> 100% (2 h, 4 h, 6 h, 24 h clean), one region per wave");
+    svc.create("checkout-v2", plan, GatePolicy::default(), &carol, t0)?;
+    svc.execute(
+        "checkout-v2",
+        Command::Start {
+            actor: carol.clone(),
+        },
+        t0,
+        Some(0),
+        Some("start"),
+    )?;
+    // healthy: 0.2 % errors, p95 around 300 ms; one slow spell of three windows in wave 1 that stays
+    // under the limit
+    let end = drive(
+        &svc,
+        "checkout-v2",
+        t0,
+        2_000,
+        |seq| {
+            (
+                20,
+                if (50..53).contains(&seq) {
+                    460.0
+                } else {
+                    300.0
+                },
+            )
+        },
+        &olga,
+    )?;
+    let p = svc.progress("checkout-v2", end)?;
+    for target in &p.targets {
+        println!(
+            "  {:<9} {:?} at {}",
+            target.name, target.status, target.traffic_pct
+        );
+    }
+    println!(
+        "  state {:?}, {} decisions, started {}",
+        p.state,
+        svc.store().decisions("checkout-v2")?.len(),
+        p.started_at.map_or("-".into(), |t| t.to_string())
+    );
+
+    println!(
+        "
+Rollout search-v3: the same plan in one region; errors jump to 3 % after 50 minutes"
+    );
+    let plan = RolloutPlan::gradual(
+        Scope::Regions {
+            regions: vec!["eu-west".into()],
+        },
+        WaveMode::Sequential,
+    )?;
+    svc.create("search-v3", plan, GatePolicy::default(), &carol, t0)?;
+    svc.execute(
+        "search-v3",
+        Command::Start {
+            actor: carol.clone(),
+        },
+        t0,
+        None,
+        None,
+    )?;
+    drive(
+        &svc,
+        "search-v3",
+        t0,
+        100,
+        |seq| (if seq >= 10 { 300 } else { 20 }, 310.0),
+        &olga,
+    )?;
+    let r = svc.rollout("search-v3")?;
+    if let Some(rb) = &r.rollback {
+        println!(
+            "  rolled back: decided {}, confirmed {} ({} s; objective < {} s: {})",
+            rb.decided_at,
+            rb.confirmed_at.map_or("-".into(), |t| t.to_string()),
+            rb.duration_secs.unwrap_or(-1),
+            r.policy.rollback_sla,
+            if rb.sla_met == Some(true) {
+                "met"
+            } else {
+                "MISSED"
+            }
+        );
+    }
+
+    drop(svc);
+    let store = SqliteStore::open(&db)?;
+    println!(
+        "
+Reopened {}:",
+        db.display()
+    );
+    for id in store.rollout_ids()? {
+        let r = store
+            .load_rollout(&id)?
+            .ok_or(scaleplan::Error::UnknownRollout { id: id.clone() })?;
+        let audit = store.audit(&id)?;
+        let check = scaleplan::rollout::verify(&audit);
+        println!(
+            "  {id:<12} {:<12} version {:>5}  {} audit events, chain {}",
+            r.status.as_str(),
+            r.version,
+            audit.len(),
+            if check.intact { "intact" } else { "BROKEN" }
+        );
+    }
+    let done = store.load_rollout("checkout-v2")?.map(|r| r.status);
+    if done != Some(Status::Completed) {
+        return Err(scaleplan::Error::IllegalTransition {
+            rollout: "checkout-v2".into(),
+            state: "not completed",
+            command: "example",
+        });
+    }
+    println!(
+        "  inspect: sqlite3 {} \"select seq, event from audit where rollout_id = 'search-v3'\"",
+        db.display()
+    );
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -158,7 +158,10 @@ pub fn verify(events: &[AuditEvent]) -> ChainCheck {
     for (i, e) in events.iter().enumerate() {
         let expected_seq = i as u64 + 1;
         let problem = if e.seq != expected_seq {
-            Some(format!("sequence number {} where {expected_seq} was expected", e.seq))
+            Some(format!(
+                "sequence number {} where {expected_seq} was expected",
+                e.seq
+            ))
         } else if e.prev_hash != prev_hash {
             Some("does not link to the previous event's hash".to_string())
         } else if digest(e.seq, &e.record, &e.prev_hash) != e.hash {

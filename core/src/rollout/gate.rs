@@ -37,7 +37,13 @@ pub struct Window {
 
 impl Window {
     /// A window with only the request, error and latency figures.
-    pub fn new(start: Timestamp, end: Timestamp, requests: u64, errors: u64, p95_ms: Option<f64>) -> Self {
+    pub fn new(
+        start: Timestamp,
+        end: Timestamp,
+        requests: u64,
+        errors: u64,
+        p95_ms: Option<f64>,
+    ) -> Self {
         Window {
             start,
             end,
@@ -73,7 +79,12 @@ pub enum WindowStatus {
 /// assert_eq!(window_status(2000, Some(500.5), 100, 500.0), WindowStatus::Breach);
 /// assert_eq!(window_status(99, Some(900.0), 100, 500.0), WindowStatus::Insufficient);
 /// ```
-pub fn window_status(requests: u64, p95_ms: Option<f64>, min_requests: u64, limit: f64) -> WindowStatus {
+pub fn window_status(
+    requests: u64,
+    p95_ms: Option<f64>,
+    min_requests: u64,
+    limit: f64,
+) -> WindowStatus {
     if requests < min_requests {
         return WindowStatus::Insufficient;
     }

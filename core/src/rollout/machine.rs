@@ -9,7 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditKind, AuditRecord, Outcome, PhaseState};
-use super::gate::{Incident, Reason, Thresholds, Window, WindowStatus, rate_at_least, window_status};
+use super::gate::{
+    Incident, Reason, Thresholds, Window, WindowStatus, rate_at_least, window_status,
+};
 use super::plan::RolloutPlan;
 use super::policy::{Actor, GatePolicy, Role};
 use super::timestamp::{Pct, Timestamp, ser_opt_num};
@@ -504,7 +506,12 @@ impl Rollout {
     }
 
     fn record_status(&self, r: &WindowRecord, th: &Thresholds) -> WindowStatus {
-        window_status(r.requests, r.p95_ms, self.policy.min_requests, th.p95_limit_ms)
+        window_status(
+            r.requests,
+            r.p95_ms,
+            self.policy.min_requests,
+            th.p95_limit_ms,
+        )
     }
 }
 
@@ -528,7 +535,10 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
     if w.start.unix().rem_euclid(policy.window) != 0 {
         return Err(bad(
             "start",
-            format!("{} is not a multiple of the {} s window", w.start, policy.window),
+            format!(
+                "{} is not a multiple of the {} s window",
+                w.start, policy.window
+            ),
         ));
     }
     if w.end.since(w.start) != policy.window {
@@ -545,7 +555,10 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
     }
     match w.p95_ms {
         Some(p) if !p.is_finite() || p < 0.0 => {
-            return Err(bad("p95_ms", format!("must be a finite number >= 0, got {p}")));
+            return Err(bad(
+                "p95_ms",
+                format!("must be a finite number >= 0, got {p}"),
+            ));
         }
         None if w.requests >= policy.min_requests => {
             return Err(bad(
@@ -643,7 +656,10 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
                 if w.end != now {
                     return Err(Error::InvalidWindow {
                         field: "end".into(),
-                        message: format!("a tick at {now} observes the window ending then, got {}", w.end),
+                        message: format!(
+                            "a tick at {now} observes the window ending then, got {}",
+                            w.end
+                        ),
                     });
                 }
             }
@@ -857,7 +873,9 @@ fn tick(
     incidents: &[Incident],
     t: Timestamp,
 ) -> Decision {
-    let prev = s.last_tick.map_or(s.attempt_start, |l| l.max(s.attempt_start));
+    let prev = s
+        .last_tick
+        .map_or(s.attempt_start, |l| l.max(s.attempt_start));
     s.last_tick = Some(t);
     s.version += 1;
     if s.status == Status::RollingBack {
@@ -912,7 +930,9 @@ fn tick(
         }
     }
     // (2) D2: gaps between analytics events in (prev, t]
-    let mut pred = s.last_event.map_or(s.attempt_start, |e| e.max(s.attempt_start));
+    let mut pred = s
+        .last_event
+        .map_or(s.attempt_start, |e| e.max(s.attempt_start));
     let mut sorted: Vec<Timestamp> = events
         .iter()
         .copied()
@@ -1175,7 +1195,9 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
         unmet.push(Reason::PhaseErrorRateTooHigh { errors, requests });
     }
     // E4
-    let last = s.last_event.map_or(s.attempt_start, |e| e.max(s.attempt_start));
+    let last = s
+        .last_event
+        .map_or(s.attempt_start, |e| e.max(s.attempt_start));
     if t.since(last) > p.max_gap {
         unmet.push(Reason::DataGapOngoing {
             since: last,
@@ -1191,7 +1213,9 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
             .iter()
             .any(|a| a.target_phase == k + 1 && a.plan_revision == s.plan.revision)
     {
-        unmet.push(Reason::AwaitingApproval { target_phase: k + 1 });
+        unmet.push(Reason::AwaitingApproval {
+            target_phase: k + 1,
+        });
     }
     unmet
 }

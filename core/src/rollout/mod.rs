@@ -50,7 +50,8 @@ pub use plan::{ApprovalThresholds, PhaseGate, PhaseSpec, RolloutPlan, Scope, Str
 pub use policy::{Actor, GatePolicy, Role};
 pub use progress::{Health, Progress, TargetProgress, TargetStatus, progress};
 pub use replay::{
-    Alert, CommandResult, EvidenceRejection, FinalState, Replay, ReplayAudit, ReplayOutput, simulate,
+    Alert, CommandResult, EvidenceRejection, FinalState, MAX_TICKS, Replay, ReplayAudit,
+    ReplayOutput, simulate,
 };
 pub use service::{CommandOutcome, Service};
 pub use timestamp::{Pct, Timestamp};

@@ -198,7 +198,12 @@ impl RolloutPlan {
         Self::with(Strategy::Custom, phases, scope, waves)
     }
 
-    fn with(strategy: Strategy, phases: Vec<PhaseSpec>, scope: Scope, waves: WaveMode) -> Result<Self> {
+    fn with(
+        strategy: Strategy,
+        phases: Vec<PhaseSpec>,
+        scope: Scope,
+        waves: WaveMode,
+    ) -> Result<Self> {
         let plan = RolloutPlan {
             revision: 1,
             strategy,

@@ -113,7 +113,10 @@ pub fn progress(r: &Rollout, latest: Option<&Window>, now: Timestamp) -> Progres
     let overall = if targets.is_empty() {
         0.0
     } else {
-        let sum: u64 = targets.iter().map(|t| u64::from(t.traffic_pct.hundredths())).sum();
+        let sum: u64 = targets
+            .iter()
+            .map(|t| u64::from(t.traffic_pct.hundredths()))
+            .sum();
         (sum as f64 / targets.len() as f64).round() / 100.0
     };
     let remaining = match r.status {
@@ -121,12 +124,16 @@ pub fn progress(r: &Rollout, latest: Option<&Window>, now: Timestamp) -> Progres
         Status::Ready => Some(per_wave * waves.len() as i64),
         _ => {
             let k = r.phase.max(1);
-            let current = r
+            let current = r.plan.phases.get(k - 1).map_or(0, |p| {
+                (p.min_duration_secs - now.since(r.clean_since)).max(0)
+            });
+            let later: i64 = r
                 .plan
                 .phases
-                .get(k - 1)
-                .map_or(0, |p| (p.min_duration_secs - now.since(r.clean_since)).max(0));
-            let later: i64 = r.plan.phases.iter().skip(k).map(|p| p.min_duration_secs).sum();
+                .iter()
+                .skip(k)
+                .map(|p| p.min_duration_secs)
+                .sum();
             let more_waves = waves.len().saturating_sub(r.wave + 1) as i64;
             Some(current + later + more_waves * per_wave)
         }

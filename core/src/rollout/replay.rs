@@ -98,6 +98,7 @@ struct ReplayCommand {
 #[derive(Debug, Clone)]
 pub struct Replay {
     initial: Rollout,
+    ticks: i64,
     until: Timestamp,
     windows: BTreeMap<Timestamp, Window>,
     late: Vec<Window>,
@@ -206,6 +207,10 @@ pub struct ReplayOutput {
     pub final_state: FinalState,
 }
 
+/// The longest replay, in ticks: 366 days of 5-minute windows (the output holds one decision per tick,
+/// about 30 MB at this length). Found by the `replay_json` fuzz target, which timed out on a 3-year replay.
+pub const MAX_TICKS: i64 = 105_408;
+
 const KEYS: [&str; 10] = [
     "plan",
     "policy",
@@ -278,6 +283,21 @@ impl Replay {
         let start: ReplayStart = read(need("start")?, "start")?;
         let until: Timestamp = read(need("until")?, "until")?;
         let n = plan.phases.len();
+        let first = (start.attempt_start.unix().div_euclid(policy.window) + 1) * policy.window;
+        let ticks = if until.unix() < first {
+            0
+        } else {
+            (until.unix() - first) / policy.window + 1
+        };
+        if ticks > MAX_TICKS {
+            return Err(invalid(
+                "until",
+                format!(
+                    "the replay spans {ticks} ticks of {} s; at most {MAX_TICKS} (366 days of 5-minute windows)",
+                    policy.window
+                ),
+            ));
+        }
         match start.state {
             Status::Ready | Status::RollingBack | Status::RolledBack | Status::Completed => {
                 return Err(invalid(
@@ -302,7 +322,10 @@ impl Replay {
         }
         match (start.state, start.spike_at) {
             (Status::PausedLatencySpike, None) => {
-                return Err(invalid("start.spike_at", "paused_latency_spike needs spike_at"));
+                return Err(invalid(
+                    "start.spike_at",
+                    "paused_latency_spike needs spike_at",
+                ));
             }
             (s, Some(_)) if s != Status::PausedLatencySpike => {
                 return Err(invalid(
@@ -417,6 +440,7 @@ impl Replay {
         };
         Ok(Replay {
             initial,
+            ticks,
             until,
             windows,
             late,
@@ -442,6 +466,7 @@ impl Replay {
         let mut s = self.initial.clone();
         let w = s.policy.window;
         let mut tick = Timestamp::from_unix((s.attempt_start.unix().div_euclid(w) + 1) * w);
+        let mut ticks_left = self.ticks;
         let mut decisions = Vec::new();
         let mut results = Vec::new();
         let mut log: Vec<AuditEvent> = Vec::new();
@@ -453,9 +478,13 @@ impl Replay {
             log.push(e);
         };
         loop {
-            let next_tick = (!s.status.is_terminal() && tick <= self.until).then_some(tick);
+            let next_tick = (!s.status.is_terminal() && ticks_left > 0).then_some(tick);
             let next_cmd = self.commands.get(ci).map(|c| c.0);
-            let Some(now) = [next_tick, next_cmd, confirmation].into_iter().flatten().min() else {
+            let Some(now) = [next_tick, next_cmd, confirmation]
+                .into_iter()
+                .flatten()
+                .min()
+            else {
                 break;
             };
             while let Some((at, cmd, expected)) = self.commands.get(ci).filter(|c| c.0 == now) {
@@ -530,8 +559,7 @@ impl Replay {
                 }
                 prev_tick = Some(now);
                 tick = tick.plus(w);
-            } else if next_tick == Some(now) {
-                tick = tick.plus(w);
+                ticks_left -= 1;
             }
             if confirming {
                 // a rollback decided by this very tick is confirmed at the same instant

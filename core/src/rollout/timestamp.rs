@@ -78,7 +78,12 @@ impl Timestamp {
         };
         let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
         let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) || hh > 23 || mm > 59 || ss > 59
+        if !(1..=12).contains(&m)
+            || d < 1
+            || d > days_in_month(y, m)
+            || hh > 23
+            || mm > 59
+            || ss > 59
         {
             return None;
         }

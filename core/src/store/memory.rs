@@ -119,7 +119,12 @@ impl Store for MemoryStore {
     }
 
     fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
-        Ok(self.lock()?.audit.get(rollout_id).cloned().unwrap_or_default())
+        Ok(self
+            .lock()?
+            .audit
+            .get(rollout_id)
+            .cloned()
+            .unwrap_or_default())
     }
 
     fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {

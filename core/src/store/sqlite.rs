@@ -72,8 +72,10 @@ impl SqliteStore {
     fn init(conn: Connection) -> Result<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -152,9 +154,11 @@ impl Store for SqliteStore {
     fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
         let conn = self.lock()?;
         let s: Option<String> = conn
-            .query_row("SELECT state FROM rollouts WHERE id = ?1", params![id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT state FROM rollouts WHERE id = ?1",
+                params![id],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db)?;
         s.map(|s| from_json(&s)).transpose()

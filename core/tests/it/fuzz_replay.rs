@@ -37,3 +37,8 @@ fn json_experiment_regressions() {
 fn catalog_estimate_regressions() {
     replay("catalog_estimate", checks::catalog_estimate);
 }
+
+#[test]
+fn replay_json_regressions() {
+    replay("replay_json", checks::replay_json);
+}

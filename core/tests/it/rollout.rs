@@ -4,7 +4,10 @@
 use serde_json::Value;
 
 fn fixture() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/rollout/scenarios.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/rollout/scenarios.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -22,7 +25,12 @@ fn check_partial(ctx: &str, expected: &Value, actual: &Value) {
                 .iter()
                 .map(|r| r["code"].as_str().unwrap())
                 .collect();
-            let want: Vec<&str> = v.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+            let want: Vec<&str> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect();
             assert_eq!(codes, want, "{ctx}: reason codes");
             continue;
         }
@@ -45,7 +53,9 @@ fn normalise(v: &Value) -> Value {
             _ => v.clone(),
         },
         Value::Array(a) => Value::Array(a.iter().map(normalise).collect()),
-        Value::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), normalise(v))).collect()),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), normalise(v))).collect())
+        }
         _ => v.clone(),
     }
 }
@@ -67,7 +77,11 @@ fn check_scenario(s: &Value) {
         }
     }
     if let Some(n) = exp.get("decision_count") {
-        assert_eq!(decisions.len() as u64, n.as_u64().unwrap(), "{name}: decision count");
+        assert_eq!(
+            decisions.len() as u64,
+            n.as_u64().unwrap(),
+            "{name}: decision count"
+        );
     }
     if let Some(list) = exp.get("commands") {
         let got = out["commands"].as_array().unwrap();
@@ -139,10 +153,17 @@ fn replay_outputs_match_the_goldens_byte_for_byte() {
         let out = scaleplan::rollout::simulate(&input).unwrap();
         golden.insert(s["name"].as_str().unwrap().to_string(), Value::String(out));
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/rollout/golden.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../testdata/rollout/golden.json"
+    );
     let text = serde_json::to_string_pretty(&Value::Object(golden)).unwrap() + "\n";
     if std::env::var_os("SCALEPLAN_BLESS").is_some() {
         std::fs::write(path, &text).unwrap();
     }
-    assert_eq!(std::fs::read_to_string(path).unwrap(), text, "run with SCALEPLAN_BLESS=1 to rewrite");
+    assert_eq!(
+        std::fs::read_to_string(path).unwrap(),
+        text,
+        "run with SCALEPLAN_BLESS=1 to rewrite"
+    );
 }

@@ -5,18 +5,31 @@
 
 use proptest::prelude::*;
 use scaleplan::rollout::{
-    Actor, Command, Context, Decision, DecisionKind, GatePolicy, Incident, Observation, Pct, PhaseSpec, Role,
-    Rollout, RolloutPlan, Scope, Status, Timestamp, WaveMode, Window, apply, rejection,
+    Actor, Command, Context, Decision, DecisionKind, GatePolicy, Incident, Observation, Pct,
+    PhaseSpec, Role, Rollout, RolloutPlan, Scope, Status, Timestamp, WaveMode, Window, apply,
+    rejection,
 };
 
 #[derive(Debug, Clone)]
 enum Op {
-    Tick { errors: u64, requests: u64, p95: f64, missing: bool, event: bool },
+    Tick {
+        errors: u64,
+        requests: u64,
+        p95: f64,
+        missing: bool,
+        event: bool,
+    },
     Pause(Role),
     Resume(Role),
     Rollback(Role),
-    Approve { target: usize, by_initiator: bool, revision: u64 },
-    Incident { open: bool },
+    Approve {
+        target: usize,
+        by_initiator: bool,
+        revision: u64,
+    },
+    Incident {
+        open: bool,
+    },
     Confirm,
 }
 
@@ -53,9 +66,15 @@ fn start() -> Rollout {
     phases[1].requires_approval = true;
     let plan = RolloutPlan::custom(phases, Scope::AllRegions, WaveMode::Sequential).unwrap();
     let r = Rollout::new("R-1", Some("carol".into()), plan, GatePolicy::default(), t0).unwrap();
-    apply(&r, &Command::Start { actor: Actor::new("carol", Role::OperationsManager) }, &Context::at(t0))
-        .unwrap()
-        .state
+    apply(
+        &r,
+        &Command::Start {
+            actor: Actor::new("carol", Role::OperationsManager),
+        },
+        &Context::at(t0),
+    )
+    .unwrap()
+    .state
 }
 
 /// Runs the ops; returns the decision log. Checks the invariants after every step.
@@ -69,18 +88,51 @@ fn run(ops: &[Op]) -> Vec<Decision> {
         let now_tick = t0.plus(300 * (k + 1));
         let now_cmd = t0.plus(300 * k + 60);
         let (cmd, now) = match op {
-            Op::Tick { errors, requests, p95, missing, event } => {
+            Op::Tick {
+                errors,
+                requests,
+                p95,
+                missing,
+                event,
+            } => {
                 let w = Window::new(t0.plus(300 * k), now_tick, *requests, *errors, Some(*p95));
-                let obs = Observation { window: (!missing).then_some(w), events: if *event { vec![now_tick] } else { vec![] } };
+                let obs = Observation {
+                    window: (!missing).then_some(w),
+                    events: if *event { vec![now_tick] } else { vec![] },
+                };
                 k += 1;
                 (Command::Observe { observation: obs }, now_tick)
             }
-            Op::Pause(r) => (Command::Pause { actor: Actor::new("olga", *r), reason: None }, now_cmd),
-            Op::Resume(r) => (Command::Resume { actor: Actor::new("olga", *r) }, now_cmd),
-            Op::Rollback(r) => (Command::Rollback { actor: Actor::new("olga", *r), reason: None }, now_cmd),
-            Op::Approve { target, by_initiator, revision } => (
+            Op::Pause(r) => (
+                Command::Pause {
+                    actor: Actor::new("olga", *r),
+                    reason: None,
+                },
+                now_cmd,
+            ),
+            Op::Resume(r) => (
+                Command::Resume {
+                    actor: Actor::new("olga", *r),
+                },
+                now_cmd,
+            ),
+            Op::Rollback(r) => (
+                Command::Rollback {
+                    actor: Actor::new("olga", *r),
+                    reason: None,
+                },
+                now_cmd,
+            ),
+            Op::Approve {
+                target,
+                by_initiator,
+                revision,
+            } => (
                 Command::Approve {
-                    actor: Actor::new(if *by_initiator { "carol" } else { "alice" }, Role::Approver),
+                    actor: Actor::new(
+                        if *by_initiator { "carol" } else { "alice" },
+                        Role::Approver,
+                    ),
                     rollout_id: "R-1".into(),
                     plan_revision: *revision,
                     target_phase: *target,
@@ -89,7 +141,12 @@ fn run(ops: &[Op]) -> Vec<Decision> {
             ),
             Op::Incident { open } => {
                 if *open {
-                    incidents.push(Incident { id: format!("INC-{}", incidents.len()), severity: "P1".into(), opened_at: now_cmd, resolved_at: None });
+                    incidents.push(Incident {
+                        id: format!("INC-{}", incidents.len()),
+                        severity: "P1".into(),
+                        opened_at: now_cmd,
+                        resolved_at: None,
+                    });
                 } else if let Some(i) = incidents.iter_mut().find(|i| i.resolved_at.is_none()) {
                     i.resolved_at = Some(now_cmd);
                 }
@@ -97,11 +154,27 @@ fn run(ops: &[Op]) -> Vec<Decision> {
             }
             Op::Confirm => (Command::ConfirmRollback, now_cmd),
         };
-        let ctx = Context { now, incidents: &incidents, expected_version: None };
+        let ctx = Context {
+            now,
+            incidents: &incidents,
+            expected_version: None,
+        };
         // rollback is reachable from every non-terminal state
         if !s.status.is_terminal() && s.status != Status::RollingBack {
-            let rb = apply(&s, &Command::Rollback { actor: Actor::new("op", Role::Operator), reason: None }, &ctx);
-            assert!(rb.is_ok(), "rollback refused in {:?}: {:?}", s.status, rb.err());
+            let rb = apply(
+                &s,
+                &Command::Rollback {
+                    actor: Actor::new("op", Role::Operator),
+                    reason: None,
+                },
+                &ctx,
+            );
+            assert!(
+                rb.is_ok(),
+                "rollback refused in {:?}: {:?}",
+                s.status,
+                rb.err()
+            );
         }
         let before = s.clone();
         match apply(&s, &cmd, &ctx) {
@@ -111,7 +184,11 @@ fn run(ops: &[Op]) -> Vec<Decision> {
                 let _ = rejection(&s, &cmd, now, &e);
             }
             Ok(out) => {
-                assert!(!before.status.is_terminal(), "a terminal state accepted {}", cmd.name());
+                assert!(
+                    !before.status.is_terminal(),
+                    "a terminal state accepted {}",
+                    cmd.name()
+                );
                 let after = out.state;
                 assert_eq!(after.version, before.version + 1);
                 let changed = before.phase_state() != after.phase_state();
@@ -128,18 +205,29 @@ fn run(ops: &[Op]) -> Vec<Decision> {
                     _ => {
                         assert_eq!(out.audit.len(), 1);
                         if after.traffic() > before.traffic() {
-                            assert!(matches!(cmd, Command::Resume { .. }), "{} raised traffic", cmd.name());
+                            assert!(
+                                matches!(cmd, Command::Resume { .. }),
+                                "{} raised traffic",
+                                cmd.name()
+                            );
                             assert_eq!(before.status, Status::PausedRevertedToBaseline);
                         }
                     }
                 }
                 for a in &out.audit {
-                    assert_eq!((a.before, a.after), (before.phase_state(), after.phase_state()));
+                    assert_eq!(
+                        (a.before, a.after),
+                        (before.phase_state(), after.phase_state())
+                    );
                 }
                 if after.traffic() < before.traffic() {
                     assert!(
-                        matches!(after.status, Status::RollingBack | Status::PausedReverted | Status::PausedRevertedToBaseline)
-                            || after.wave > before.wave
+                        matches!(
+                            after.status,
+                            Status::RollingBack
+                                | Status::PausedReverted
+                                | Status::PausedRevertedToBaseline
+                        ) || after.wave > before.wave
                     );
                 }
                 s = after;

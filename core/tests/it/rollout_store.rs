@@ -6,7 +6,9 @@ use scaleplan::rollout::*;
 use scaleplan::store::{MemoryStore, SqliteStore, Store};
 
 fn t(min: i64) -> Timestamp {
-    Timestamp::parse("2025-06-02T00:00:00Z").unwrap().plus(60 * min)
+    Timestamp::parse("2025-06-02T00:00:00Z")
+        .unwrap()
+        .plus(60 * min)
 }
 
 fn window(i: i64, errors: u64, p95: f64) -> Window {
@@ -34,27 +36,79 @@ fn short_plan(scope: Scope, waves: WaveMode) -> RolloutPlan {
     .unwrap()
 }
 
-fn tick<S: Store>(svc: &Service<S, SimulatedDeployer>, id: &str, i: i64, errors: u64) -> CommandOutcome {
-    svc.observe(id, Some(window(i, errors, 320.0)), vec![t(5 * i + 5)], t(5 * i + 5), None)
-        .unwrap()
+fn tick<S: Store>(
+    svc: &Service<S, SimulatedDeployer>,
+    id: &str,
+    i: i64,
+    errors: u64,
+) -> CommandOutcome {
+    svc.observe(
+        id,
+        Some(window(i, errors, 320.0)),
+        vec![t(5 * i + 5)],
+        t(5 * i + 5),
+        None,
+    )
+    .unwrap()
 }
 
 fn full_flow<S: Store>(store: S) {
     let svc = Service::new(store, SimulatedDeployer::new(90));
-    svc.create("R-1", short_plan(Scope::AllRegions, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0))
-        .unwrap();
+    svc.create(
+        "R-1",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
     // an operator may not start
-    let err = svc.execute("R-1", Command::Start { actor: olga() }, t(0), None, None).unwrap_err();
+    let err = svc
+        .execute("R-1", Command::Start { actor: olga() }, t(0), None, None)
+        .unwrap_err();
     assert_eq!(err.code(), "forbidden");
-    let out = svc.execute("R-1", Command::Start { actor: carol() }, t(0), Some(0), Some("k-start")).unwrap();
-    assert_eq!((out.phase, out.traffic_pct.hundredths(), out.version), (1, 1000, 1));
-    assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::from_hundredths(1000)));
+    let out = svc
+        .execute(
+            "R-1",
+            Command::Start { actor: carol() },
+            t(0),
+            Some(0),
+            Some("k-start"),
+        )
+        .unwrap();
+    assert_eq!(
+        (out.phase, out.traffic_pct.hundredths(), out.version),
+        (1, 1000, 1)
+    );
+    assert_eq!(
+        svc.deployer().actual("all").unwrap(),
+        Some(Pct::from_hundredths(1000))
+    );
     // the same key again: the first outcome, nothing applied
-    let again = svc.execute("R-1", Command::Start { actor: carol() }, t(0), Some(0), Some("k-start")).unwrap();
+    let again = svc
+        .execute(
+            "R-1",
+            Command::Start { actor: carol() },
+            t(0),
+            Some(0),
+            Some("k-start"),
+        )
+        .unwrap();
     assert!(again.replayed);
     assert_eq!(again.version, 1);
     // a stale version is a conflict and changes nothing
-    let err = svc.execute("R-1", Command::Pause { actor: olga(), reason: None }, t(1), Some(0), None).unwrap_err();
+    let err = svc
+        .execute(
+            "R-1",
+            Command::Pause {
+                actor: olga(),
+                reason: None,
+            },
+            t(1),
+            Some(0),
+            None,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "conflict");
     assert_eq!(svc.rollout("R-1").unwrap().status, Status::Running);
     // three clean windows and 15 minutes: advance to 50 %
@@ -63,32 +117,52 @@ fn full_flow<S: Store>(store: S) {
     }
     let r = svc.rollout("R-1").unwrap();
     assert_eq!((r.phase, r.traffic().hundredths()), (2, 5000));
-    assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::from_hundredths(5000)));
+    assert_eq!(
+        svc.deployer().actual("all").unwrap(),
+        Some(Pct::from_hundredths(5000))
+    );
     // late evidence
     let err = svc
         .observe("R-1", Some(window(1, 0, 300.0)), vec![], t(10), None)
         .unwrap_err();
     assert_eq!(err.code(), "late_evidence");
     // pause and resume
-    svc.execute("R-1", Command::Pause { actor: olga(), reason: Some("check".into()) }, t(16), None, None)
-        .unwrap();
+    svc.execute(
+        "R-1",
+        Command::Pause {
+            actor: olga(),
+            reason: Some("check".into()),
+        },
+        t(16),
+        None,
+        None,
+    )
+    .unwrap();
     let out = tick(&svc, "R-1", 3, 4);
     assert_eq!(out.decision.unwrap().reasons[0].code(), "paused_manual");
-    svc.execute("R-1", Command::Resume { actor: olga() }, t(21), None, None).unwrap();
+    svc.execute("R-1", Command::Resume { actor: olga() }, t(21), None, None)
+        .unwrap();
     // an error spike at 5 %: rollback, confirmed by the deployer 90 s later
     let out = tick(&svc, "R-1", 4, 100);
-    assert_eq!(out.decision.as_ref().unwrap().decision, DecisionKind::Rollback);
+    assert_eq!(
+        out.decision.as_ref().unwrap().decision,
+        DecisionKind::Rollback
+    );
     assert_eq!(out.state, Status::RolledBack);
     let rb = out.rollback.unwrap();
     assert_eq!((rb.duration_secs, rb.sla_met), (Some(90), Some(true)));
     assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::ZERO));
     // terminal states absorb
-    let err = svc.execute("R-1", Command::Resume { actor: olga() }, t(30), None, None).unwrap_err();
+    let err = svc
+        .execute("R-1", Command::Resume { actor: olga() }, t(30), None, None)
+        .unwrap_err();
     assert_eq!(err.code(), "illegal_transition");
     // the log: one audit event per command (accepted or rejected) and per transition, chained
     let audit = svc.store().audit("R-1").unwrap();
-    let actions: Vec<(&str, Outcome)> =
-        audit.iter().map(|e| (e.record.action.as_str(), e.record.outcome)).collect();
+    let actions: Vec<(&str, Outcome)> = audit
+        .iter()
+        .map(|e| (e.record.action.as_str(), e.record.outcome))
+        .collect();
     assert_eq!(
         actions,
         vec![
@@ -130,16 +204,48 @@ fn temp_db(name: &str) -> std::path::PathBuf {
 #[test]
 fn two_writers_on_one_file_get_a_conflict_not_a_lost_update() {
     let path = temp_db("writers");
-    let a = Service::new(SqliteStore::open(&path).unwrap(), SimulatedDeployer::new(60));
-    let b = Service::new(SqliteStore::open(&path).unwrap(), SimulatedDeployer::new(60));
-    a.create("R-1", short_plan(Scope::AllRegions, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0))
+    let a = Service::new(
+        SqliteStore::open(&path).unwrap(),
+        SimulatedDeployer::new(60),
+    );
+    let b = Service::new(
+        SqliteStore::open(&path).unwrap(),
+        SimulatedDeployer::new(60),
+    );
+    a.create(
+        "R-1",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
+    a.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
         .unwrap();
-    a.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap();
     // both read version 1; a commits first
     let seen = b.rollout("R-1").unwrap().version;
-    a.execute("R-1", Command::Pause { actor: olga(), reason: None }, t(1), Some(seen), None).unwrap();
+    a.execute(
+        "R-1",
+        Command::Pause {
+            actor: olga(),
+            reason: None,
+        },
+        t(1),
+        Some(seen),
+        None,
+    )
+    .unwrap();
     let err = b
-        .execute("R-1", Command::Rollback { actor: olga(), reason: None }, t(1), Some(seen), None)
+        .execute(
+            "R-1",
+            Command::Rollback {
+                actor: olga(),
+                reason: None,
+            },
+            t(1),
+            Some(seen),
+            None,
+        )
         .unwrap_err();
     assert_eq!(err.code(), "conflict");
     assert_eq!(b.rollout("R-1").unwrap().status, Status::PausedManual);
@@ -161,11 +267,31 @@ fn two_writers_on_one_file_get_a_conflict_not_a_lost_update() {
 #[test]
 fn sqlite_audit_log_is_append_only_and_tamper_evident() {
     let path = temp_db("tamper");
-    let svc = Service::new(SqliteStore::open(&path).unwrap(), SimulatedDeployer::new(60));
-    svc.create("R-1", short_plan(Scope::AllRegions, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0))
+    let svc = Service::new(
+        SqliteStore::open(&path).unwrap(),
+        SimulatedDeployer::new(60),
+    );
+    svc.create(
+        "R-1",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
+    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
         .unwrap();
-    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap();
-    svc.execute("R-1", Command::Pause { actor: olga(), reason: None }, t(1), None, None).unwrap();
+    svc.execute(
+        "R-1",
+        Command::Pause {
+            actor: olga(),
+            reason: None,
+        },
+        t(1),
+        None,
+        None,
+    )
+    .unwrap();
     let conn = raw_sql(&path, "UPDATE audit SET event = 'x' WHERE seq = 1");
     assert!(conn.contains("append-only"), "{conn}");
     let conn = raw_sql(&path, "DELETE FROM audit WHERE seq = 2");
@@ -192,35 +318,70 @@ fn raw_sql(path: &std::path::Path, sql: &str) -> String {
 #[test]
 fn a_crash_between_commit_and_deploy_heals_on_the_next_call() {
     let svc = Service::new(MemoryStore::new(), SimulatedDeployer::new(60));
-    svc.create("R-1", short_plan(Scope::AllRegions, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0))
+    svc.create(
+        "R-1",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
+    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
         .unwrap();
-    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap();
     tick(&svc, "R-1", 0, 4);
     tick(&svc, "R-1", 1, 4);
     svc.deployer().fail_next();
     let err = svc
-        .observe("R-1", Some(window(2, 4, 320.0)), vec![t(15)], t(15), Some("tick-2"))
+        .observe(
+            "R-1",
+            Some(window(2, 4, 320.0)),
+            vec![t(15)],
+            t(15),
+            Some("tick-2"),
+        )
         .unwrap_err();
     assert_eq!(err.code(), "deploy");
     // committed: phase 2 is the desired state, the platform still runs 10 %
     assert_eq!(svc.rollout("R-1").unwrap().phase, 2);
-    assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::from_hundredths(1000)));
+    assert_eq!(
+        svc.deployer().actual("all").unwrap(),
+        Some(Pct::from_hundredths(1000))
+    );
     // the retry with the same key applies nothing but heals the platform
     let out = svc
-        .observe("R-1", Some(window(2, 4, 320.0)), vec![t(15)], t(15), Some("tick-2"))
+        .observe(
+            "R-1",
+            Some(window(2, 4, 320.0)),
+            vec![t(15)],
+            t(15),
+            Some("tick-2"),
+        )
         .unwrap();
     assert!(out.replayed);
-    assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::from_hundredths(5000)));
+    assert_eq!(
+        svc.deployer().actual("all").unwrap(),
+        Some(Pct::from_hundredths(5000))
+    );
 }
 
 #[test]
 fn sequential_waves_and_progress() {
     let svc = Service::new(MemoryStore::new(), SimulatedDeployer::new(60));
-    let scope = Scope::Regions { regions: vec!["eu-west".into(), "us-east".into(), "ap-south".into()] };
-    svc.create("R-1", short_plan(scope, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0)).unwrap();
+    let scope = Scope::Regions {
+        regions: vec!["eu-west".into(), "us-east".into(), "ap-south".into()],
+    };
+    svc.create(
+        "R-1",
+        short_plan(scope, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
     let p = svc.progress("R-1", t(0)).unwrap();
     assert_eq!(p.remaining_min_secs, Some(3 * 2700));
-    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap();
+    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
+        .unwrap();
     let mut i = 0;
     while svc.rollout("R-1").unwrap().status != Status::Completed {
         tick(&svc, "R-1", i, 4);
@@ -249,24 +410,70 @@ fn sequential_waves_and_progress() {
 #[test]
 fn large_plans_need_an_approval_from_someone_else_to_start() {
     let svc = Service::new(MemoryStore::new(), SimulatedDeployer::new(60))
-        .with_approval_thresholds(ApprovalThresholds { max_users: Some(10_000), max_monthly_cost: None });
+        .with_approval_thresholds(ApprovalThresholds {
+            max_users: Some(10_000),
+            max_monthly_cost: None,
+        });
     let mut plan = short_plan(Scope::AllRegions, WaveMode::Sequential);
     plan.target_users = Some(50_000);
-    svc.create("R-1", plan, GatePolicy::default(), &carol(), t(0)).unwrap();
-    let err = svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap_err();
+    svc.create("R-1", plan, GatePolicy::default(), &carol(), t(0))
+        .unwrap();
+    let err = svc
+        .execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
+        .unwrap_err();
     assert_eq!(err.code(), "approval_required");
-    let approve = |who: Actor| Command::Approve { actor: who, rollout_id: "R-1".into(), plan_revision: 1, target_phase: 1 };
-    let err = svc.execute("R-1", approve(Actor::new("carol", Role::Admin)), t(1), None, None).unwrap_err();
+    let approve = |who: Actor| Command::Approve {
+        actor: who,
+        rollout_id: "R-1".into(),
+        plan_revision: 1,
+        target_phase: 1,
+    };
+    let err = svc
+        .execute(
+            "R-1",
+            approve(Actor::new("carol", Role::Admin)),
+            t(1),
+            None,
+            None,
+        )
+        .unwrap_err();
     assert_eq!(err.code(), "self_approval_forbidden");
-    svc.execute("R-1", approve(Actor::new("alice", Role::Approver)), t(1), None, None).unwrap();
-    let out = svc.execute("R-1", Command::Start { actor: carol() }, t(2), None, None).unwrap();
+    svc.execute(
+        "R-1",
+        approve(Actor::new("alice", Role::Approver)),
+        t(1),
+        None,
+        None,
+    )
+    .unwrap();
+    let out = svc
+        .execute("R-1", Command::Start { actor: carol() }, t(2), None, None)
+        .unwrap();
     assert_eq!(out.state, Status::Running);
     // rollback is allowed to operators at any time, also before the start
     let svc2 = Service::new(MemoryStore::new(), SimulatedDeployer::new(400));
-    svc2.create("R-2", short_plan(Scope::AllRegions, WaveMode::Sequential), GatePolicy::default(), &carol(), t(0))
+    svc2.create(
+        "R-2",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
+    svc2.execute("R-2", Command::Start { actor: carol() }, t(0), None, None)
         .unwrap();
-    svc2.execute("R-2", Command::Start { actor: carol() }, t(0), None, None).unwrap();
-    let out = svc2.execute("R-2", Command::Rollback { actor: olga(), reason: None }, t(3), None, None).unwrap();
+    let out = svc2
+        .execute(
+            "R-2",
+            Command::Rollback {
+                actor: olga(),
+                reason: None,
+            },
+            t(3),
+            None,
+            None,
+        )
+        .unwrap();
     let rb = out.rollback.unwrap();
     assert_eq!((rb.duration_secs, rb.sla_met), (Some(400), Some(false)));
 }
@@ -280,13 +487,32 @@ fn crash_child() {
     let Ok(path) = std::env::var(CRASH_DB) else {
         return;
     };
-    let svc = Service::new(SqliteStore::open(&path).unwrap(), SimulatedDeployer::new(60));
+    let svc = Service::new(
+        SqliteStore::open(&path).unwrap(),
+        SimulatedDeployer::new(60),
+    );
     let mut out = std::io::stdout().lock();
     for i in 0.. {
         let o = if i % 7 == 3 {
-            svc.execute("R-1", Command::Pause { actor: olga(), reason: None }, t(5 * i + 1), None, None)
-                .unwrap();
-            svc.execute("R-1", Command::Resume { actor: olga() }, t(5 * i + 2), None, None).unwrap();
+            svc.execute(
+                "R-1",
+                Command::Pause {
+                    actor: olga(),
+                    reason: None,
+                },
+                t(5 * i + 1),
+                None,
+                None,
+            )
+            .unwrap();
+            svc.execute(
+                "R-1",
+                Command::Resume { actor: olga() },
+                t(5 * i + 2),
+                None,
+                None,
+            )
+            .unwrap();
             tick(&svc, "R-1", i, 4)
         } else {
             tick(&svc, "R-1", i, 4)
@@ -310,13 +536,24 @@ fn sqlite_loses_nothing_when_killed() {
     )
     .unwrap();
     {
-        let svc = Service::new(SqliteStore::open(&path).unwrap(), SimulatedDeployer::new(60));
-        svc.create("R-1", plan, GatePolicy::default(), &carol(), t(0)).unwrap();
-        svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None).unwrap();
+        let svc = Service::new(
+            SqliteStore::open(&path).unwrap(),
+            SimulatedDeployer::new(60),
+        );
+        svc.create("R-1", plan, GatePolicy::default(), &carol(), t(0))
+            .unwrap();
+        svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
+            .unwrap();
     }
     for round in 0..2u64 {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", "rollout_store::crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "rollout_store::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CRASH_DB, &path)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -340,16 +577,28 @@ fn sqlite_loses_nothing_when_killed() {
         // reopen: nothing committed is lost, nothing is half applied
         let store = SqliteStore::open(&path).unwrap();
         let r = store.load_rollout("R-1").unwrap().unwrap();
-        assert!(r.version >= last, "round {round}: state version {} < last committed {last}", r.version);
+        assert!(
+            r.version >= last,
+            "round {round}: state version {} < last committed {last}",
+            r.version
+        );
         let audit = store.audit("R-1").unwrap();
         assert!(verify(&audit).intact);
         let decisions = store.decisions("R-1").unwrap();
         let accepted_commands = audit
             .iter()
-            .filter(|e| e.record.kind == AuditKind::Command && e.record.outcome == Outcome::Accepted && e.record.action != "create")
+            .filter(|e| {
+                e.record.kind == AuditKind::Command
+                    && e.record.outcome == Outcome::Accepted
+                    && e.record.action != "create"
+            })
             .count();
         // every version step is a tick (one decision) or an accepted command (one audit event)
-        assert_eq!(r.version as usize, decisions.len() + accepted_commands, "round {round}");
+        assert_eq!(
+            r.version as usize,
+            decisions.len() + accepted_commands,
+            "round {round}"
+        );
         assert!(decisions.last().is_some_and(|d| d.version <= r.version));
         assert_eq!(decisions.last().map(|d| d.at), r.last_tick);
         assert_eq!(store.windows("R-1").unwrap().len(), decisions.len());
