@@ -47,7 +47,7 @@ pub struct CommandOutcome {
 /// ```
 /// use scaleplan::deploy::SimulatedDeployer;
 /// use scaleplan::rollout::*;
-/// use scaleplan::store::MemoryStore;
+/// use scaleplan::store::{MemoryStore, Store};
 /// let svc = Service::new(MemoryStore::new(), SimulatedDeployer::new(60));
 /// let t0 = Timestamp::parse("2025-06-02T00:00:00Z").unwrap();
 /// let carol = Actor::new("carol", Role::OperationsManager);

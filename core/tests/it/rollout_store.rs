@@ -609,3 +609,83 @@ fn sqlite_loses_nothing_when_killed() {
         assert_eq!(out.version, r.version + 1);
     }
 }
+
+#[test]
+fn bad_plans_windows_and_files_give_typed_errors() {
+    let err = RolloutPlan::custom(
+        vec![
+            PhaseSpec::new(Pct::from_hundredths(5000), 0),
+            PhaseSpec::new(Pct::from_hundredths(2500), 0),
+        ],
+        Scope::AllRegions,
+        WaveMode::Sequential,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid_plan");
+    assert!(err.to_string().contains("`phases[1].traffic_pct`"), "{err}");
+    let err =
+        RolloutPlan::gradual(Scope::Regions { regions: vec![] }, WaveMode::Parallel).unwrap_err();
+    assert_eq!(err.code(), "invalid_plan");
+    let err = RolloutPlan::gradual(
+        Scope::Teams {
+            teams: vec!["a".into(), "a".into()],
+        },
+        WaveMode::Parallel,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("`a` twice"), "{err}");
+    let err = GatePolicy {
+        error_rollback: Pct::from_hundredths(50),
+        ..GatePolicy::default()
+    }
+    .validate()
+    .unwrap_err();
+    assert_eq!(err.code(), "out_of_range");
+
+    let svc = Service::new(MemoryStore::new(), SimulatedDeployer::new(60));
+    svc.create(
+        "R-1",
+        short_plan(Scope::AllRegions, WaveMode::Sequential),
+        GatePolicy::default(),
+        &carol(),
+        t(0),
+    )
+    .unwrap();
+    svc.execute("R-1", Command::Start { actor: carol() }, t(0), None, None)
+        .unwrap();
+    let mut w = window(0, 4, 320.0);
+    w.errors = 3000;
+    let err = svc.observe("R-1", Some(w), vec![], t(5), None).unwrap_err();
+    assert_eq!(err.code(), "invalid_window");
+    let mut w = window(0, 4, 320.0);
+    w.start = t(1);
+    let err = svc.observe("R-1", Some(w), vec![], t(5), None).unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind()),
+        ("invalid_window", scaleplan::ErrorKind::InvalidInput)
+    );
+    let err = svc
+        .execute("R-9", Command::Start { actor: carol() }, t(0), None, None)
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind()),
+        ("unknown_rollout", scaleplan::ErrorKind::NotFound)
+    );
+    let dup = svc
+        .create(
+            "R-1",
+            short_plan(Scope::AllRegions, WaveMode::Sequential),
+            GatePolicy::default(),
+            &carol(),
+            t(0),
+        )
+        .unwrap_err();
+    assert_eq!(dup.code(), "duplicate_name");
+
+    let dir = std::env::temp_dir();
+    let err = SqliteStore::open(&dir).map(|_| ()).unwrap_err();
+    assert_eq!(
+        (err.code(), err.kind()),
+        ("storage", scaleplan::ErrorKind::Storage)
+    );
+}
