@@ -350,6 +350,18 @@ scenario("policy_override_p95_limit", "§2 overrides",
          replay(10, [win(0), win(1, p95=450)], policy={"p95_limit_ms": 400}),
          decisions=[{"at": ts(10), "decision": "pause", "reason_codes": ["latency_spike"]}])
 
+# E7 (extension, only with error_budget_pct): a 99.9 % SLO (0.1 % budget) and 0.2 % errors is a burn rate of
+# 2: above the 3 d / 6 h ticket pair's 1 (both windows hold all 24 windows: 96 / 48000), below 3, 6 and 14.4.
+scenario("error_budget_burn_holds", "E7 burn rate", replay(120, clean(0, 24), policy={"error_budget_pct": 0.1}),
+         decisions=[{"at": ts(120), "decision": "hold",
+                     "reasons": [{"code": "error_budget_burn", "severity": "ticket", "long_window_secs": 259200,
+                                  "short_window_secs": 21600, "threshold": 1, "burn_long": 2, "burn_short": 2}]}])
+
+# E7 quiet: 1 error in 2000 (0.05 %) is a burn rate of 0.5 < 1: the gate advances at 02:00 as without a budget.
+scenario("error_budget_within_budget_advances", "E7 burn rate",
+         replay(120, clean(0, 24, errors=1), policy={"error_budget_pct": 0.1}),
+         decisions=[{"at": ts(120), "decision": "advance"}])
+
 ERRORS = [
     ("malformed_json", "{\"plan\": ", "json", None),
     ("unknown_key", json.dumps(dict(replay(5, clean(0, 1)), extra=1)), "invalid_replay", "extra"),

@@ -326,6 +326,24 @@ pub enum Reason {
     },
     /// Paused, not for latency, no incident open: waiting for a resume.
     AwaitingResume,
+    /// E7 (only with `error_budget_pct`): a multi-window burn-rate alert fires.
+    ErrorBudgetBurn {
+        /// `page` (fast burn) or `ticket` (slow burn).
+        severity: BurnSeverity,
+        /// The long window, seconds.
+        long_window_secs: i64,
+        /// The short window, seconds.
+        short_window_secs: i64,
+        /// Burn-rate threshold (both windows must exceed it).
+        #[serde(serialize_with = "ser_num")]
+        threshold: f64,
+        /// Burn rate over the long window.
+        #[serde(serialize_with = "ser_num")]
+        burn_long: f64,
+        /// Burn rate over the short window.
+        #[serde(serialize_with = "ser_num")]
+        burn_short: f64,
+    },
     /// Paused (no timer), and the window ending at the tick breached.
     LatencyBreach {
         /// The window's end.
@@ -368,6 +386,7 @@ impl Reason {
             Reason::RollingBack { .. } => "rolling_back",
             Reason::PausedLatencySpike { .. } => "paused_latency_spike",
             Reason::AwaitingResume => "awaiting_resume",
+            Reason::ErrorBudgetBurn { .. } => "error_budget_burn",
             Reason::LatencyBreach { .. } => "latency_breach",
         }
     }
@@ -396,4 +415,116 @@ impl Thresholds {
             growth_bounds: gate.and_then(|g| g.growth_bounds),
         }
     }
+}
+
+/// How urgent a burn-rate alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BurnSeverity {
+    /// Fast burn: a person should act now.
+    Page,
+    /// Slow burn: a ticket.
+    Ticket,
+}
+
+/// Requests and errors of one window, as the burn-rate check keeps them (any window of the rollout, not
+/// only the current attempt's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetSample {
+    /// Window end.
+    pub end: Timestamp,
+    /// Requests.
+    pub requests: u64,
+    /// Errors.
+    pub errors: u64,
+}
+
+/// The SRE workbook's multi-window, multi-burn-rate pairs ("Alerting on SLOs", recommended parameters
+/// for a 99.9 % SLO, extended with its 1 d / 2 h ticket): (long window, short window, burn rate in tenths,
+/// severity).
+pub const BURN_RATE_PAIRS: [(i64, i64, u32, BurnSeverity); 4] = [
+    (3_600, 300, 144, BurnSeverity::Page),
+    (21_600, 1_800, 60, BurnSeverity::Page),
+    (86_400, 7_200, 30, BurnSeverity::Ticket),
+    (259_200, 21_600, 10, BurnSeverity::Ticket),
+];
+
+/// A firing burn-rate alert.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BurnAlert {
+    /// Page or ticket.
+    pub severity: BurnSeverity,
+    /// The long window, seconds.
+    pub long_window_secs: i64,
+    /// The short window, seconds.
+    pub short_window_secs: i64,
+    /// The threshold both windows exceed.
+    pub threshold: f64,
+    /// Burn rate over the long window (rounded to 0.001 for display).
+    pub burn_long: f64,
+    /// Burn rate over the short window (rounded to 0.001 for display).
+    pub burn_short: f64,
+}
+
+/// The longest window the burn-rate check looks at (3 days).
+pub const BURN_HORIZON_SECS: i64 = 259_200;
+
+fn sums(samples: &[BudgetSample], t: Timestamp, secs: i64) -> (u64, u64) {
+    let from = t.plus(-secs);
+    samples
+        .iter()
+        .filter(|s| s.end > from && s.end <= t)
+        .fold((0, 0), |(r, e), s| {
+            (r.saturating_add(s.requests), e.saturating_add(s.errors))
+        })
+}
+
+/// Burn-rate alerts firing at `t` for an SLO whose error budget is `budget` (0.1 % for 99.9 %): a pair
+/// fires when the burn rate `(errors / requests) / budget` exceeds its threshold over both its long and
+/// its short window (compared exactly, in integers). Windows without requests never fire.
+///
+/// # Example
+/// ```
+/// use scaleplan::rollout::{burn_rate_alerts, BudgetSample, BurnSeverity, Pct, Timestamp};
+/// let t = Timestamp::from_unix(86_400);
+/// // one hour at 1.5 % errors against a 0.1 % budget: burn rate 15 > 14.4 on 1 h and on 5 min
+/// let samples: Vec<BudgetSample> = (0..12).map(|i| BudgetSample {
+///     end: t.plus(-300 * i), requests: 2000, errors: 30 }).collect();
+/// let alerts = burn_rate_alerts(&samples, t, Pct::new(0.1).unwrap());
+/// assert_eq!(alerts[0].severity, BurnSeverity::Page);
+/// assert_eq!((alerts[0].long_window_secs, alerts[0].burn_short), (3600, 15.0));
+/// ```
+pub fn burn_rate_alerts(samples: &[BudgetSample], t: Timestamp, budget: Pct) -> Vec<BurnAlert> {
+    let mut out = Vec::new();
+    if budget == Pct::ZERO {
+        return out;
+    }
+    let over = |errors: u64, requests: u64, tenths: u32| {
+        requests > 0
+            && 100_000u128 * u128::from(errors)
+                > u128::from(tenths) * u128::from(budget.hundredths()) * u128::from(requests)
+    };
+    let burn = |errors: u64, requests: u64| {
+        if requests == 0 {
+            0.0
+        } else {
+            let b = errors as f64 / requests as f64 / (budget.as_f64() / 100.0);
+            (b * 1000.0).round() / 1000.0
+        }
+    };
+    for (long, short, tenths, severity) in BURN_RATE_PAIRS {
+        let (rl, el) = sums(samples, t, long);
+        let (rs, es) = sums(samples, t, short);
+        if over(el, rl, tenths) && over(es, rs, tenths) {
+            out.push(BurnAlert {
+                severity,
+                long_window_secs: long,
+                short_window_secs: short,
+                threshold: f64::from(tenths) / 10.0,
+                burn_long: burn(el, rl),
+                burn_short: burn(es, rs),
+            });
+        }
+    }
+    out
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditKind, AuditRecord, Outcome, PhaseState};
 use super::gate::{
-    Incident, Reason, Thresholds, Window, WindowStatus, rate_at_least, window_status,
+    BURN_HORIZON_SECS, BudgetSample, Incident, Reason, Thresholds, Window, WindowStatus,
+    burn_rate_alerts, rate_at_least, window_status,
 };
 use super::plan::RolloutPlan;
 use super::policy::{Actor, GatePolicy, Role};
@@ -227,6 +228,9 @@ pub struct Rollout {
     pub rollback: Option<RollbackRecord>,
     /// When it started.
     pub started_at: Option<Timestamp>,
+    /// The last 3 days of windows, kept only when the policy has an error budget (E7).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget_samples: Vec<BudgetSample>,
 }
 
 /// What a tick observes: the window ending at the tick (if it arrived) and analytics events.
@@ -426,6 +430,7 @@ impl Rollout {
             approvals: Vec::new(),
             rollback: None,
             started_at: None,
+            budget_samples: Vec::new(),
         })
     }
 
@@ -889,6 +894,17 @@ fn tick(
     let mut found = Vec::new();
     let mut clean = s.clean_since;
     let mut rollback = None;
+    if policy.error_budget_pct.is_some()
+        && let Some(w) = window.filter(|w| w.end == t)
+    {
+        s.budget_samples.push(BudgetSample {
+            end: w.end,
+            requests: w.requests,
+            errors: w.errors,
+        });
+        let horizon = t.plus(-BURN_HORIZON_SECS);
+        s.budget_samples.retain(|b| b.end > horizon);
+    }
     let current = window.filter(|w| w.end == t && w.start >= s.attempt_start);
     let mut current_status = None;
     if let Some(w) = current {
@@ -1216,6 +1232,19 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
         unmet.push(Reason::AwaitingApproval {
             target_phase: k + 1,
         });
+    }
+    // E7 (extension, only with an error budget): no burn-rate alert firing
+    if let Some(budget) = p.error_budget_pct {
+        for a in burn_rate_alerts(&s.budget_samples, t, budget) {
+            unmet.push(Reason::ErrorBudgetBurn {
+                severity: a.severity,
+                long_window_secs: a.long_window_secs,
+                short_window_secs: a.short_window_secs,
+                threshold: a.threshold,
+                burn_long: a.burn_long,
+                burn_short: a.burn_short,
+            });
+        }
     }
     unmet
 }

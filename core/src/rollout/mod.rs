@@ -41,7 +41,10 @@ mod timestamp;
 pub use audit::{
     AuditEvent, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState, verify,
 };
-pub use gate::{Incident, Reason, Window, WindowStatus, window_status};
+pub use gate::{
+    BURN_HORIZON_SECS, BURN_RATE_PAIRS, BudgetSample, BurnAlert, BurnSeverity, Incident, Reason,
+    Window, WindowStatus, burn_rate_alerts, window_status,
+};
 pub use machine::{
     Applied, Approval, Command, Context, Decision, DecisionKind, ErrorPool, Observation,
     RollbackRecord, Rollout, Status, WindowRecord, apply, rejection, validate_window,

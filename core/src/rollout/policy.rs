@@ -42,6 +42,11 @@ pub struct GatePolicy {
     pub blocking_severities: Vec<String>,
     /// Seconds from a rollback decision to confirmed 0 % traffic. Default 300.
     pub rollback_sla: i64,
+    /// Error budget of the service's SLO in percent (0.1 for a 99.9 % SLO). When set, an extra check (E7)
+    /// holds the rollout while a multi-window, multi-burn-rate alert fires (Google SRE workbook, "Alerting
+    /// on SLOs"). Default: none (the spec's policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_budget_pct: Option<Pct>,
 }
 
 impl Default for GatePolicy {
@@ -57,6 +62,7 @@ impl Default for GatePolicy {
             max_gap: 600,
             blocking_severities: vec!["P0".into(), "P1".into()],
             rollback_sla: 300,
+            error_budget_pct: None,
         }
     }
 }
@@ -99,6 +105,9 @@ impl GatePolicy {
         }
         if self.error_hold == Pct::ZERO {
             return Err(range("error_hold", 0.0, "(0, 100]"));
+        }
+        if self.error_budget_pct == Some(Pct::ZERO) {
+            return Err(range("error_budget_pct", 0.0, "(0, 100]"));
         }
         if self.error_rollback < self.error_hold {
             return Err(range(
