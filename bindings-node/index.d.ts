@@ -298,6 +298,95 @@ export interface TriggerRecommendation { action: 'scale_up' | 'downsize'; rule: 
 /** Result of `scalingTriggers`. */
 export interface TriggerReport { recommendations: TriggerRecommendation[]; insufficientData: string[] }
 
+/** A percentage with at most two decimals (10, 12.5). */
+export type Percent = number
+/** An RFC 3339 UTC time with whole seconds, e.g. `"2025-06-02T00:05:00Z"`. */
+export type Rfc3339 = string
+/** A rollout state. */
+export type RolloutStatus = 'ready' | 'running' | 'paused_manual' | 'paused_incident' | 'paused_latency_spike' | 'paused_reverted' | 'paused_reverted_to_baseline' | 'rolling_back' | 'rolled_back' | 'completed'
+
+/** One phase of a plan (a phase may also carry `gate` threshold overrides). */
+export interface PhaseSpec { trafficPct: Percent; minDurationSecs: number; requiresApproval: boolean }
+
+/** A validated rollout plan (`rolloutPlan`, `validatePlan`). */
+export interface RolloutPlan {
+  revision: number
+  strategy: 'immediate' | 'gradual' | 'custom'
+  phases: PhaseSpec[]
+  scope: { kind: 'all_regions' } | { kind: 'regions'; regions: string[] } | { kind: 'teams'; teams: string[] }
+  waves: 'sequential' | 'parallel'
+  targetUsers: number | null
+  monthlyCost: { amount: DecimalString; currency: string } | null
+}
+
+/** Why a decision was taken or what stands in the way: a `code` (the policy spec's reason table) and its evidence. */
+export interface GateReason { code: string; [field: string]: unknown }
+
+/** One entry of the decision log (one per tick). */
+export interface RolloutDecision {
+  at: Rfc3339
+  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete'
+  phase: number
+  trafficPct: Percent
+  state: RolloutStatus
+  version: number
+  reasons: GateReason[]
+}
+
+/** Timing of a rollback against the rollback objective. */
+export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null }
+
+/** What a `RolloutService` command or tick did. */
+export interface CommandOutcome {
+  rolloutId: string
+  command: string
+  version: number
+  state: RolloutStatus
+  phase: number
+  trafficPct: Percent
+  decision: RolloutDecision | null
+  rollback: RollbackRecord | null
+  /** True when returned for a repeated idempotency key (nothing applied). */
+  replayed: boolean
+}
+
+/** One target's line on the dashboard. */
+export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolled_back'; trafficPct: Percent }
+
+/** The dashboard view of a rollout. */
+export interface RolloutProgress {
+  rolloutId: string
+  state: RolloutStatus
+  phase: number
+  phases: number
+  wave: number
+  overallPct: number
+  targets: TargetProgress[]
+  health: { windowEnd: Rfc3339; requests: number; errors: number; errorRatePct: number; p95Ms: number | null } | null
+  startedAt: Rfc3339 | null
+  remainingMinSecs: number | null
+  eta: Rfc3339 | null
+}
+
+/** A hash-chained audit event. */
+export interface AuditEvent {
+  seq: number
+  at: Rfc3339
+  actorId: string
+  kind: 'transition' | 'command'
+  action: string
+  outcome: 'accepted' | 'rejected'
+  error: string | null
+  before: { phase: number; state: RolloutStatus }
+  after: { phase: number; state: RolloutStatus }
+  reason: string | null
+  prevHash: string
+  hash: string
+}
+
+/** The result of `verifyAudit`. */
+export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -350,9 +439,9 @@ export declare class RolloutService {
    * Applies a command (`{ kind: 'start' | 'pause' | 'resume' | 'rollback' | 'approve' | 'abort' |
    * 'observe' | 'confirm_rollback', ... }`) at `now`.
    */
-  execute(id: string, command: object, now: string, options?: CommandOptions): Promise<Record<string, any>>
+  execute(id: string, command: object, now: string, options?: CommandOptions): Promise<CommandOutcome>
   /** A tick at `now` with the window ending then (or null) and analytics event times since the last tick. */
-  observe(id: string, now: string, window?: object | null, events?: string[], options?: CommandOptions): Promise<Record<string, any>>
+  observe(id: string, now: string, window?: object | null, events?: string[], options?: CommandOptions): Promise<CommandOutcome>
   /** Records or updates an incident (`{ id, severity, openedAt, resolvedAt }`). */
   reportIncident(id: string, incident: object): Promise<null>
   /** The rollout's full state. */
@@ -360,13 +449,13 @@ export declare class RolloutService {
   /** Every rollout id in the store. */
   rolloutIds(): Promise<string[]>
   /** The dashboard view at `now`. */
-  progress(id: string, now: string): Promise<Record<string, any>>
+  progress(id: string, now: string): Promise<RolloutProgress>
   /** The audit log (hash-chained events). */
-  audit(id: string): Promise<Record<string, any>[]>
+  audit(id: string): Promise<AuditEvent[]>
   /** The decision log. */
-  decisions(id: string): Promise<Record<string, any>[]>
+  decisions(id: string): Promise<RolloutDecision[]>
   /** Checks the stored audit chain. */
-  verifyAudit(id: string): Promise<Record<string, any>>
+  verifyAudit(id: string): Promise<ChainCheck>
   /** Re-applies desired traffic where the deployer differs; resolves to the rollout. */
   reconcile(id: string, now: string): Promise<Record<string, any>>
   /** Traffic (percent) the simulated deployer runs for `target`, or null. */
@@ -529,7 +618,7 @@ export interface ProportionsBatch {
 export declare function ratio(control: RatioArm, treatment: RatioArm, options?: TestOptions | undefined | null): RatioResult
 
 /** A validated plan: `strategy` "gradual" (default), "immediate", or "custom" with `options.phases`. */
-export declare function rolloutPlan(strategy?: 'gradual' | 'immediate' | 'custom', options?: { phases?: object[]; scope?: object; waves?: 'sequential' | 'parallel' }): Record<string, any>
+export declare function rolloutPlan(strategy?: 'gradual' | 'immediate' | 'custom', options?: { phases?: object[]; scope?: object; waves?: 'sequential' | 'parallel' }): RolloutPlan
 
 /** Visitors per arm (exact, fractional) to detect `mde` from `baselineRate`. */
 export declare function sampleSizeProportions(baselineRate: number, mde: number, options?: PowerOptions | undefined | null): number
@@ -577,10 +666,10 @@ export declare function twoProportionsBatch(controlVisitors: Float64Array, contr
 export declare function uslFit(concurrency: Array<number>, throughput: Array<number>): UslFit
 
 /** Validates a plan (object or JSON text) and returns it with defaults filled in. */
-export declare function validatePlan(plan: object | string): Record<string, any>
+export declare function validatePlan(plan: object | string): RolloutPlan
 
 /** Checks an audit log (events as `RolloutService.audit` returns them). */
-export declare function verifyAudit(events: object[]): Record<string, any>
+export declare function verifyAudit(events: AuditEvent[]): ChainCheck
 
 /** Welch's t test from summary statistics. */
 export declare function welch(control: MeanArm, treatment: MeanArm, options?: TestOptions | undefined | null): WelchResult

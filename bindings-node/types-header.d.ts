@@ -297,3 +297,92 @@ export interface TriggerRecommendation { action: 'scale_up' | 'downsize'; rule: 
 
 /** Result of `scalingTriggers`. */
 export interface TriggerReport { recommendations: TriggerRecommendation[]; insufficientData: string[] }
+
+/** A percentage with at most two decimals (10, 12.5). */
+export type Percent = number
+/** An RFC 3339 UTC time with whole seconds, e.g. `"2025-06-02T00:05:00Z"`. */
+export type Rfc3339 = string
+/** A rollout state. */
+export type RolloutStatus = 'ready' | 'running' | 'paused_manual' | 'paused_incident' | 'paused_latency_spike' | 'paused_reverted' | 'paused_reverted_to_baseline' | 'rolling_back' | 'rolled_back' | 'completed'
+
+/** One phase of a plan (a phase may also carry `gate` threshold overrides). */
+export interface PhaseSpec { trafficPct: Percent; minDurationSecs: number; requiresApproval: boolean }
+
+/** A validated rollout plan (`rolloutPlan`, `validatePlan`). */
+export interface RolloutPlan {
+  revision: number
+  strategy: 'immediate' | 'gradual' | 'custom'
+  phases: PhaseSpec[]
+  scope: { kind: 'all_regions' } | { kind: 'regions'; regions: string[] } | { kind: 'teams'; teams: string[] }
+  waves: 'sequential' | 'parallel'
+  targetUsers: number | null
+  monthlyCost: { amount: DecimalString; currency: string } | null
+}
+
+/** Why a decision was taken or what stands in the way: a `code` (the policy spec's reason table) and its evidence. */
+export interface GateReason { code: string; [field: string]: unknown }
+
+/** One entry of the decision log (one per tick). */
+export interface RolloutDecision {
+  at: Rfc3339
+  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete'
+  phase: number
+  trafficPct: Percent
+  state: RolloutStatus
+  version: number
+  reasons: GateReason[]
+}
+
+/** Timing of a rollback against the rollback objective. */
+export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null }
+
+/** What a `RolloutService` command or tick did. */
+export interface CommandOutcome {
+  rolloutId: string
+  command: string
+  version: number
+  state: RolloutStatus
+  phase: number
+  trafficPct: Percent
+  decision: RolloutDecision | null
+  rollback: RollbackRecord | null
+  /** True when returned for a repeated idempotency key (nothing applied). */
+  replayed: boolean
+}
+
+/** One target's line on the dashboard. */
+export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolled_back'; trafficPct: Percent }
+
+/** The dashboard view of a rollout. */
+export interface RolloutProgress {
+  rolloutId: string
+  state: RolloutStatus
+  phase: number
+  phases: number
+  wave: number
+  overallPct: number
+  targets: TargetProgress[]
+  health: { windowEnd: Rfc3339; requests: number; errors: number; errorRatePct: number; p95Ms: number | null } | null
+  startedAt: Rfc3339 | null
+  remainingMinSecs: number | null
+  eta: Rfc3339 | null
+}
+
+/** A hash-chained audit event. */
+export interface AuditEvent {
+  seq: number
+  at: Rfc3339
+  actorId: string
+  kind: 'transition' | 'command'
+  action: string
+  outcome: 'accepted' | 'rejected'
+  error: string | null
+  before: { phase: number; state: RolloutStatus }
+  after: { phase: number; state: RolloutStatus }
+  reason: string | null
+  prevHash: string
+  hash: string
+}
+
+/** The result of `verifyAudit`. */
+export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }

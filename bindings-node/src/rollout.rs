@@ -28,7 +28,7 @@ pub fn simulate(input: String) -> Result<String> {
 /// A validated plan: `strategy` "gradual" (default), "immediate", or "custom" with `options.phases`.
 #[napi(
     ts_args_type = "strategy?: 'gradual' | 'immediate' | 'custom', options?: { phases?: object[]; scope?: object; waves?: 'sequential' | 'parallel' }",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "RolloutPlan"
 )]
 pub fn rollout_plan(strategy: Option<String>, options: Option<Value>) -> Result<Value> {
     let o = options.unwrap_or(Value::Null);
@@ -65,7 +65,7 @@ pub fn rollout_plan(strategy: Option<String>, options: Option<Value>) -> Result<
 /// Validates a plan (object or JSON text) and returns it with defaults filled in.
 #[napi(
     ts_args_type = "plan: object | string",
-    ts_return_type = "Record<string, any>"
+    ts_return_type = "RolloutPlan"
 )]
 pub fn validate_plan(plan: Value) -> Result<Value> {
     let plan: ro::RolloutPlan = input(plan)?;
@@ -93,8 +93,8 @@ pub fn window_status(window: Value, policy: Option<Value>) -> Result<String> {
 
 /// Checks an audit log (events as `RolloutService.audit` returns them).
 #[napi(
-    ts_args_type = "events: object[]",
-    ts_return_type = "Record<string, any>"
+    ts_args_type = "events: AuditEvent[]",
+    ts_return_type = "ChainCheck"
 )]
 pub fn verify_audit(events: Value) -> Result<Value> {
     let events: Vec<ro::AuditEvent> = input(events)?;
@@ -254,7 +254,7 @@ impl RolloutService {
     /// 'observe' | 'confirm_rollback', ... }`) at `now`.
     #[napi(
         ts_args_type = "id: string, command: object, now: string, options?: CommandOptions",
-        ts_return_type = "Promise<Record<string, any>>"
+        ts_return_type = "Promise<CommandOutcome>"
     )]
     pub fn execute(
         &self,
@@ -274,7 +274,7 @@ impl RolloutService {
     /// A tick at `now` with the window ending then (or null) and analytics event times since the last tick.
     #[napi(
         ts_args_type = "id: string, now: string, window?: object | null, events?: string[], options?: CommandOptions",
-        ts_return_type = "Promise<Record<string, any>>"
+        ts_return_type = "Promise<CommandOutcome>"
     )]
     pub fn observe(
         &self,
@@ -327,25 +327,25 @@ impl RolloutService {
     }
 
     /// The dashboard view at `now`.
-    #[napi(ts_return_type = "Promise<Record<string, any>>")]
+    #[napi(ts_return_type = "Promise<RolloutProgress>")]
     pub fn progress(&self, id: String, now: String) -> AsyncTask<Job> {
         self.job(Box::new(move |s| js(&s.progress(&id, time("now", &now)?)?)))
     }
 
     /// The audit log (hash-chained events).
-    #[napi(ts_return_type = "Promise<Record<string, any>[]>")]
+    #[napi(ts_return_type = "Promise<AuditEvent[]>")]
     pub fn audit(&self, id: String) -> AsyncTask<Job> {
         self.job(Box::new(move |s| js(&s.store().audit(&id)?)))
     }
 
     /// The decision log.
-    #[napi(ts_return_type = "Promise<Record<string, any>[]>")]
+    #[napi(ts_return_type = "Promise<RolloutDecision[]>")]
     pub fn decisions(&self, id: String) -> AsyncTask<Job> {
         self.job(Box::new(move |s| js(&s.store().decisions(&id)?)))
     }
 
     /// Checks the stored audit chain.
-    #[napi(ts_return_type = "Promise<Record<string, any>>")]
+    #[napi(ts_return_type = "Promise<ChainCheck>")]
     pub fn verify_audit(&self, id: String) -> AsyncTask<Job> {
         self.job(Box::new(move |s| js(&s.verify_audit(&id)?)))
     }

@@ -2,6 +2,13 @@
 // TypeScript user read results without casts, and must reject misspelt fields.
 import {
   assessReadiness,
+  RolloutService,
+  rolloutPlan,
+  simulate,
+  type CommandOutcome,
+  type GateReason,
+  type RolloutPlan,
+  type RolloutProgress,
   costTotals,
   estimate,
   loadCatalog,
@@ -37,4 +44,16 @@ const instances: number = plan.configuration.sizing.instances
 const peak: number | null = uslFit([1, 2, 3], [1, 2, 3]).peakConcurrency
 // @ts-expect-error: a line item needs its kind
 costTotals([{ name: 'x', quantity: 1, unitPrice: '1.00' }])
-export { width, lift, df, failed, wins, typo, firstMonth, instances, peak }
+async function gate(): Promise<boolean> {
+  const svc = new RolloutService(null, { rollbackSecs: 30 })
+  const rp: RolloutPlan = rolloutPlan('gradual')
+  await svc.create('R-1', rp, { id: 'carol', role: 'operations_manager' }, '2025-06-02T00:00:00Z')
+  const out: CommandOutcome = await svc.observe('R-1', '2025-06-02T00:05:00Z', null, [])
+  const why: string[] = (out.decision?.reasons ?? []).map((x: GateReason) => x.code)
+  const p: RolloutProgress = await svc.progress('R-1', '2025-06-02T00:05:00Z')
+  const back: string = simulate('{}')
+  // @ts-expect-error: a decision's traffic is a number
+  const bad: string = out.trafficPct
+  return why.length > 0 && p.overallPct >= 0 && back.length > 0 && bad.length > 0
+}
+export { width, lift, df, failed, wins, typo, firstMonth, instances, peak, gate }
