@@ -63,10 +63,7 @@ pub fn rollout_plan(strategy: Option<String>, options: Option<Value>) -> Result<
 }
 
 /// Validates a plan (object or JSON text) and returns it with defaults filled in.
-#[napi(
-    ts_args_type = "plan: object | string",
-    ts_return_type = "RolloutPlan"
-)]
+#[napi(ts_args_type = "plan: object | string", ts_return_type = "RolloutPlan")]
 pub fn validate_plan(plan: Value) -> Result<Value> {
     let plan: ro::RolloutPlan = input(plan)?;
     guard(|| plan.validate())?;
@@ -92,10 +89,7 @@ pub fn window_status(window: Value, policy: Option<Value>) -> Result<String> {
 }
 
 /// Checks an audit log (events as `RolloutService.audit` returns them).
-#[napi(
-    ts_args_type = "events: AuditEvent[]",
-    ts_return_type = "ChainCheck"
-)]
+#[napi(ts_args_type = "events: AuditEvent[]", ts_return_type = "ChainCheck")]
 pub fn verify_audit(events: Value) -> Result<Value> {
     let events: Vec<ro::AuditEvent> = input(events)?;
     object(&ro::verify(&events))
