@@ -429,13 +429,13 @@ def verify_audit(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]: ...
 class RolloutService:
     """Rollouts through the embedded store (None: memory; a path: SQLite) and a simulated deployer."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         path: str | None = None,
         *,
         rollback_secs: int = 60,
         approval_thresholds: _Document | None = None,
-    ) -> None: ...
+    ) -> RolloutService: ...
     def create(
         self,
         id: str,
