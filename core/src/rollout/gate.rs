@@ -33,6 +33,12 @@ pub struct Window {
     /// When the window reached scaleplan (default: its end). After its end it missed its tick.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_at: Option<Timestamp>,
+    /// Requests served by the control (old version) in the window, for the treatment-vs-control check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_requests: Option<u64>,
+    /// Control errors in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_errors: Option<u64>,
 }
 
 impl Window {
@@ -54,6 +60,8 @@ impl Window {
             growth_bounds: None,
             duplicates: 0,
             received_at: None,
+            control_requests: None,
+            control_errors: None,
         }
     }
 }
@@ -344,6 +352,19 @@ pub enum Reason {
         #[serde(serialize_with = "ser_num")]
         burn_short: f64,
     },
+    /// E8 (only with `treatment_vs_control`): the new version's error rate is significantly above the
+    /// control's by the always-valid sequential test.
+    TreatmentWorseThanControl {
+        /// New version's error rate since the clean stretch began, percent.
+        #[serde(serialize_with = "ser_num")]
+        treatment_error_pct: f64,
+        /// Control's error rate over the same windows, percent.
+        #[serde(serialize_with = "ser_num")]
+        control_error_pct: f64,
+        /// Always-valid p-value.
+        #[serde(serialize_with = "ser_num")]
+        p_value: f64,
+    },
     /// Paused (no timer), and the window ending at the tick breached.
     LatencyBreach {
         /// The window's end.
@@ -387,6 +408,7 @@ impl Reason {
             Reason::PausedLatencySpike { .. } => "paused_latency_spike",
             Reason::AwaitingResume => "awaiting_resume",
             Reason::ErrorBudgetBurn { .. } => "error_budget_burn",
+            Reason::TreatmentWorseThanControl { .. } => "treatment_worse_than_control",
             Reason::LatencyBreach { .. } => "latency_breach",
         }
     }

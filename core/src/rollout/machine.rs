@@ -147,6 +147,9 @@ pub struct WindowRecord {
     /// p95 latency.
     #[serde(serialize_with = "ser_opt_num")]
     pub p95_ms: Option<f64>,
+    /// Control requests and errors, when the window carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<(u64, u64)>,
 }
 
 /// Windows whose errors are pooled until they reach `min_requests` (§4).
@@ -584,7 +587,17 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
             format!("lower bound {lo} is above upper bound {hi}"),
         ));
     }
-    Ok(())
+    match (w.control_requests, w.control_errors) {
+        (Some(r), Some(e)) if e > r => Err(bad(
+            "control_errors",
+            format!("{e} errors exceed {r} control requests"),
+        )),
+        (Some(_), None) | (None, Some(_)) => Err(bad(
+            "control_errors",
+            "control_requests and control_errors go together".into(),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Applies one command at `ctx.now`. Pure: the state is not modified; the new state, the tick's decision
@@ -914,6 +927,7 @@ fn tick(
             requests: w.requests,
             errors: w.errors,
             p95_ms: w.p95_ms,
+            control: w.control_requests.zip(w.control_errors),
         };
         current_status = Some(s.record_status(&rec, &th));
         s.windows.push(rec);
@@ -1233,6 +1247,12 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
             target_phase: k + 1,
         });
     }
+    // E8 (extension, only with treatment_vs_control): not significantly worse than the control
+    if let Some(opts) = &p.treatment_vs_control
+        && let Some(r) = worse_than_control(s, opts)
+    {
+        unmet.push(r);
+    }
     // E7 (extension, only with an error budget): no burn-rate alert firing
     if let Some(budget) = p.error_budget_pct {
         for a in burn_rate_alerts(&s.budget_samples, t, budget) {
@@ -1247,6 +1267,37 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
         }
     }
     unmet
+}
+
+/// E8: the difference of error proportions (new − control) over the clean stretch's windows that carry
+/// control counts, by the always-valid sequential test; `Some` when it is significant and positive.
+fn worse_than_control(
+    s: &Rollout,
+    opts: &crate::significance::SequentialOptions,
+) -> Option<Reason> {
+    let (mut nt, mut et, mut nc, mut ec) = (0u64, 0u64, 0u64, 0u64);
+    for r in s.windows.iter().filter(|r| r.start >= s.clean_since) {
+        if let Some((cr, ce)) = r.control {
+            nt = nt.saturating_add(r.requests);
+            et = et.saturating_add(r.errors);
+            nc = nc.saturating_add(cr);
+            ec = ec.saturating_add(ce.min(cr));
+        }
+    }
+    if nt == 0 || nc == 0 {
+        return None;
+    }
+    let (pt, pc) = (et as f64 / nt as f64, ec as f64 / nc as f64);
+    let se = (pt * (1.0 - pt) / nt as f64 + pc * (1.0 - pc) / nc as f64).sqrt();
+    if se.is_nan() || se <= 0.0 {
+        return None;
+    }
+    let r = crate::significance::sequential(pt - pc, se, (nt + nc) as f64, opts, None).ok()?;
+    (r.significant && pt > pc).then_some(Reason::TreatmentWorseThanControl {
+        treatment_error_pct: 100.0 * pt,
+        control_error_pct: 100.0 * pc,
+        p_value: r.p_value,
+    })
 }
 
 /// R5: advance to the next phase (consuming its approval), to the next wave, or complete.

@@ -47,6 +47,12 @@ pub struct GatePolicy {
     /// on SLOs"). Default: none (the spec's policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_budget_pct: Option<Pct>,
+    /// When set, an extra check (E8) compares the new version's error rate with the control's (windows
+    /// carrying `control_requests` and `control_errors`) by the always-valid sequential test of
+    /// [`crate::significance::sequential`], and holds while the new version is significantly worse. Safe to
+    /// look at every tick: the confidence sequence is valid at any stopping time. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment_vs_control: Option<crate::significance::SequentialOptions>,
 }
 
 impl Default for GatePolicy {
@@ -63,6 +69,7 @@ impl Default for GatePolicy {
             blocking_severities: vec!["P0".into(), "P1".into()],
             rollback_sla: 300,
             error_budget_pct: None,
+            treatment_vs_control: None,
         }
     }
 }
