@@ -149,12 +149,7 @@ fn js<T: serde::Serialize>(v: &T) -> scaleplan::Result<Value> {
 }
 
 fn time(field: &str, s: &str) -> scaleplan::Result<ro::Timestamp> {
-    ro::Timestamp::parse(s).ok_or_else(|| scaleplan::Error::InvalidReplay {
-        field: field.to_string(),
-        message: format!(
-            "expected an RFC 3339 UTC time with whole seconds such as \"2025-06-02T00:00:00Z\", got \"{s}\""
-        ),
-    })
+    ro::Timestamp::parse_field(field, s)
 }
 
 /// Rollouts through the embedded store (no path or ":memory:": in memory; a path: a SQLite file) and a

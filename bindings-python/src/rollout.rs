@@ -13,14 +13,7 @@ use crate::errors::guard;
 use crate::significance::doc;
 
 fn time(py: Python<'_>, field: &str, s: &str) -> PyResult<ro::Timestamp> {
-    guard(py, || {
-        ro::Timestamp::parse(s).ok_or_else(|| scaleplan::Error::InvalidReplay {
-            field: field.to_string(),
-            message: format!(
-                "expected an RFC 3339 UTC time with whole seconds such as \"2025-06-02T00:00:00Z\", got \"{s}\""
-            ),
-        })
-    })
+    guard(py, || ro::Timestamp::parse_field(field, s))
 }
 
 /// Replays the gating policy over recorded evidence: JSON text in, JSON text out (the same bytes as
@@ -44,7 +37,20 @@ fn rollout_plan(
         Some(s) => doc(py, s)?,
         None => ro::Scope::AllRegions,
     };
-    let waves: ro::WaveMode = doc(py, &pyo3::types::PyString::new(py, &format!("\"{waves}\"")))?;
+    let waves = match waves {
+        "sequential" => ro::WaveMode::Sequential,
+        "parallel" => ro::WaveMode::Parallel,
+        other => {
+            return Err(crate::errors::to_py_err(
+                py,
+                scaleplan::Error::UnknownVariant {
+                    field: "waves".into(),
+                    value: other.into(),
+                    expected: "\"sequential\" or \"parallel\"",
+                },
+            ));
+        }
+    };
     let plan = match (strategy, phases) {
         ("gradual", None) => guard(py, || ro::RolloutPlan::gradual(scope, waves))?,
         ("immediate", None) => guard(py, || ro::RolloutPlan::immediate(scope))?,

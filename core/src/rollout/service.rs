@@ -278,21 +278,23 @@ impl<S: Store, D: Deployer> Service<S, D> {
             return Ok(None);
         }
         for (target, pct) in s.target_traffic() {
-            let actual = self.deployer.actual(&target)?;
-            if actual != Some(pct) && !(actual.is_none() && pct == Pct::ZERO) {
+            if self.drifts(&target, pct)? {
                 self.deployer.apply(&target, pct, now)?;
             }
         }
         Ok(None)
     }
 
+    /// The platform's traffic for `target` differs from `desired` (never deployed counts as 0 %).
+    fn drifts(&self, target: &str, desired: Pct) -> Result<bool> {
+        let actual = self.deployer.actual(target)?;
+        Ok(actual.unwrap_or(Pct::ZERO) != desired)
+    }
+
     fn reconcile_loaded(&self, r: &Rollout, now: Timestamp) -> Result<Option<Rollout>> {
         let mut drift = false;
         for (target, pct) in r.target_traffic() {
-            let actual = self.deployer.actual(&target)?;
-            if actual != Some(pct) && !(actual.is_none() && pct == Pct::ZERO) {
-                drift = true;
-            }
+            drift |= self.drifts(&target, pct)?;
         }
         if !drift && r.status != Status::RollingBack {
             return Ok(None);

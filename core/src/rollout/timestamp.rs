@@ -53,6 +53,19 @@ impl Timestamp {
         self.0 - earlier.0
     }
 
+    /// [`Timestamp::parse`] for an argument named `field`: the bindings' one way to read a time.
+    ///
+    /// # Errors
+    /// `invalid_replay` naming `field` and showing the expected form.
+    pub fn parse_field(field: &str, s: &str) -> crate::Result<Self> {
+        Timestamp::parse(s).ok_or_else(|| crate::Error::InvalidReplay {
+            field: field.to_string(),
+            message: format!(
+                "expected an RFC 3339 UTC time with whole seconds such as \"2025-06-02T00:00:00Z\", got \"{s}\""
+            ),
+        })
+    }
+
     /// Reads `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC, whole seconds); anything else is `None`.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
