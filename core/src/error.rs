@@ -328,6 +328,41 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// Timestamps of a series are not strictly increasing, not finite, or too irregular to place the
+    /// points on one grid of periods.
+    #[error("`{field}`: {reason}")]
+    InvalidTimestamps {
+        /// The offending field, e.g. `timestamps[7]`.
+        field: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A stored detector or tracker state is inconsistent (edited or corrupted JSON).
+    #[error("invalid {what} state: {reason}")]
+    InvalidState {
+        /// The state's type.
+        what: &'static str,
+        /// What is inconsistent.
+        reason: String,
+    },
+    /// A savings recommendation cannot take this step from its status.
+    #[error("recommendation `{id}` is {status}; `{action}` is not allowed")]
+    RecommendationTransition {
+        /// The recommendation.
+        id: String,
+        /// Its status.
+        status: &'static str,
+        /// The step refused.
+        action: &'static str,
+    },
+    /// A calendar date is not `YYYY-MM-DD` or does not exist.
+    #[error("`{field}` must be a date YYYY-MM-DD, got \"{value}\"")]
+    InvalidDate {
+        /// The offending field.
+        field: String,
+        /// The value received.
+        value: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -374,7 +409,8 @@ impl Error {
             | Error::IncidentStillOpen { .. }
             | Error::StaleApproval { .. }
             | Error::InvalidTargetPhase { .. }
-            | Error::ApprovalRequired { .. } => ErrorKind::IllegalTransition,
+            | Error::ApprovalRequired { .. }
+            | Error::RecommendationTransition { .. } => ErrorKind::IllegalTransition,
             Error::Conflict { .. } | Error::LateEvidence { .. } => ErrorKind::Conflict,
             Error::Forbidden { .. } | Error::SelfApprovalForbidden { .. } => ErrorKind::Forbidden,
             Error::UnknownRollout { .. } => ErrorKind::NotFound,
@@ -423,6 +459,10 @@ impl Error {
             Error::Storage { .. } => "storage",
             Error::Deploy { .. } => "deploy",
             Error::Json { .. } => "json",
+            Error::InvalidTimestamps { .. } => "invalid_timestamps",
+            Error::InvalidState { .. } => "invalid_state",
+            Error::RecommendationTransition { .. } => "illegal_transition",
+            Error::InvalidDate { .. } => "invalid_date",
         }
     }
 

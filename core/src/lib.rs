@@ -56,11 +56,13 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::print_stdout))]
 
+pub mod anomaly;
 mod check;
 pub mod deploy;
 pub(crate) mod dist;
 mod error;
 pub mod estimate;
+pub mod forecast;
 pub mod json;
 pub mod money;
 pub mod rollout;

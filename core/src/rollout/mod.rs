@@ -36,7 +36,7 @@ mod policy;
 mod progress;
 mod replay;
 mod service;
-mod timestamp;
+pub(crate) mod timestamp;
 
 pub use audit::{
     AuditEvent, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState, verify,

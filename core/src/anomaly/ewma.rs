@@ -1,0 +1,99 @@
+//! EWMA control chart (Roberts 1959; Montgomery, *Introduction to Statistical Quality Control*, §9.2).
+//!
+//! `z_t = λ x_t + (1 - λ) z_{t-1}`, `z_0 = μ₀`, with limits `μ₀ ± L σ √(λ/(2-λ) (1 - (1-λ)^{2t}))`.
+//! `μ₀` and `σ` are given, or estimated from the first `warmup` valid points (the mean, and the average
+//! moving range over `d₂ = 1.128`, the individuals-chart estimate of σ that a slow drift does not inflate).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Direction, Step};
+
+/// The individuals-chart constant d₂ for moving ranges of two.
+const D2: f64 = 1.128;
+
+/// Streaming state of the EWMA chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Ewma {
+    pub(crate) lambda: f64,
+    pub(crate) limit: f64,
+    pub(crate) direction: Direction,
+    pub(crate) warmup: usize,
+    /// In-control mean μ₀ (set by the caller, or after the warm-up).
+    pub(crate) target: Option<f64>,
+    /// In-control σ.
+    pub(crate) sigma: Option<f64>,
+    /// Points seen in the warm-up: count, sum, sum of moving ranges, last value.
+    seen: usize,
+    sum: f64,
+    mr_sum: f64,
+    #[serde(with = "super::nan_serde::scalar")]
+    last: f64,
+    /// The chart statistic and `(1-λ)^{2t}`.
+    #[serde(with = "super::nan_serde::scalar")]
+    z: f64,
+    decay2: f64,
+}
+
+impl Ewma {
+    pub(crate) fn new(lambda: f64, limit: f64, direction: Direction, warmup: usize, target: Option<f64>, sigma: Option<f64>) -> Self {
+        Ewma {
+            lambda,
+            limit,
+            direction,
+            warmup: warmup.max(2),
+            target,
+            sigma,
+            seen: 0,
+            sum: 0.0,
+            mr_sum: 0.0,
+            last: f64::NAN,
+            z: target.unwrap_or(f64::NAN),
+            decay2: 1.0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn step(&mut self, x: f64) -> Step {
+        if x.is_nan() {
+            return Step::quiet(self.target.unwrap_or(f64::NAN));
+        }
+        let (Some(mu), Some(sigma)) = (self.target, self.sigma) else {
+            self.learn(x);
+            return Step::quiet(self.target.unwrap_or(f64::NAN));
+        };
+        let l = self.lambda;
+        self.z = l * x + (1.0 - l) * self.z;
+        self.decay2 *= (1.0 - l) * (1.0 - l);
+        let width = sigma * (l / (2.0 - l) * (1.0 - self.decay2)).sqrt();
+        let score = (self.z - mu) / width.max(1e-300);
+        let flag = match self.direction {
+            Direction::Up => score > self.limit,
+            Direction::Down => score < -self.limit,
+            Direction::Both => score.abs() > self.limit,
+        };
+        Step {
+            flag,
+            score,
+            expected: mu,
+            critical: flag && score.abs() > 2.0 * self.limit,
+        }
+    }
+
+    fn learn(&mut self, x: f64) {
+        if !self.last.is_nan() {
+            self.mr_sum += (x - self.last).abs();
+        }
+        self.last = x;
+        self.seen += 1;
+        self.sum += x;
+        if self.seen < self.warmup {
+            return;
+        }
+        let mean = self.sum / self.seen as f64;
+        let mr = self.mr_sum / (self.seen - 1) as f64 / D2;
+        let target = *self.target.get_or_insert(mean);
+        // A flat warm-up has no spread: fall back to a tiny σ relative to the level.
+        self.sigma.get_or_insert(mr.max(1e-9 * target.abs().max(1.0)));
+        self.z = target;
+    }
+}

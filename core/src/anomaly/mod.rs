@@ -1,0 +1,646 @@
+//! Anomaly detection on cost, usage and performance series, in batch ([`detect`]) and streaming
+//! ([`Stream`]) forms that agree point for point, plus performance [`regression`] against a load-test
+//! baseline and [`budget`] tracking.
+//!
+//! | method | expected value | score | flagged when |
+//! |---|---|---|---|
+//! | `baseline_ratio` | trailing mean or median of `window` periods | `x / expected` | `≥ ratio` (or `≤ 1/ratio`) |
+//! | `robust_z` | trailing median | `0.6745 (x - median) / MAD` | `> threshold` |
+//! | `ewma` | in-control mean μ₀ | EWMA statistic in σ_z units | `> limit` |
+//! | `seasonal` | median of the same phase over the last `seasons` cycles | robust z of the residual | `> threshold` |
+//! | `seasonal_esd` | seasonal + median (batch only: S-H-ESD) | robust z of the residual | generalized ESD |
+//! | `threshold` | the threshold | run length / duration | run `≥ duration` |
+//! | `auto` | `seasonal` when a season is given, inferred from the timestamps' step, or found in the data; `robust_z` otherwise | | |
+//!
+//! Every detector scores a point against the periods **before** it (a spike does not hide itself).
+//! Missing points are NaN in the values, or gaps in the timestamps: they are never flagged, occupy their
+//! period in every window, and `expected` is NaN where a detector has no baseline yet (its warm-up).
+//! Flagged points become [`Alert`]s: one ongoing anomaly is one alert, opened, updated while it lasts and
+//! closed after `cooldown` quiet periods, never a flood.
+//!
+//! # Example
+//! ```
+//! use scaleplan::anomaly::{detect, Method};
+//! let mut cost = vec![100.0; 30];
+//! cost[20] = 180.0; // one spike
+//! let d = detect(&cost, None, &Method::baseline_ratio(7, 1.5), 1)?;
+//! assert!(d.flags[20] && d.flags.iter().filter(|f| **f).count() == 1);
+//! assert_eq!(d.alerts.len(), 1);
+//! assert_eq!(d.alerts[0].reason, "180 is 1.80x the trailing 7-period mean 100 (threshold 1.5x)");
+//! # Ok::<(), scaleplan::Error>(())
+//! ```
+
+mod alert;
+mod baseline;
+pub mod budget;
+mod ewma;
+pub(crate) mod nan_serde;
+mod regression;
+mod robust_z;
+mod seasonal;
+mod series;
+mod stream;
+mod threshold;
+mod window;
+
+use serde::{Deserialize, Serialize};
+
+pub use alert::{Alert, AlertEvent, AlertKind, EventKind, Severity};
+pub use baseline::Statistic;
+pub use regression::{PercentileChange, Regression, RegressionOptions, regression};
+pub use stream::Stream;
+
+pub(crate) use regression::quantile_sorted;
+pub(crate) use seasonal::seasonal_decomposition;
+
+use crate::check;
+use crate::error::{Error, Result};
+
+/// Which side of the expected value counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Only values above (cost and usage spikes).
+    Up,
+    /// Only values below (traffic drops).
+    Down,
+    /// Both sides.
+    #[default]
+    Both,
+}
+
+/// One point's verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Step {
+    pub(crate) flag: bool,
+    pub(crate) score: f64,
+    pub(crate) expected: f64,
+    pub(crate) critical: bool,
+}
+
+impl Step {
+    /// Not scored: a missing point or a warm-up.
+    #[inline]
+    pub(crate) fn quiet(expected: f64) -> Step {
+        Step {
+            flag: false,
+            score: 0.0,
+            expected,
+            critical: false,
+        }
+    }
+}
+
+/// A detector and its parameters; JSON `{"method": "robust_z", "window": 50, ...}`, every parameter
+/// optional with the default shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Method {
+    /// The default detector, needing no tuning.
+    Auto(AutoParams),
+    /// Value against a trailing mean or median.
+    BaselineRatio(BaselineParams),
+    /// Modified z-score over a trailing window.
+    RobustZ(RobustZParams),
+    /// EWMA control chart.
+    Ewma(EwmaParams),
+    /// Online seasonal median with a robust z on the residuals.
+    Seasonal(SeasonalParams),
+    /// Seasonal Hybrid ESD (batch only).
+    SeasonalEsd(EsdParams),
+    /// Past a threshold for a duration.
+    Threshold(ThresholdParams),
+}
+
+/// Parameters of [`Method::Auto`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct AutoParams {
+    /// Season in periods; inferred when absent (from the timestamps' step: 5 min → 288, 30 min → 48,
+    /// 1 h → 24, 1 day → 7; else the candidate 7, 12, 24, 48, 52, 96, 168, 288 with the strongest
+    /// autocorrelation of the detrended series, if above 0.4).
+    pub season_length: Option<usize>,
+    /// Which side counts (default both).
+    pub direction: Direction,
+}
+
+/// Parameters of [`Method::BaselineRatio`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BaselineParams {
+    /// Trailing periods (default 7).
+    pub window: usize,
+    /// Mean (default) or median.
+    pub statistic: Statistic,
+    /// Flag at `x ≥ ratio × baseline` (default 1.5: "50 % above its 7-day average").
+    pub ratio: f64,
+    /// Default up.
+    pub direction: Direction,
+    /// Valid periods needed before scoring (default: half the window, at least 1).
+    pub min_periods: Option<usize>,
+}
+
+impl Default for BaselineParams {
+    fn default() -> Self {
+        BaselineParams {
+            window: 7,
+            statistic: Statistic::Mean,
+            ratio: 1.5,
+            direction: Direction::Up,
+            min_periods: None,
+        }
+    }
+}
+
+/// Parameters of [`Method::RobustZ`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RobustZParams {
+    /// Trailing periods (default 50).
+    pub window: usize,
+    /// Flag at `|z| > threshold` (default 3.5, Iglewicz and Hoaglin's cut-off).
+    pub threshold: f64,
+    /// Default both.
+    pub direction: Direction,
+    /// Valid periods needed before scoring (default: a fifth of the window, at least 3).
+    pub min_periods: Option<usize>,
+}
+
+impl Default for RobustZParams {
+    fn default() -> Self {
+        RobustZParams {
+            window: 50,
+            threshold: 3.5,
+            direction: Direction::Both,
+            min_periods: None,
+        }
+    }
+}
+
+/// Parameters of [`Method::Ewma`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EwmaParams {
+    /// Smoothing λ in (0, 1] (default 0.2).
+    pub lambda: f64,
+    /// Control limit L in σ_z (default 3).
+    pub limit: f64,
+    /// Points that estimate μ₀ and σ when not given (default 20).
+    pub warmup: usize,
+    /// Known in-control mean.
+    pub target: Option<f64>,
+    /// Known in-control standard deviation.
+    pub sigma: Option<f64>,
+    /// Default both.
+    pub direction: Direction,
+}
+
+impl Default for EwmaParams {
+    fn default() -> Self {
+        EwmaParams {
+            lambda: 0.2,
+            limit: 3.0,
+            warmup: 20,
+            target: None,
+            sigma: None,
+            direction: Direction::Both,
+        }
+    }
+}
+
+/// Parameters of [`Method::Seasonal`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeasonalParams {
+    /// Periods per season: 24 for hourly data with a daily cycle, 168 for a weekly one, 7 for daily data.
+    pub season_length: usize,
+    /// Cycles whose same-phase values form the expected value (2 to 16, default 4).
+    pub seasons: usize,
+    /// Flag at `|z| > threshold` of the residual (default 3.5).
+    pub threshold: f64,
+    /// Residuals in the robust scale (default `max(50, 2 × season_length)`, at most 10,000).
+    pub window: Option<usize>,
+    /// Default both.
+    pub direction: Direction,
+}
+
+impl Default for SeasonalParams {
+    fn default() -> Self {
+        SeasonalParams {
+            season_length: 7,
+            seasons: 4,
+            threshold: 3.5,
+            window: None,
+            direction: Direction::Both,
+        }
+    }
+}
+
+/// Parameters of [`Method::SeasonalEsd`] (Twitter's defaults: `max_anoms = 0.10`, `alpha = 0.05`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EsdParams {
+    /// Periods per season (as for [`SeasonalParams`]); when the series is shorter than two seasons the
+    /// decomposition is skipped and the test runs on the deseasoned-by-nothing residuals.
+    pub season_length: Option<usize>,
+    /// Largest share of points that may be anomalies, in (0, 0.5] (default 0.10).
+    pub max_anoms: f64,
+    /// Level of the test (default 0.05).
+    pub alpha: f64,
+    /// Default both.
+    pub direction: Direction,
+}
+
+impl Default for EsdParams {
+    fn default() -> Self {
+        EsdParams {
+            season_length: None,
+            max_anoms: 0.10,
+            alpha: 0.05,
+            direction: Direction::Both,
+        }
+    }
+}
+
+/// Parameters of [`Method::Threshold`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThresholdParams {
+    /// The level (default 80, as in "CPU above 80 %").
+    pub threshold: f64,
+    /// Consecutive periods past it before flagging (default 5).
+    pub duration: usize,
+    /// Up: above; down: below; both: different (default up).
+    pub direction: Direction,
+}
+
+impl Default for ThresholdParams {
+    fn default() -> Self {
+        ThresholdParams {
+            threshold: 80.0,
+            duration: 5,
+            direction: Direction::Up,
+        }
+    }
+}
+
+const MAX_WINDOW: usize = 10_000_000;
+const MAX_SEASON: usize = 100_000;
+/// The auto detector's cut-off: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
+/// 16,000 periods of Gaussian noise.
+const AUTO_THRESHOLD: f64 = 4.0;
+
+impl Method {
+    /// Baseline ratio with a trailing mean of `window` periods, flagging `x ≥ ratio × mean`.
+    pub fn baseline_ratio(window: usize, ratio: f64) -> Method {
+        Method::BaselineRatio(BaselineParams {
+            window,
+            ratio,
+            ..BaselineParams::default()
+        })
+    }
+
+    /// The method's name as in JSON (`"robust_z"`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Method::Auto(_) => "auto",
+            Method::BaselineRatio(_) => "baseline_ratio",
+            Method::RobustZ(_) => "robust_z",
+            Method::Ewma(_) => "ewma",
+            Method::Seasonal(_) => "seasonal",
+            Method::SeasonalEsd(_) => "seasonal_esd",
+            Method::Threshold(_) => "threshold",
+        }
+    }
+
+    /// Checks every parameter.
+    ///
+    /// # Errors
+    /// `out_of_range` (a window of 0 or above 10^7, a ratio ≤ 1, a threshold ≤ 0, λ outside (0, 1], a
+    /// season below 2 or above 10^5, `seasons` outside 2..=16, `max_anoms` outside (0, 0.5], ...) and
+    /// `not_finite`.
+    pub fn validate(&self) -> Result<()> {
+        let range = |field: &str, v: usize, lo: usize, hi: usize, allowed: &'static str| {
+            if v < lo || v > hi {
+                Err(Error::OutOfRange {
+                    field: field.to_string(),
+                    value: v as f64,
+                    allowed,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        let above = |field: &str, v: f64, lo: f64, allowed: &'static str| {
+            check::finite(field, v)?;
+            if v <= lo {
+                Err(Error::OutOfRange {
+                    field: field.to_string(),
+                    value: v,
+                    allowed,
+                })
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Method::Auto(p) => {
+                if let Some(m) = p.season_length {
+                    range("season_length", m, 2, MAX_SEASON, "[2, 100000]")?;
+                }
+            }
+            Method::BaselineRatio(p) => {
+                range("window", p.window, 1, MAX_WINDOW, "[1, 10000000]")?;
+                above("ratio", p.ratio, 1.0, "(1, inf)")?;
+                if let Some(mp) = p.min_periods {
+                    range("min_periods", mp, 1, p.window, "[1, window]")?;
+                }
+            }
+            Method::RobustZ(p) => {
+                range("window", p.window, 3, MAX_WINDOW, "[3, 10000000]")?;
+                above("threshold", p.threshold, 0.0, "(0, inf)")?;
+                if let Some(mp) = p.min_periods {
+                    range("min_periods", mp, 3, p.window, "[3, window]")?;
+                }
+            }
+            Method::Ewma(p) => {
+                check::finite("lambda", p.lambda)?;
+                if !(p.lambda > 0.0 && p.lambda <= 1.0) {
+                    return Err(Error::OutOfRange {
+                        field: "lambda".into(),
+                        value: p.lambda,
+                        allowed: "(0, 1]",
+                    });
+                }
+                above("limit", p.limit, 0.0, "(0, inf)")?;
+                range("warmup", p.warmup, 2, MAX_WINDOW, "[2, 10000000]")?;
+                if let Some(t) = p.target {
+                    check::finite("target", t)?;
+                }
+                if let Some(s) = p.sigma {
+                    above("sigma", s, 0.0, "(0, inf)")?;
+                }
+            }
+            Method::Seasonal(p) => {
+                range("season_length", p.season_length, 2, MAX_SEASON, "[2, 100000]")?;
+                range("seasons", p.seasons, 2, 16, "[2, 16]")?;
+                above("threshold", p.threshold, 0.0, "(0, inf)")?;
+                if let Some(w) = p.window {
+                    range("window", w, 8, MAX_WINDOW, "[8, 10000000]")?;
+                }
+            }
+            Method::SeasonalEsd(p) => {
+                if let Some(m) = p.season_length {
+                    range("season_length", m, 2, MAX_SEASON, "[2, 100000]")?;
+                }
+                check::finite("max_anoms", p.max_anoms)?;
+                if !(p.max_anoms > 0.0 && p.max_anoms <= 0.5) {
+                    return Err(Error::OutOfRange {
+                        field: "max_anoms".into(),
+                        value: p.max_anoms,
+                        allowed: "(0, 0.5]",
+                    });
+                }
+                check::open_unit("alpha", p.alpha)?;
+            }
+            Method::Threshold(p) => {
+                check::finite("threshold", p.threshold)?;
+                range("duration", p.duration, 1, MAX_WINDOW, "[1, 10000000]")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The result of [`detect`]: arrays aligned with the input points, and the alerts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Detection {
+    /// The detector that ran, with its resolved parameters (`auto` says what it chose).
+    pub method: String,
+    /// Season used, if any.
+    pub season_length: Option<usize>,
+    /// Anomalous points.
+    pub flags: Vec<bool>,
+    /// Each point's score (0 for missing points and during the warm-up).
+    pub scores: Vec<f64>,
+    /// Each point's expected value (NaN, `null` in JSON, where there is no baseline yet).
+    #[serde(with = "nan_serde::vec")]
+    pub expected: Vec<f64>,
+    /// The anomalies, each one alert however long it lasts.
+    pub alerts: Vec<Alert>,
+    /// Periods without a value: NaN values plus gaps in the timestamps.
+    pub missing: usize,
+    /// The timestamps' step (their median difference), when timestamps were given.
+    pub step: Option<f64>,
+}
+
+/// Runs a detector over a whole series.
+///
+/// `values` may hold NaN (missing). `timestamps`, when given, must be finite and strictly increasing, in
+/// any unit; the points are placed on a grid of their median step and gaps count as missing periods.
+/// `cooldown`: quiet periods that close an alert (flags closer than this join one alert).
+///
+/// # Errors
+/// `empty_input`; `not_finite` for an infinite value; `length_mismatch`; `invalid_timestamps` (not
+/// increasing, two points in one period, or gaps that would make the grid more than 16 times longer than
+/// the series); the parameter errors of [`Method::validate`].
+pub fn detect(values: &[f64], timestamps: Option<&[f64]>, method: &Method, cooldown: usize) -> Result<Detection> {
+    check::non_empty("values", values)?;
+    for (i, v) in values.iter().enumerate() {
+        if v.is_infinite() {
+            return Err(Error::NotFinite {
+                field: check::at("values", i),
+                value: *v,
+            });
+        }
+    }
+    method.validate()?;
+    let grid = series::Grid::new(values, timestamps)?;
+    let resolved = resolve(method, &grid.slots, grid.step);
+    let n = values.len();
+    let mut flags = vec![false; n];
+    let mut scores = vec![0.0; n];
+    let mut expected = vec![f64::NAN; n];
+    let mut critical = vec![false; n];
+    let mut put = |slot: usize, s: Step| {
+        if let Some(&i) = grid.point_at.get(slot)
+            && i != usize::MAX
+        {
+            flags[i] = s.flag;
+            scores[i] = s.score;
+            expected[i] = s.expected;
+            critical[i] = s.critical;
+        }
+    };
+    if let Method::SeasonalEsd(p) = &resolved {
+        let m = p.season_length.unwrap_or(1);
+        let out = seasonal::shesd(&grid.slots, m, p.max_anoms, p.alpha, p.direction);
+        for slot in 0..grid.slots.len() {
+            put(
+                slot,
+                Step {
+                    flag: out.flags[slot],
+                    score: out.scores[slot],
+                    expected: out.expected[slot],
+                    critical: out.critical[slot],
+                },
+            );
+        }
+    } else {
+        let mut state = stream::State::new(&resolved)?;
+        for (slot, &x) in grid.slots.iter().enumerate() {
+            put(slot, state.step(x));
+        }
+    }
+    let times: Vec<f64> = match timestamps {
+        Some(t) => t.to_vec(),
+        None => (0..n).map(|i| i as f64).collect(),
+    };
+    let mut tracker = alert::Tracker::new(cooldown, resolved.name());
+    let mut alerts = Vec::new();
+    let explain = alert::Explainer::new(&resolved);
+    for i in 0..n {
+        // Gap slots between points count towards the cooldown.
+        let gap = if i == 0 { 0 } else { grid.slot_of[i] - grid.slot_of[i - 1] - 1 };
+        for _ in 0..gap {
+            if let Some(a) = tracker.quiet() {
+                alerts.push(a);
+            }
+        }
+        let s = Step {
+            flag: flags[i],
+            score: scores[i],
+            expected: expected[i],
+            critical: critical[i],
+        };
+        if let Some(ev) = tracker.observe(i as u64, times[i], values[i], s, &explain)
+            && ev.event == EventKind::Closed
+        {
+            alerts.push(ev.alert);
+        }
+    }
+    if let Some(a) = tracker.finish() {
+        alerts.push(a);
+    }
+    let season_length = match &resolved {
+        Method::Seasonal(p) => Some(p.season_length),
+        Method::SeasonalEsd(p) => p.season_length,
+        _ => None,
+    };
+    Ok(Detection {
+        method: describe(&resolved),
+        season_length,
+        flags,
+        scores,
+        expected,
+        alerts,
+        missing: grid.slots.iter().filter(|v| v.is_nan()).count(),
+        step: grid.step,
+    })
+}
+
+/// `auto` made concrete for this series; other methods with their defaults filled in.
+pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
+    match method {
+        Method::Auto(p) => {
+            let m = p
+                .season_length
+                .or_else(|| step.and_then(season_from_step).filter(|m| slots.len() >= 3 * m))
+                .or_else(|| season_from_data(slots));
+            match m {
+                Some(m) => Method::Seasonal(SeasonalParams {
+                    season_length: m,
+                    seasons: 4,
+                    threshold: AUTO_THRESHOLD,
+                    window: None,
+                    direction: p.direction,
+                }),
+                None => Method::RobustZ(RobustZParams {
+                    window: 50,
+                    threshold: AUTO_THRESHOLD,
+                    direction: p.direction,
+                    min_periods: None,
+                }),
+            }
+        }
+        Method::SeasonalEsd(p) if p.season_length.is_none() => Method::SeasonalEsd(EsdParams {
+            season_length: step.and_then(season_from_step).or_else(|| season_from_data(slots)),
+            ..p.clone()
+        }),
+        other => other.clone(),
+    }
+}
+
+/// The daily cycle for common steps, in seconds or milliseconds.
+fn season_from_step(step: f64) -> Option<usize> {
+    let known = [(300.0, 288), (1800.0, 48), (3600.0, 24), (86_400.0, 7)];
+    known.iter().find_map(|&(secs, m)| {
+        let close = |s: f64| (step - s).abs() <= 0.01 * s;
+        (close(secs) || close(secs * 1000.0)).then_some(m)
+    })
+}
+
+/// The candidate season with the strongest lag-m autocorrelation of the series minus its centred
+/// moving average of m, if above 0.4 and the series holds at least four seasons.
+fn season_from_data(x: &[f64]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for m in [7usize, 12, 24, 48, 52, 96, 168, 288] {
+        if x.len() < 4 * m {
+            continue;
+        }
+        let trend = seasonal::centred_ma(x, m);
+        let d: Vec<f64> = x.iter().zip(&trend).map(|(v, t)| v - t).collect();
+        let r = autocorrelation(&d, m);
+        if r > 0.4 && best.is_none_or(|(_, b)| r > b) {
+            best = Some((m, r));
+        }
+    }
+    best.map(|(m, _)| m)
+}
+
+/// Lag-k autocorrelation over the pairs where both ends are valid.
+fn autocorrelation(d: &[f64], k: usize) -> f64 {
+    let valid: Vec<f64> = d.iter().copied().filter(|v| !v.is_nan()).collect();
+    if valid.len() < 2 * k {
+        return 0.0;
+    }
+    let mean = valid.iter().sum::<f64>() / valid.len() as f64;
+    let var: f64 = valid.iter().map(|v| (v - mean) * (v - mean)).sum();
+    if var <= 0.0 {
+        return 0.0;
+    }
+    let cov: f64 = d
+        .iter()
+        .zip(&d[k..])
+        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
+        .map(|(a, b)| (a - mean) * (b - mean))
+        .sum();
+    cov / var
+}
+
+fn describe(m: &Method) -> String {
+    match m {
+        Method::Auto(_) => "auto".into(),
+        Method::BaselineRatio(p) => format!(
+            "baseline_ratio(window={}, statistic={}, ratio={})",
+            p.window,
+            match p.statistic {
+                Statistic::Mean => "mean",
+                Statistic::Median => "median",
+            },
+            p.ratio
+        ),
+        Method::RobustZ(p) => format!("robust_z(window={}, threshold={})", p.window, p.threshold),
+        Method::Ewma(p) => format!("ewma(lambda={}, limit={})", p.lambda, p.limit),
+        Method::Seasonal(p) => format!(
+            "seasonal(season_length={}, seasons={}, threshold={})",
+            p.season_length, p.seasons, p.threshold
+        ),
+        Method::SeasonalEsd(p) => match p.season_length {
+            Some(m) => format!("seasonal_esd(season_length={m}, max_anoms={}, alpha={})", p.max_anoms, p.alpha),
+            None => format!("seasonal_esd(no season, max_anoms={}, alpha={})", p.max_anoms, p.alpha),
+        },
+        Method::Threshold(p) => format!("threshold(threshold={}, duration={})", p.threshold, p.duration),
+    }
+}

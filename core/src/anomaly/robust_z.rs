@@ -1,0 +1,77 @@
+//! Robust z-score: the modified z of Iglewicz and Hoaglin (1993), `0.6745 (x - median) / MAD`, over the
+//! trailing window.
+
+use serde::{Deserialize, Serialize};
+
+use super::window::SortedWindow;
+use super::{Direction, Step};
+
+/// `0.6745 = Φ⁻¹(0.75)`: makes the MAD a consistent estimate of σ for normal data.
+pub(crate) const MAD_TO_SIGMA: f64 = 0.674_489_750_196_081_7;
+/// The mean absolute deviation is `σ √(2/π)` for normal data; its inverse scales it to σ.
+const MEANAD_TO_SIGMA: f64 = 1.253_314_137_315_500_3;
+
+/// Streaming state of the robust z detector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RobustZ {
+    pub(crate) threshold: f64,
+    pub(crate) direction: Direction,
+    pub(crate) min_periods: usize,
+    pub(crate) window: SortedWindow,
+}
+
+impl RobustZ {
+    pub(crate) fn new(window: usize, threshold: f64, direction: Direction, min_periods: usize) -> Self {
+        RobustZ {
+            threshold,
+            direction,
+            min_periods: min_periods.max(3),
+            window: SortedWindow::new(window),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn step(&mut self, x: f64) -> Step {
+        let step = if self.window.valid() < self.min_periods {
+            Step::quiet(f64::NAN)
+        } else {
+            let m = self.window.median();
+            if x.is_nan() {
+                Step::quiet(m)
+            } else {
+                score_step(x, m, robust_sigma(&self.window, m), self.threshold, self.direction)
+            }
+        };
+        self.window.push(x);
+        step
+    }
+}
+
+/// σ from the MAD; from the mean absolute deviation when more than half the window is equal (MAD 0);
+/// never below `1e-9 max(1, |m|)`, so a perfectly flat window still gives a finite score.
+pub(crate) fn robust_sigma(w: &SortedWindow, m: f64) -> f64 {
+    let mad = w.mad(m) / MAD_TO_SIGMA;
+    let s = if mad > 0.0 {
+        mad
+    } else {
+        w.mean_abs_dev(m) * MEANAD_TO_SIGMA
+    };
+    s.max(1e-9 * m.abs().max(1.0))
+}
+
+/// z = (x - expected) / sigma, flagged by direction against `threshold`, critical past twice it.
+#[inline]
+pub(crate) fn score_step(x: f64, expected: f64, sigma: f64, threshold: f64, direction: Direction) -> Step {
+    let score = (x - expected) / sigma;
+    let flag = match direction {
+        Direction::Up => score > threshold,
+        Direction::Down => score < -threshold,
+        Direction::Both => score.abs() > threshold,
+    };
+    Step {
+        flag,
+        score,
+        expected,
+        critical: flag && score.abs() > 2.0 * threshold,
+    }
+}

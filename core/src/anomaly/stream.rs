@@ -1,0 +1,294 @@
+//! The streaming form: push one point, get an alert event or none; the state serialises.
+
+use serde::{Deserialize, Serialize};
+
+use super::alert::{Explainer, Tracker};
+use super::baseline::{Baseline, Trailing};
+use super::ewma::Ewma;
+use super::robust_z::RobustZ;
+use super::seasonal::Seasonal;
+use super::threshold::Threshold;
+use super::{AlertEvent, Method, RobustZParams, SeasonalParams, Step, resolve};
+use crate::check;
+use crate::error::{Error, Result};
+
+/// A detector's running state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum State {
+    BaselineRatio(Baseline),
+    RobustZ(RobustZ),
+    Ewma(Ewma),
+    Seasonal(Seasonal),
+    Threshold(Threshold),
+}
+
+impl State {
+    /// The state of a concrete (resolved) method.
+    pub(crate) fn new(m: &Method) -> Result<State> {
+        Ok(match m {
+            Method::BaselineRatio(p) => State::BaselineRatio(Baseline::new(
+                p.window,
+                p.statistic,
+                p.ratio,
+                p.direction,
+                p.min_periods.unwrap_or((p.window / 2).max(1)),
+            )),
+            Method::RobustZ(p) => State::RobustZ(RobustZ::new(
+                p.window,
+                p.threshold,
+                p.direction,
+                p.min_periods.unwrap_or((p.window / 5).max(3)),
+            )),
+            Method::Ewma(p) => State::Ewma(Ewma::new(p.lambda, p.limit, p.direction, p.warmup, p.target, p.sigma)),
+            Method::Seasonal(p) => State::Seasonal(Seasonal::new(
+                p.season_length,
+                p.seasons,
+                p.threshold,
+                p.direction,
+                p.window.unwrap_or((2 * p.season_length).clamp(50, 10_000)),
+            )),
+            Method::Threshold(p) => State::Threshold(Threshold::new(p.threshold, p.duration, p.direction)),
+            Method::Auto(_) | Method::SeasonalEsd(_) => {
+                return Err(Error::UnknownVariant {
+                    field: "method".into(),
+                    value: m.name().into(),
+                    expected: "baseline_ratio, robust_z, ewma, seasonal, threshold (auto resolves to one of them; seasonal_esd is a batch test)",
+                });
+            }
+        })
+    }
+
+    #[inline]
+    pub(crate) fn step(&mut self, x: f64) -> Step {
+        match self {
+            State::BaselineRatio(d) => d.step(x),
+            State::RobustZ(d) => d.step(x),
+            State::Ewma(d) => d.step(x),
+            State::Seasonal(d) => d.step(x),
+            State::Threshold(d) => d.step(x),
+        }
+    }
+
+    fn is_consistent(&self) -> bool {
+        match self {
+            State::BaselineRatio(b) => match &b.window {
+                Trailing::Mean(w) => w.is_consistent(),
+                Trailing::Median(w) => w.is_consistent(),
+            },
+            State::RobustZ(r) => r.window.is_consistent(),
+            State::Seasonal(s) => s.is_consistent(),
+            State::Ewma(_) | State::Threshold(_) => true,
+        }
+    }
+}
+
+/// A streaming detector: [`Stream::push`] one value (or [`Stream::push_at`] with a timestamp), get an
+/// [`AlertEvent`] when an alert opens, grows or closes. Work per point is O(1) (mean, EWMA, threshold,
+/// seasonal) or O(log w) comparisons (median, robust z). The whole state serialises with
+/// [`Stream::to_json`] and resumes with [`Stream::from_json`]; a stream and [`super::detect`] give the
+/// same flags, scores and expected values on the same series.
+///
+/// # Example
+/// ```
+/// use scaleplan::anomaly::{EventKind, Method, Stream};
+/// let mut s = Stream::new(&Method::baseline_ratio(7, 1.5), 1)?;
+/// for _ in 0..10 { assert!(s.push(100.0)?.is_none()); }
+/// let ev = s.push(200.0)?.unwrap();
+/// assert_eq!(ev.event, EventKind::Opened);
+/// let saved = s.to_json()?;
+/// let mut resumed = scaleplan::anomaly::Stream::from_json(&saved)?;
+/// assert_eq!(resumed.push(100.0)?, None);               // one quiet period: within the cooldown
+/// assert_eq!(resumed.push(100.0)?.unwrap().event, EventKind::Closed);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stream {
+    method: Method,
+    state: State,
+    tracker: Tracker,
+    /// Periods seen (missing included).
+    t: u64,
+    /// Step between timestamps for [`Stream::push_at`], fixed by the first two timestamps.
+    step: Option<f64>,
+    last_time: Option<f64>,
+    first_time: Option<f64>,
+}
+
+/// Gaps longer than this many periods are replayed as this many missing periods (every window is then
+/// empty anyway), so a stream never does unbounded work for one point.
+const MAX_REPLAYED_GAP: u64 = 1_000_000;
+
+impl Stream {
+    /// A stream for `method` (`auto` becomes `seasonal` when it has a `season_length`, `robust_z`
+    /// otherwise: a stream cannot look at the data first). `cooldown`: quiet periods that close an alert.
+    ///
+    /// # Errors
+    /// The parameter errors of [`Method::validate`]; `unknown_variant` for `seasonal_esd`, which is a
+    /// test on a whole series.
+    pub fn new(method: &Method, cooldown: usize) -> Result<Stream> {
+        method.validate()?;
+        let resolved = match method {
+            Method::Auto(p) => match p.season_length {
+                Some(m) => Method::Seasonal(SeasonalParams {
+                    season_length: m,
+                    threshold: super::AUTO_THRESHOLD,
+                    direction: p.direction,
+                    ..SeasonalParams::default()
+                }),
+                None => Method::RobustZ(RobustZParams {
+                    threshold: super::AUTO_THRESHOLD,
+                    direction: p.direction,
+                    ..RobustZParams::default()
+                }),
+            },
+            other => resolve(other, &[], None),
+        };
+        Ok(Stream {
+            state: State::new(&resolved)?,
+            tracker: Tracker::new(cooldown, resolved.name()),
+            method: resolved,
+            t: 0,
+            step: None,
+            last_time: None,
+            first_time: None,
+        })
+    }
+
+    /// Pushes the next period's value (NaN: missing). Time is the period's index.
+    ///
+    /// # Errors
+    /// `not_finite` for an infinite value.
+    #[inline]
+    pub fn push(&mut self, x: f64) -> Result<Option<AlertEvent>> {
+        if x.is_infinite() {
+            return Err(Error::NotFinite {
+                field: "value".into(),
+                value: x,
+            });
+        }
+        let time = self.t as f64;
+        Ok(self.advance(time, x))
+    }
+
+    #[inline]
+    fn advance(&mut self, time: f64, x: f64) -> Option<AlertEvent> {
+        let s = self.state.step(x);
+        let index = self.t;
+        self.t += 1;
+        if !s.flag && !self.tracker_open() {
+            return None;
+        }
+        self.tracker.observe(index, time, x, s, &Explainer::new(&self.method))
+    }
+
+    #[inline]
+    fn tracker_open(&self) -> bool {
+        self.tracker.is_open()
+    }
+
+    /// Pushes a value observed at `time` (any unit). The first two timestamps fix the step; a later gap
+    /// of k steps is k - 1 missing periods. Returns the events of this point and of the gap (an alert
+    /// may close during it).
+    ///
+    /// # Errors
+    /// `not_finite`; `invalid_timestamps` when `time` does not come after the previous one or falls in
+    /// the same period.
+    pub fn push_at(&mut self, time: f64, x: f64) -> Result<Vec<AlertEvent>> {
+        check::finite("time", time)?;
+        if x.is_infinite() {
+            return Err(Error::NotFinite {
+                field: "value".into(),
+                value: x,
+            });
+        }
+        let mut events = Vec::new();
+        match (self.last_time, self.step) {
+            (None, _) => {
+                self.first_time = Some(time);
+            }
+            (Some(last), step) => {
+                if time <= last {
+                    return Err(Error::InvalidTimestamps {
+                        field: "time".into(),
+                        reason: format!("{time} does not come after the previous timestamp {last}"),
+                    });
+                }
+                let step = *self.step.get_or_insert(step.unwrap_or(time - last));
+                let k = ((time - last) / step).round();
+                if k < 1.0 {
+                    return Err(Error::InvalidTimestamps {
+                        field: "time".into(),
+                        reason: format!(
+                            "{time} falls in the same period of {step} as the previous point ({last}); aggregate to one value per period first"
+                        ),
+                    });
+                }
+                let missing = ((k as u64).saturating_sub(1)).min(MAX_REPLAYED_GAP);
+                for j in 0..missing {
+                    if let Some(ev) = self.advance(last + (j + 1) as f64 * step, f64::NAN) {
+                        events.push(ev);
+                    }
+                }
+            }
+        }
+        self.last_time = Some(time);
+        if let Some(ev) = self.advance(time, x) {
+            events.push(ev);
+        }
+        Ok(events)
+    }
+
+    /// The detector with its resolved parameters.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Periods seen so far, missing ones included.
+    pub fn periods(&self) -> u64 {
+        self.t
+    }
+
+    /// The open alert, if an anomaly is ongoing.
+    pub fn open_alert(&self) -> Option<&super::Alert> {
+        self.tracker.open()
+    }
+
+    /// The whole state as canonical JSON (NaN as `null`).
+    ///
+    /// # Errors
+    /// `json` (not expected: every field serialises).
+    pub fn to_json(&self) -> Result<String> {
+        crate::json::to_string(self)
+    }
+
+    /// Resumes a stream saved with [`Stream::to_json`].
+    ///
+    /// # Errors
+    /// `json` for malformed JSON; `invalid_state` when the state is inconsistent with itself (edited or
+    /// corrupted), plus the parameter errors of [`Method::validate`].
+    pub fn from_json(s: &str) -> Result<Stream> {
+        let stream: Stream = crate::json::from_str(s)?;
+        stream.method.validate()?;
+        if !stream.state.is_consistent() || !State::new(&stream.method).is_ok_and(|fresh| same_kind(&fresh, &stream.state)) {
+            return Err(Error::InvalidState {
+                what: "Stream",
+                reason: "the detector's windows do not match its method's parameters".into(),
+            });
+        }
+        Ok(stream)
+    }
+}
+
+fn same_kind(a: &State, b: &State) -> bool {
+    match (a, b) {
+        (State::BaselineRatio(x), State::BaselineRatio(y)) => x.shape() == y.shape(),
+        (State::RobustZ(x), State::RobustZ(y)) => x.window.capacity() == y.window.capacity(),
+        (State::Ewma(_), State::Ewma(_)) | (State::Threshold(_), State::Threshold(_)) => true,
+        (State::Seasonal(x), State::Seasonal(y)) => {
+            x.season_length == y.season_length && x.seasons == y.seasons && x.residual_capacity() == y.residual_capacity()
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,50 @@
+//! Threshold for a duration: "CPU above 80 % for 5 minutes" is `threshold = 80`, `duration = 5` periods
+//! of one minute. A missing point neither extends nor breaks a run (the run is unknown there, and a lost
+//! scrape must not reset an alert that is about to fire).
+
+use serde::{Deserialize, Serialize};
+
+use super::{Direction, Step};
+
+/// Streaming state of the threshold detector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Threshold {
+    pub(crate) threshold: f64,
+    pub(crate) duration: usize,
+    pub(crate) direction: Direction,
+    /// Consecutive valid points past the threshold.
+    run: usize,
+}
+
+impl Threshold {
+    pub(crate) fn new(threshold: f64, duration: usize, direction: Direction) -> Self {
+        Threshold {
+            threshold,
+            duration: duration.max(1),
+            direction,
+            run: 0,
+        }
+    }
+
+    /// Score: the run length in units of the duration (flagged from 1 on).
+    #[inline]
+    pub(crate) fn step(&mut self, x: f64) -> Step {
+        if x.is_nan() {
+            return Step::quiet(self.threshold);
+        }
+        let past = match self.direction {
+            Direction::Up => x > self.threshold,
+            Direction::Down => x < self.threshold,
+            Direction::Both => x != self.threshold,
+        };
+        self.run = if past { self.run + 1 } else { 0 };
+        let score = self.run as f64 / self.duration as f64;
+        let flag = self.run >= self.duration;
+        Step {
+            flag,
+            score,
+            expected: self.threshold,
+            critical: flag && score >= 2.0,
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Rolling windows with O(1) (sum) or O(log w) (order statistics) work per point.
+//!
+//! Missing points (NaN) occupy a slot of the window, so the window always spans the last `w` periods,
+//! but they contribute nothing: the mean and the median are over the valid points only.
+
+use serde::{Deserialize, Serialize};
+
+use super::nan_serde;
+
+/// A ring buffer of the last `w` periods with a running sum over the valid ones.
+///
+/// The sum is updated by adding the new and subtracting the leaving value, and recomputed exactly every
+/// `8 w` points, so that rounding cannot drift (the error stays below `8 w` ulps of the window's scale).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RingSum {
+    #[serde(with = "nan_serde::vec")]
+    buf: Vec<f64>,
+    head: usize,
+    filled: usize,
+    valid: usize,
+    sum: f64,
+    since_exact: usize,
+}
+
+impl RingSum {
+    pub(crate) fn new(w: usize) -> Self {
+        RingSum {
+            buf: vec![f64::NAN; w.max(1)],
+            head: 0,
+            filled: 0,
+            valid: 0,
+            sum: 0.0,
+            since_exact: 0,
+        }
+    }
+
+    /// Number of valid points in the window.
+    #[inline]
+    pub(crate) fn valid(&self) -> usize {
+        self.valid
+    }
+
+    /// The window's length in periods.
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The invariants a deserialised window must hold.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let w = self.buf.len();
+        let valid = self.buf.iter().take(self.filled).filter(|v| !v.is_nan()).count();
+        w >= 1 && self.head < w && self.filled <= w && (self.filled == w || self.head == self.filled)
+            && valid == self.valid && self.sum.is_finite()
+            && self.buf.iter().skip(self.filled).all(|v| v.is_nan())
+    }
+
+    /// Mean of the valid points (NaN when there are none; callers check [`RingSum::valid`] first).
+    #[inline]
+    pub(crate) fn mean(&self) -> f64 {
+        self.sum / self.valid as f64
+    }
+
+    /// Pushes `x` (NaN: missing), dropping the oldest period once the window is full.
+    #[inline]
+    pub(crate) fn push(&mut self, x: f64) {
+        let w = self.buf.len();
+        let old = self.buf[self.head];
+        if self.filled == w && !old.is_nan() {
+            self.sum -= old;
+            self.valid -= 1;
+        }
+        if !x.is_nan() {
+            self.sum += x;
+            self.valid += 1;
+        }
+        self.buf[self.head] = x;
+        self.head = if self.head + 1 == w { 0 } else { self.head + 1 };
+        if self.filled < w {
+            self.filled += 1;
+        }
+        self.since_exact += 1;
+        if self.since_exact >= 8 * w {
+            self.since_exact = 0;
+            self.sum = self.buf.iter().filter(|v| !v.is_nan()).sum();
+        }
+    }
+}
+
+/// The last `w` periods, with the valid values also kept sorted: median and MAD in O(log w) comparisons
+/// (plus one `memmove` of at most `w` values on insert and remove).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SortedWindow {
+    #[serde(with = "nan_serde::vec")]
+    ring: Vec<f64>,
+    head: usize,
+    filled: usize,
+    sorted: Vec<f64>,
+}
+
+impl SortedWindow {
+    pub(crate) fn new(w: usize) -> Self {
+        let w = w.max(1);
+        SortedWindow {
+            ring: vec![f64::NAN; w],
+            head: 0,
+            filled: 0,
+            sorted: Vec::with_capacity(w),
+        }
+    }
+
+    /// Number of valid points in the window.
+    #[inline]
+    pub(crate) fn valid(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The window's length in periods.
+    pub(crate) fn capacity(&self) -> usize {
+        self.ring.len()
+    }
+
+    /// The invariants a deserialised window must hold: `sorted` is exactly the valid ring values, sorted.
+    pub(crate) fn is_consistent(&self) -> bool {
+        let w = self.ring.len();
+        if w == 0 || self.head >= w || self.filled > w || !(self.filled == w || self.head == self.filled) {
+            return false;
+        }
+        let mut valid: Vec<f64> = self.ring.iter().copied().filter(|v| !v.is_nan()).collect();
+        valid.sort_unstable_by(f64::total_cmp);
+        valid == self.sorted && self.ring.iter().all(|v| !v.is_infinite())
+    }
+
+    /// Pushes `x` (NaN: missing).
+    pub(crate) fn push(&mut self, x: f64) {
+        let w = self.ring.len();
+        let old = self.ring[self.head];
+        if self.filled == w && !old.is_nan() {
+            let i = self.sorted.partition_point(|v| *v < old);
+            self.sorted.remove(i);
+        }
+        if !x.is_nan() {
+            let i = self.sorted.partition_point(|v| *v < x);
+            self.sorted.insert(i, x);
+        }
+        self.ring[self.head] = x;
+        self.head = if self.head + 1 == w { 0 } else { self.head + 1 };
+        if self.filled < w {
+            self.filled += 1;
+        }
+    }
+
+    /// Median of the valid points (the mean of the two middle ones for an even count).
+    pub(crate) fn median(&self) -> f64 {
+        median_sorted(&self.sorted)
+    }
+
+    /// Median absolute deviation from `m` (the window's median), unscaled, in O(log w): the deviations
+    /// below and above the median form two sorted sequences, and the k-th smallest of two sorted
+    /// sequences is found by bisection.
+    pub(crate) fn mad(&self, m: f64) -> f64 {
+        mad_sorted(&self.sorted, m)
+    }
+
+    /// Mean absolute deviation from `m` (the fallback scale when more than half the window is equal).
+    pub(crate) fn mean_abs_dev(&self, m: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return 0.0;
+        }
+        self.sorted.iter().map(|v| (v - m).abs()).sum::<f64>() / self.sorted.len() as f64
+    }
+}
+
+/// Median of a sorted slice (NaN for an empty one).
+pub(crate) fn median_sorted(s: &[f64]) -> f64 {
+    let n = s.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        0.5 * (s[n / 2 - 1] + s[n / 2])
+    }
+}
+
+/// Median of `|s_i - m|` over a sorted slice, without building the deviations.
+pub(crate) fn mad_sorted(s: &[f64], m: f64) -> f64 {
+    let n = s.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let split = s.partition_point(|v| *v < m);
+    // a[i] = m - s[split - 1 - i] (ascending), b[j] = s[split + j] - m (ascending).
+    let a = |i: usize| m - s[split - 1 - i];
+    let b = |j: usize| s[split + j] - m;
+    let (na, nb) = (split, n - split);
+    let kth = |k: usize| -> f64 {
+        // k-th smallest (0-based) of the merge of a and b: take i from a, k - i from b.
+        let (mut lo, mut hi) = (k.saturating_sub(nb), k.min(na));
+        while lo < hi {
+            let i = (lo + hi) / 2;
+            // i elements from a, k - i from b; too few from a if a[i] < b[k - i - 1]... classic search.
+            if k - i > 0 && i < na && a(i) < b(k - i - 1) {
+                lo = i + 1;
+            } else {
+                hi = i;
+            }
+        }
+        let i = lo;
+        let j = k - i;
+        match (i < na, j < nb) {
+            (true, true) => a(i).min(b(j)),
+            (true, false) => a(i),
+            (false, true) => b(j),
+            (false, false) => f64::NAN,
+        }
+    };
+    if n % 2 == 1 {
+        kth(n / 2)
+    } else {
+        0.5 * (kth(n / 2 - 1) + kth(n / 2))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive_mad(xs: &[f64]) -> f64 {
+        let mut s = xs.to_vec();
+        s.sort_by(f64::total_cmp);
+        let m = median_sorted(&s);
+        let mut d: Vec<f64> = s.iter().map(|v| (v - m).abs()).collect();
+        d.sort_by(f64::total_cmp);
+        median_sorted(&d)
+    }
+
+    #[test]
+    fn mad_matches_the_definition() {
+        let mut state = 12345u64;
+        for n in 1..40 {
+            for _ in 0..20 {
+                let xs: Vec<f64> = (0..n)
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        ((state >> 33) % 7) as f64
+                    })
+                    .collect();
+                let mut s = xs.clone();
+                s.sort_by(f64::total_cmp);
+                let m = median_sorted(&s);
+                assert_eq!(mad_sorted(&s, m), naive_mad(&xs), "{xs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn windows_skip_missing_points() {
+        let mut r = RingSum::new(3);
+        let mut s = SortedWindow::new(3);
+        for x in [1.0, f64::NAN, 3.0, 5.0] {
+            r.push(x);
+            s.push(x);
+        }
+        assert_eq!((r.valid(), r.mean()), (2, 4.0));
+        assert_eq!((s.valid(), s.median()), (2, 4.0));
+    }
+}
