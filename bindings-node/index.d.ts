@@ -387,6 +387,72 @@ export interface AuditEvent {
 /** The result of `verifyAudit`. */
 export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }
 
+/** One anomaly, however many periods it lasts (`detect`, `DetectorStream`). */
+export interface Alert {
+  id: number
+  kind: 'spike' | 'drop' | 'threshold'
+  detector: string
+  time: number
+  end: number
+  peakTime: number
+  startIndex: number
+  endIndex: number
+  observed: number
+  expected: number | null
+  score: number
+  severity: 'warning' | 'critical'
+  points: number
+  ongoing: boolean
+  reason: string
+}
+
+/** A change to an alert, as a stream reports it. */
+export interface AlertEvent { event: 'opened' | 'updated' | 'closed'; alert: Alert }
+
+/** The result of `regression`. */
+export interface Regression {
+  regressed: boolean
+  percentiles: { percentile: number; baseline: number; current: number; change: number; degraded: boolean }[]
+  u: number
+  pValue: number
+  effect: number
+  reason: string
+}
+
+/** The result of `growthRate`. */
+export interface GrowthRate {
+  rate: number
+  ci: [number, number]
+  confidence: number
+  confidenceLabel: 'high' | 'medium' | 'low'
+  periods: number
+  projections: { periods: number; value: number; lower: number; upper: number }[]
+  reason: string
+}
+
+/** The result of `exhaustion`: periods are 1-based, null when not within the horizon. */
+export interface Exhaustion {
+  capacity: number
+  period: number | null
+  upperPeriod: number | null
+  alreadyExceeded: boolean
+  forecast: { model: string; mean: number[]; lower: number[]; upper: number[]; level: number; notes: string[] }
+  reason: string
+}
+
+/** A savings recommendation (`savings`). */
+export interface Recommendation {
+  id: string
+  action: { kind: 'downsize'; resource: string; from: number; to: number } | { kind: 'reserve'; resource: string; units: number }
+  monthlySaving: { amount: string; currency: string }
+  confidence: number
+  status: 'pending' | 'approved' | 'implemented' | 'rejected' | 'expired'
+  created: string
+  expires: string
+  reason: string
+  history: { date: string; status: string; actor: string }[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -394,6 +460,25 @@ export interface ChainCheck { intact: boolean; events: number; brokenAt: number 
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * A streaming detector: `push(value)` gives an alert event or null; `toJson()` / `DetectorStream.fromJson`
+ * store and resume the state.
+ */
+export declare class DetectorStream {
+  /** A stream for `method` with `params` (as `detect`). */
+  constructor(method?: string | undefined | null, params?: Record<string, unknown> | undefined | null)
+  /** Pushes the next value (NaN: missing): `{ event, alert }` or null. */
+  push(value: number): AlertEvent | null
+  /** Pushes a value observed at `time`: the events of this point and of any gap before it. */
+  pushAt(time: number, value: number): AlertEvent[]
+  /** Periods seen (missing included). */
+  get periods(): number
+  /** The whole state as JSON text. */
+  toJson(): string
+  /** Resumes a stream saved with `toJson`. */
+  static fromJson(text: string): DetectorStream
+}
 
 /** M/M/c queue metrics. */
 export declare class ErlangC {
@@ -505,6 +590,9 @@ export declare function benjaminiHochberg(pValues: Float64Array): Float64Array
 /** Beta-binomial chance to beat control and expected losses (prior `{ alpha, beta }`, default 1, 1). */
 export declare function betaBinomial(control: ProportionArm, treatment: ProportionArm, prior?: Partial<BetaPrior> | undefined | null): BetaBinomialResult
 
+/** Budget status on `asOf` ("YYYY-MM-DD") from cost entries; amounts are decimal strings. */
+export declare function budgetStatus(budget: Record<string, unknown>, entries: Record<string, unknown>[], asOf: string): any
+
 /** Canonical JSON text of an `experiment`, `policy` or `readiness` document. */
 export declare function canonicalJson(kind: string, documentJson: string): string
 
@@ -525,6 +613,32 @@ export declare function costTotals(lineItems: LineItem[], currency?: string | un
 /** CUPED; arms `{ n, mean, variance, covariate_mean, covariate_variance, covariance }`. */
 export declare function cuped(control: CupedArm, treatment: CupedArm, options?: TestOptions | undefined | null): CupedResult
 
+/**
+ * Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
+ * "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
+ */
+export declare function detect(values: Float64Array, timestamps?: Float64Array | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
+
+/** The result of `detect`: arrays aligned with the input, and the alerts. */
+export interface Detection {
+  /** The detector that ran, with its parameters. */
+  method: string
+  /** The season used, if any. */
+  seasonLength?: number
+  /** 1 for an anomalous point, 0 otherwise. */
+  flags: Uint8Array
+  /** Scores (0 where missing or warming up). */
+  scores: Float64Array
+  /** Expected values (NaN before a baseline exists). */
+  expected: Float64Array
+  /** One alert per anomaly. */
+  alerts: Alert[]
+  /** Periods without a value. */
+  missing: number
+  /** The timestamps' median step, when timestamps were given. */
+  step?: number
+}
+
 /** Erlang C metrics of an M/M/c queue. */
 export declare function erlangC(arrivalRate: number, meanServiceTime: number, servers: number, answerTime?: number | undefined | null): ErlangC
 
@@ -535,10 +649,56 @@ export declare function estimate(request: EstimateRequest | string, catalog: Pri
 export declare function estimateJson(requestJson: string, catalogJson: string): string
 
 /**
+ * When `values` reach `capacity` within `horizon` periods: `{ period, upperPeriod, ... }` (null: not
+ * within the horizon).
+ */
+export declare function exhaustion(values: Float64Array, capacity: number, horizon: number, seasonLength?: number | undefined | null): Exhaustion
+
+/** Forecasts `values` `horizon` periods ahead with a `level` % interval (default 95). */
+export declare function forecast(values: Float64Array, horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null): Forecast
+
+/** A forecast: `mean`, `lower`, `upper` and the `model` it used. */
+export interface Forecast {
+  /** E.g. "ETS(M,Ad,M)" or "SeasonalNaive(12)". */
+  model: string
+  /** Point forecasts. */
+  mean: Float64Array
+  /** Lower bounds. */
+  lower: Float64Array
+  /** Upper bounds. */
+  upper: Float64Array
+  /** Interval level in percent. */
+  level: number
+  /** The season used, if any. */
+  seasonLength?: number
+  /** AICc of the chosen ETS model. */
+  aicc?: number
+  /** Standard deviation of the one-step errors. */
+  sigma: number
+  /** Smoothing parameters `{ alpha, beta, gamma, phi }`, or null. */
+  params: { alpha: number; beta: number; gamma: number; phi: number } | null
+  /** The models compared, best first. */
+  candidates: { model: string; aicc: number }[]
+  /** What was done differently from the request, and why. */
+  notes: Array<string>
+}
+
+/** Options of `forecast`. */
+export interface ForecastOptions {
+  /** "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive". */
+  model?: string
+  /** Also optimise the initial seasonal states (slower, as R and statsforecast do). */
+  thorough?: boolean
+}
+
+/**
  * The growth phase to be in at `users` (with hysteresis against `active`); default phases when
  * `plan` is omitted.
  */
 export declare function growthPhase(users: number, active?: string | undefined | null, plan?: object | undefined | null): PhaseRecommendation
+
+/** The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`. */
+export declare function growthRate(values: Float64Array): GrowthRate
 
 /** Holm adjusted p-values. */
 export declare function holm(pValues: Float64Array): Float64Array
@@ -617,11 +777,27 @@ export interface ProportionsBatch {
 /** Ratio metric by the delta method; arms `{ n, sum_x, sum_y, sum_x2, sum_y2, sum_xy }`. */
 export declare function ratio(control: RatioArm, treatment: RatioArm, options?: TestOptions | undefined | null): RatioResult
 
+/** Performance regression of `current` latencies against a load-test `baseline`. */
+export declare function regression(baseline: Float64Array, current: Float64Array, options?: RegressionOptions | undefined | null): Regression
+
+/** Options of `regression`. */
+export interface RegressionOptions {
+  /** Percentiles compared (default [50, 95, 99]). */
+  percentiles?: Array<number>
+  /** Relative degradation that counts (default 0.10). */
+  tolerance?: number
+  /** Level of the Mann-Whitney test (default 0.05). */
+  alpha?: number
+}
+
 /** A validated plan: `strategy` "gradual" (default), "immediate", or "custom" with `options.phases`. */
 export declare function rolloutPlan(strategy?: 'gradual' | 'immediate' | 'custom', options?: { phases?: object[]; scope?: object; waves?: 'sequential' | 'parallel' }): RolloutPlan
 
 /** Visitors per arm (exact, fractional) to detect `mde` from `baselineRate`. */
 export declare function sampleSizeProportions(baselineRate: number, mde: number, options?: PowerOptions | undefined | null): number
+
+/** Savings recommendations for resources under options (`{ asOf, downsizeBelow, ... }`). */
+export declare function savings(resources: Record<string, unknown>[], options: Record<string, unknown>): Recommendation[]
 
 /** The seed trigger rules (CPU, connections, latency, low utilisation) with evidence. */
 export declare function scalingTriggers(input: TriggerInput | string, rules?: object | undefined | null): TriggerReport

@@ -386,3 +386,69 @@ export interface AuditEvent {
 
 /** The result of `verifyAudit`. */
 export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }
+
+/** One anomaly, however many periods it lasts (`detect`, `DetectorStream`). */
+export interface Alert {
+  id: number
+  kind: 'spike' | 'drop' | 'threshold'
+  detector: string
+  time: number
+  end: number
+  peakTime: number
+  startIndex: number
+  endIndex: number
+  observed: number
+  expected: number | null
+  score: number
+  severity: 'warning' | 'critical'
+  points: number
+  ongoing: boolean
+  reason: string
+}
+
+/** A change to an alert, as a stream reports it. */
+export interface AlertEvent { event: 'opened' | 'updated' | 'closed'; alert: Alert }
+
+/** The result of `regression`. */
+export interface Regression {
+  regressed: boolean
+  percentiles: { percentile: number; baseline: number; current: number; change: number; degraded: boolean }[]
+  u: number
+  pValue: number
+  effect: number
+  reason: string
+}
+
+/** The result of `growthRate`. */
+export interface GrowthRate {
+  rate: number
+  ci: [number, number]
+  confidence: number
+  confidenceLabel: 'high' | 'medium' | 'low'
+  periods: number
+  projections: { periods: number; value: number; lower: number; upper: number }[]
+  reason: string
+}
+
+/** The result of `exhaustion`: periods are 1-based, null when not within the horizon. */
+export interface Exhaustion {
+  capacity: number
+  period: number | null
+  upperPeriod: number | null
+  alreadyExceeded: boolean
+  forecast: { model: string; mean: number[]; lower: number[]; upper: number[]; level: number; notes: string[] }
+  reason: string
+}
+
+/** A savings recommendation (`savings`). */
+export interface Recommendation {
+  id: string
+  action: { kind: 'downsize'; resource: string; from: number; to: number } | { kind: 'reserve'; resource: string; units: number }
+  monthlySaving: { amount: string; currency: string }
+  confidence: number
+  status: 'pending' | 'approved' | 'implemented' | 'rejected' | 'expired'
+  created: string
+  expires: string
+  reason: string
+  history: { date: string; status: string; actor: string }[]
+}

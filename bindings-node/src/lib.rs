@@ -2,7 +2,9 @@
 //! mapping. No statistics, rules or defaults live here (DESIGN rule 6).
 #![deny(clippy::all)]
 
+mod anomaly;
 mod errors;
 mod estimate;
+mod forecast;
 mod rollout;
 mod significance;

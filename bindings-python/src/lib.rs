@@ -1,9 +1,11 @@
 //! Python bindings for scaleplan: argument conversion, one core call, result conversion, error mapping.
 //! No statistics, rules or defaults live here (DESIGN rule 6).
 
+mod anomaly;
 mod convert;
 mod errors;
 mod estimate;
+mod forecast;
 mod rollout;
 mod significance;
 
@@ -14,6 +16,8 @@ use pyo3::prelude::*;
 fn _scaleplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    anomaly::register(m)?;
+    forecast::register(m)?;
     significance::register(m)?;
     estimate::register(m)?;
     rollout::register(m)?;

@@ -285,6 +285,10 @@ impl Default for ThresholdParams {
     }
 }
 
+/// Quiet periods that close an alert when the caller does not say (the bindings use it): one quiet period
+/// is tolerated inside an anomaly, two end it.
+pub const DEFAULT_COOLDOWN: usize = 1;
+
 const MAX_WINDOW: usize = 10_000_000;
 const MAX_SEASON: usize = 100_000;
 /// The auto detector's cut-off: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per

@@ -65,7 +65,8 @@ impl Seasonal {
             same[n] = *v;
             n += 1;
         }
-        let expected = if n >= 2 {
+        // Three cycles of history before the same-phase median is trusted.
+        let expected = if n >= 3.min(k) {
             let s = &mut same[..n];
             s.sort_unstable_by(f64::total_cmp);
             median_sorted(s)
@@ -81,7 +82,7 @@ impl Seasonal {
             return Step::quiet(expected);
         }
         let r = x - expected;
-        let step = if self.residuals.valid() >= 8 {
+        let step = if self.residuals.valid() >= self.residuals.capacity() {
             let c = self.residuals.median();
             let mut s = score_step(r, c, robust_sigma(&self.residuals, c), self.threshold, self.direction);
             s.expected = expected + c;

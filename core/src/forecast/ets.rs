@@ -8,8 +8,9 @@
 //! Fitting: smoothing parameters, damping and the initial level and trend by maximum likelihood (Nelder-
 //! Mead within R's "usual" bounds); the initial seasonal states from a classical decomposition of the first
 //! three seasons (as R's `initstate`), so that long seasons (48, 168, 336) cost no more than short ones.
+//! The thorough mode also optimises the initial seasonal states (seasons up to 24), as R does.
 //! Selection by AICc with R's parameter count. Prediction intervals: exact (Hyndman et al. 2008, Table 6.1)
-//! for the linear class (additive error, no multiplicative season), by simulation of 2,000 seeded sample
+//! for the linear class (additive error, no multiplicative season), by simulation of 5,000 seeded sample
 //! paths otherwise.
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,9 @@ use std::fmt;
 use super::nelder_mead;
 use crate::anomaly::seasonal_decomposition;
 use crate::dist;
+
+/// Seasons above this keep their decomposition states (never searched, not counted in AICc).
+pub(crate) const LONG_SEASON: usize = 24;
 
 /// Error type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,7 +118,9 @@ impl EtsSpec {
         Some(EtsSpec { error, trend, season })
     }
 
-    /// Parameters R counts: smoothing, damping, initial states, and σ.
+    /// Parameters R counts: smoothing, damping, initial states, and σ. Seasons longer than 24 (whose
+    /// initial states come from the decomposition and are not searched) count only γ: counted as free,
+    /// 167 hourly states would make AICc reject every weekly season however well it forecasts.
     pub(crate) fn n_params(&self, m: usize) -> usize {
         let mut k = 1 + 1 + 1; // alpha, l0, sigma
         if self.trend != TrendType::N {
@@ -124,7 +130,7 @@ impl EtsSpec {
             k += 1;
         }
         if self.season != SeasonType::N {
-            k += 1 + (m - 1);
+            k += if m > LONG_SEASON { 1 } else { 1 + (m - 1) };
         }
         k
     }
@@ -256,7 +262,7 @@ fn initial_season(y: &[f64], m: usize, season: SeasonType) -> Option<(Vec<f64>, 
 }
 
 /// Fits one model. `None` when it cannot be fitted to these data.
-pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize) -> Option<EtsFit> {
+pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize, thorough: bool) -> Option<EtsFit> {
     let n = y.len();
     let m_eff = if spec.season == SeasonType::N { 1 } else { m };
     let k = spec.n_params(m_eff);
@@ -297,6 +303,13 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize) -> Option<EtsFit> {
     if has_t {
         x0.push(b0);
     }
+    // Thorough: the initial seasonal states join the likelihood search (as in R and statsforecast); for
+    // seasons up to 24 only, where they do not dominate the search.
+    let free_seasons = has_s && thorough && m_eff <= LONG_SEASON;
+    let n_fixed = x0.len();
+    if free_seasons {
+        x0.extend_from_slice(&s0[..m_eff - 1]);
+    }
     let unpack = |x: &[f64]| -> Params {
         let mut i = 0;
         let mut take = || {
@@ -328,13 +341,24 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize) -> Option<EtsFit> {
             && (!has_s || (p.gamma > lo && p.gamma < 1.0 - p.alpha))
             && (!damped || (0.8..=0.98).contains(&p.phi))
     };
+    let multiplicative = spec.season == SeasonType::M;
+    let seasons_from = |x: &[f64], out: &mut [f64]| {
+        if free_seasons {
+            let free = &x[n_fixed..];
+            out[..m_eff - 1].copy_from_slice(free);
+            let sum: f64 = free.iter().sum();
+            out[m_eff - 1] = if multiplicative { m_eff as f64 - sum } else { -sum };
+        } else {
+            out.copy_from_slice(&s0);
+        }
+    };
     let mut scratch = s0.clone();
     let objective = |x: &[f64]| -> f64 {
         let p = unpack(x);
         if !admissible(&p) {
             return f64::INFINITY;
         }
-        scratch.copy_from_slice(&s0);
+        seasons_from(x, &mut scratch);
         run(spec, &p, y, &mut scratch).map_or(f64::INFINITY, |r| r.lik)
     };
     let scale = y.iter().map(|v| v.abs()).sum::<f64>() / n as f64;
@@ -352,7 +376,8 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize) -> Option<EtsFit> {
         .collect();
     let best = nelder_mead::minimize(objective, &x0, &steps, 120 * x0.len() + 200, 1e-9)?;
     let p = unpack(&best);
-    let mut season = s0;
+    let mut season = s0.clone();
+    seasons_from(&best, &mut season);
     let r = run(spec, &p, y, &mut season)?;
     let nf = n as f64;
     let kf = k as f64;
@@ -450,9 +475,9 @@ impl EtsFit {
         self.simulated(h, level, &mean)
     }
 
-    /// Quantiles of 2,000 sample paths driven by seeded Gaussian innovations.
+    /// Quantiles of 5,000 sample paths driven by seeded Gaussian innovations.
     fn simulated(&self, h: usize, level: f64, mean: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        const PATHS: usize = 2000;
+        const PATHS: usize = 5000;
         let sigma = self.sigma2.sqrt();
         let mut rng = super::rng::Rng::new(u64_seed());
         let mut draws = vec![0.0; PATHS * h];

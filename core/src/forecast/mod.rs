@@ -60,6 +60,9 @@ pub struct ForecastOptions {
     pub level: f64,
     /// Auto (default), one ETS model, or seasonal naive.
     pub model: ModelChoice,
+    /// Also optimise the initial seasonal states (seasons up to 24), as R's `ets` and statsforecast do:
+    /// on M3 monthly about 4 times slower and 0.5 sMAPE points better (see the README).
+    pub thorough: bool,
 }
 
 impl Default for ForecastOptions {
@@ -69,6 +72,7 @@ impl Default for ForecastOptions {
             season_length: None,
             level: 95.0,
             model: ModelChoice::Auto,
+            thorough: false,
         }
     }
 }
@@ -180,7 +184,7 @@ pub fn forecast(values: &[f64], options: &ForecastOptions) -> Result<Forecast> {
                 value: name.clone(),
                 expected: "auto, seasonal_naive, or an ETS model such as \"ETS(A,Ad,N)\" or \"MAdM\"",
             })?;
-            let fit = ets::fit(spec, values, m).ok_or_else(|| Error::NoConvergence {
+            let fit = ets::fit(spec, values, m, options.thorough).ok_or_else(|| Error::NoConvergence {
                 what: format!(
                     "{spec} on {} values{}",
                     values.len(),
@@ -193,11 +197,11 @@ pub fn forecast(values: &[f64], options: &ForecastOptions) -> Result<Forecast> {
             })?;
             Ok(finish(&fit, options.horizon, level, Vec::new(), Vec::new()))
         }
-        ModelChoice::Auto => auto(values, m, options.horizon, level),
+        ModelChoice::Auto => auto(values, m, options.horizon, level, options.thorough),
     }
 }
 
-fn auto(y: &[f64], m: usize, h: usize, level: f64) -> Result<Forecast> {
+fn auto(y: &[f64], m: usize, h: usize, level: f64, thorough: bool) -> Result<Forecast> {
     let mut notes = Vec::new();
     let positive = y.iter().all(|v| *v > 0.0);
     let seasonal = m >= 2 && y.len() >= 2 * m;
@@ -226,7 +230,7 @@ fn auto(y: &[f64], m: usize, h: usize, level: f64) -> Result<Forecast> {
             }
         }
     }
-    let mut fits: Vec<ets::EtsFit> = specs.into_iter().filter_map(|s| ets::fit(s, y, m)).collect();
+    let mut fits: Vec<ets::EtsFit> = specs.into_iter().filter_map(|s| ets::fit(s, y, m, thorough)).collect();
     fits.sort_by(|a, b| a.aicc.total_cmp(&b.aicc));
     let Some(best) = fits.first() else {
         notes.push(format!(
@@ -293,6 +297,7 @@ pub fn seasonal_naive(values: &[f64], horizon: usize, season_length: Option<usiz
             season_length,
             level,
             model: ModelChoice::SeasonalNaive,
+            thorough: false,
         },
     )?;
     let m = season_length.unwrap_or(1);

@@ -1,7 +1,9 @@
 //! The one integration-test binary (compiles once on 2 cores).
 
 mod errors;
+mod anomaly;
 mod estimate;
+mod forecast;
 mod fuzz_replay;
 mod json;
 mod properties;

@@ -1,0 +1,178 @@
+//! Anomaly detection for Node: `detect`, `DetectorStream`, `regression`, `budgetStatus`. Series are
+//! `Float64Array`s (NaN: missing); parameters are plain objects (camelCase or snake_case keys).
+
+use napi::bindgen_prelude::{Float64Array, Uint8Array};
+use napi_derive::napi;
+use scaleplan::anomaly as an;
+use serde_json::Value;
+
+use crate::errors::{Result, guard};
+use crate::estimate::input;
+use crate::significance::object;
+
+/// The method and its parameters, and the cooldown.
+fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, usize)> {
+    let mut map = match params {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let cooldown = match map.remove("cooldown") {
+        Some(v) => guard(|| {
+            v.as_f64()
+                .ok_or_else(|| scaleplan::Error::UnknownVariant {
+                    field: "cooldown".into(),
+                    value: v.to_string(),
+                    expected: "a whole number of periods",
+                })
+                .and_then(|x| scaleplan::count_from_f64("cooldown", x))
+        })? as usize,
+        None => an::DEFAULT_COOLDOWN,
+    };
+    map.insert("method".into(), Value::String(name.unwrap_or_else(|| "auto".into())));
+    Ok((input(Value::Object(map))?, cooldown))
+}
+
+/// The result of `detect`: arrays aligned with the input, and the alerts.
+#[napi(object)]
+pub struct Detection {
+    /// The detector that ran, with its parameters.
+    pub method: String,
+    /// The season used, if any.
+    pub season_length: Option<u32>,
+    /// 1 for an anomalous point, 0 otherwise.
+    pub flags: Uint8Array,
+    /// Scores (0 where missing or warming up).
+    pub scores: Float64Array,
+    /// Expected values (NaN before a baseline exists).
+    pub expected: Float64Array,
+    /// One alert per anomaly.
+    #[napi(ts_type = "Alert[]")]
+    pub alerts: Value,
+    /// Periods without a value.
+    pub missing: u32,
+    /// The timestamps' median step, when timestamps were given.
+    pub step: Option<f64>,
+}
+
+/// Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
+/// "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
+#[napi(
+    ts_args_type = "values: Float64Array, timestamps?: Float64Array | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+)]
+pub fn detect(
+    values: Float64Array,
+    timestamps: Option<Float64Array>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> Result<Detection> {
+    let (m, cooldown) = self::method(method, params)?;
+    let d = guard(|| an::detect(&values, timestamps.as_deref(), &m, cooldown))?;
+    Ok(Detection {
+        alerts: object(&d.alerts)?,
+        method: d.method,
+        season_length: d.season_length.map(|m| m as u32),
+        flags: Uint8Array::new(d.flags.iter().map(|f| u8::from(*f)).collect()),
+        scores: Float64Array::new(d.scores),
+        expected: Float64Array::new(d.expected),
+        missing: d.missing as u32,
+        step: d.step,
+    })
+}
+
+/// A streaming detector: `push(value)` gives an alert event or null; `toJson()` / `DetectorStream.fromJson`
+/// store and resume the state.
+#[napi]
+pub struct DetectorStream {
+    inner: an::Stream,
+}
+
+#[napi]
+impl DetectorStream {
+    /// A stream for `method` with `params` (as `detect`).
+    #[napi(
+        constructor,
+        ts_args_type = "method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+    )]
+    pub fn new(method: Option<String>, params: Option<Value>) -> Result<Self> {
+        let (m, cooldown) = self::method(method, params)?;
+        Ok(DetectorStream {
+            inner: guard(|| an::Stream::new(&m, cooldown))?,
+        })
+    }
+
+    /// Pushes the next value (NaN: missing): `{ event, alert }` or null.
+    #[napi(ts_return_type = "AlertEvent | null")]
+    pub fn push(&mut self, value: f64) -> Result<Value> {
+        match guard(|| self.inner.push(value))? {
+            Some(ev) => object(&ev),
+            None => Ok(Value::Null),
+        }
+    }
+
+    /// Pushes a value observed at `time`: the events of this point and of any gap before it.
+    #[napi(ts_return_type = "AlertEvent[]")]
+    pub fn push_at(&mut self, time: f64, value: f64) -> Result<Value> {
+        let evs = guard(|| self.inner.push_at(time, value))?;
+        object(&evs)
+    }
+
+    /// Periods seen (missing included).
+    #[napi(getter)]
+    pub fn periods(&self) -> f64 {
+        self.inner.periods() as f64
+    }
+
+    /// The whole state as JSON text.
+    #[napi]
+    pub fn to_json(&self) -> Result<String> {
+        guard(|| self.inner.to_json())
+    }
+
+    /// Resumes a stream saved with `toJson`.
+    #[napi(factory)]
+    pub fn from_json(text: String) -> Result<Self> {
+        Ok(DetectorStream {
+            inner: guard(|| an::Stream::from_json(&text))?,
+        })
+    }
+}
+
+/// Options of `regression`.
+#[napi(object)]
+pub struct RegressionOptions {
+    /// Percentiles compared (default [50, 95, 99]).
+    pub percentiles: Option<Vec<f64>>,
+    /// Relative degradation that counts (default 0.10).
+    pub tolerance: Option<f64>,
+    /// Level of the Mann-Whitney test (default 0.05).
+    pub alpha: Option<f64>,
+}
+
+/// Performance regression of `current` latencies against a load-test `baseline`.
+#[napi(ts_return_type = "Regression")]
+pub fn regression(baseline: Float64Array, current: Float64Array, options: Option<RegressionOptions>) -> Result<Value> {
+    let mut o = an::RegressionOptions::default();
+    if let Some(x) = options {
+        if let Some(p) = x.percentiles {
+            o.percentiles = p;
+        }
+        if let Some(t) = x.tolerance {
+            o.tolerance = t;
+        }
+        if let Some(a) = x.alpha {
+            o.alpha = a;
+        }
+    }
+    let r = guard(|| an::regression(&baseline, &current, &o))?;
+    object(&r)
+}
+
+/// Budget status on `asOf` ("YYYY-MM-DD") from cost entries; amounts are decimal strings.
+#[napi(ts_args_type = "budget: Record<string, unknown>, entries: Record<string, unknown>[], asOf: string")]
+pub fn budget_status(budget: Value, entries: Value, as_of: String) -> Result<Value> {
+    let b: an::budget::Budget = input(budget)?;
+    let e: Vec<an::budget::CostEntry> = input(entries)?;
+    let d = guard(|| an::budget::Date::parse("as_of", &as_of))?;
+    let s = guard(|| an::budget::budget_status(&b, &e, d))?;
+    object(&s)
+}

@@ -1,0 +1,121 @@
+//! Forecasting for Node: `forecast`, `growthRate`, `exhaustion`, `savings`.
+
+use napi::bindgen_prelude::Float64Array;
+use napi_derive::napi;
+use scaleplan::forecast as fc;
+use serde_json::Value;
+
+use crate::errors::{Result, guard};
+use crate::estimate::input;
+use crate::significance::object;
+
+/// Options of `forecast`.
+#[napi(object)]
+pub struct ForecastOptions {
+    /// "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive".
+    pub model: Option<String>,
+    /// Also optimise the initial seasonal states (slower, as R and statsforecast do).
+    pub thorough: Option<bool>,
+}
+
+/// A forecast: `mean`, `lower`, `upper` and the `model` it used.
+#[napi(object)]
+pub struct Forecast {
+    /// E.g. "ETS(M,Ad,M)" or "SeasonalNaive(12)".
+    pub model: String,
+    /// Point forecasts.
+    pub mean: Float64Array,
+    /// Lower bounds.
+    pub lower: Float64Array,
+    /// Upper bounds.
+    pub upper: Float64Array,
+    /// Interval level in percent.
+    pub level: f64,
+    /// The season used, if any.
+    pub season_length: Option<u32>,
+    /// AICc of the chosen ETS model.
+    pub aicc: Option<f64>,
+    /// Standard deviation of the one-step errors.
+    pub sigma: f64,
+    /// Smoothing parameters `{ alpha, beta, gamma, phi }`, or null.
+    #[napi(ts_type = "{ alpha: number; beta: number; gamma: number; phi: number } | null")]
+    pub params: Value,
+    /// The models compared, best first.
+    #[napi(ts_type = "{ model: string; aicc: number }[]")]
+    pub candidates: Value,
+    /// What was done differently from the request, and why.
+    pub notes: Vec<String>,
+}
+
+fn to_js(f: fc::Forecast) -> Result<Forecast> {
+    Ok(Forecast {
+        params: object(&f.params)?,
+        candidates: object(&f.candidates)?,
+        model: f.model,
+        mean: Float64Array::new(f.mean),
+        lower: Float64Array::new(f.lower),
+        upper: Float64Array::new(f.upper),
+        level: f.level,
+        season_length: f.season_length.map(|m| m as u32),
+        aicc: f.aicc,
+        sigma: f.sigma,
+        notes: f.notes,
+    })
+}
+
+fn whole(field: &str, x: f64) -> Result<usize> {
+    Ok(guard(|| scaleplan::count_from_f64(field, x))? as usize)
+}
+
+/// Forecasts `values` `horizon` periods ahead with a `level` % interval (default 95).
+#[napi]
+pub fn forecast(
+    values: Float64Array,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<ForecastOptions>,
+) -> Result<Forecast> {
+    let mut o = fc::ForecastOptions {
+        horizon: whole("horizon", horizon)?,
+        season_length: season_length.map(|m| whole("season_length", m)).transpose()?,
+        ..fc::ForecastOptions::default()
+    };
+    if let Some(l) = level {
+        o.level = l;
+    }
+    if let Some(x) = options {
+        if let Some(m) = x.model {
+            o.model = match m.as_str() {
+                "auto" => fc::ModelChoice::Auto,
+                "seasonal_naive" => fc::ModelChoice::SeasonalNaive,
+                _ => fc::ModelChoice::Ets(m),
+            };
+        }
+        o.thorough = x.thorough.unwrap_or(false);
+    }
+    to_js(guard(|| fc::forecast(&values, &o))?)
+}
+
+/// The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`.
+#[napi(ts_return_type = "GrowthRate")]
+pub fn growth_rate(values: Float64Array) -> Result<Value> {
+    object(&guard(|| fc::growth_rate(&values))?)
+}
+
+/// When `values` reach `capacity` within `horizon` periods: `{ period, upperPeriod, ... }` (null: not
+/// within the horizon).
+#[napi(ts_return_type = "Exhaustion")]
+pub fn exhaustion(values: Float64Array, capacity: f64, horizon: f64, season_length: Option<f64>) -> Result<Value> {
+    let h = whole("horizon", horizon)?;
+    let m = season_length.map(|m| whole("season_length", m)).transpose()?;
+    object(&guard(|| fc::exhaustion(&values, capacity, h, m))?)
+}
+
+/// Savings recommendations for resources under options (`{ asOf, downsizeBelow, ... }`).
+#[napi(ts_args_type = "resources: Record<string, unknown>[], options: Record<string, unknown>", ts_return_type = "Recommendation[]")]
+pub fn savings(resources: Value, options: Value) -> Result<Value> {
+    let r: Vec<fc::savings::ResourceUsage> = input(resources)?;
+    let o: fc::savings::SavingsOptions = input(options)?;
+    object(&guard(|| fc::savings::recommend(&r, &o))?)
+}

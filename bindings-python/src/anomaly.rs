@@ -1,0 +1,241 @@
+//! `scaleplan` anomaly detection: `detect`, `DetectorStream`, `regression`, `budget_status`.
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use scaleplan::anomaly as an;
+
+use crate::convert::{floats, json_text, to_py};
+use crate::errors::guard;
+use crate::significance::doc;
+
+/// The method and its parameters as the core's JSON, and the cooldown.
+fn method(py: Python<'_>, name: &str, params: Option<&Bound<'_, PyDict>>) -> PyResult<(an::Method, usize)> {
+    let d = PyDict::new(py);
+    let mut cooldown = an::DEFAULT_COOLDOWN;
+    if let Some(p) = params {
+        for (k, v) in p.iter() {
+            if k.extract::<String>()? == "cooldown" {
+                cooldown = v.extract()?;
+            } else {
+                d.set_item(k, v)?;
+            }
+        }
+    }
+    d.set_item("method", name)?;
+    let text = json_text(py, d.as_any())?;
+    Ok((guard(py, || scaleplan::json::from_str(&text))?, cooldown))
+}
+
+/// Timestamps as float64: numbers as they are, `datetime64` (numpy, pandas) as seconds since the epoch.
+fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+    let np = py.import("numpy")?;
+    let arr = np.call_method1("asarray", (t,))?;
+    if arr.getattr("dtype")?.getattr("kind")?.extract::<String>()? == "M" {
+        let ns = arr.call_method1("astype", ("datetime64[ns]",))?.call_method1("astype", ("int64",))?;
+        let secs = ns.call_method1("__truediv__", (1e9,))?;
+        return Ok(floats(py, &secs)?.as_slice()?.to_vec());
+    }
+    Ok(floats(py, &arr)?.as_slice()?.to_vec())
+}
+
+/// The result of `detect`: numpy arrays aligned with the input, and the alerts as dicts.
+#[pyclass(name = "Detection", module = "scaleplan", frozen)]
+pub struct PyDetection {
+    inner: an::Detection,
+}
+
+#[pymethods]
+impl PyDetection {
+    /// Anomalous points (bool array).
+    #[getter]
+    fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
+        self.inner.flags.clone().into_pyarray(py)
+    }
+    /// Scores (0 where missing or warming up).
+    #[getter]
+    fn scores<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.scores.clone().into_pyarray(py)
+    }
+    /// Expected values (NaN before a baseline exists).
+    #[getter]
+    fn expected<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.expected.clone().into_pyarray(py)
+    }
+    /// Alerts, one per anomaly (list of dicts; `pandas.DataFrame(result.alerts)` makes a table).
+    #[getter]
+    fn alerts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.alerts)
+    }
+    /// The detector that ran, with its parameters.
+    #[getter]
+    fn method(&self) -> String {
+        self.inner.method.clone()
+    }
+    /// The season used, if any.
+    #[getter]
+    fn season_length(&self) -> Option<usize> {
+        self.inner.season_length
+    }
+    /// Periods without a value.
+    #[getter]
+    fn missing(&self) -> usize {
+        self.inner.missing
+    }
+    /// The timestamps' median step, when timestamps were given.
+    #[getter]
+    fn step(&self) -> Option<f64> {
+        self.inner.step
+    }
+    /// Everything as a dict (the core's JSON).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Detection(method={:?}, points={}, flagged={}, alerts={})",
+            self.inner.method,
+            self.inner.flags.len(),
+            self.inner.flags.iter().filter(|f| **f).count(),
+            self.inner.alerts.len()
+        )
+    }
+}
+
+/// Runs a detector over a series. `method`: "auto" (default), "baseline_ratio", "robust_z", "ewma",
+/// "seasonal", "seasonal_esd" or "threshold"; `params`: the method's parameters and `cooldown`.
+#[pyfunction]
+#[pyo3(signature = (values, timestamps = None, method = "auto", **params))]
+fn detect(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+    method: &str,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<PyDetection> {
+    let (m, cooldown) = self::method(py, method, params)?;
+    let v = floats(py, values)?;
+    let t = match timestamps {
+        Some(t) => Some(times(py, t)?),
+        None => None,
+    };
+    let v = v.as_slice()?;
+    let inner = guard(py, || py.detach(|| an::detect(v, t.as_deref(), &m, cooldown)))?;
+    Ok(PyDetection { inner })
+}
+
+/// A streaming detector: `push(value)` returns an alert event dict or None; the state round-trips
+/// through `to_json()` / `DetectorStream.from_json(text)`.
+#[pyclass(name = "DetectorStream", module = "scaleplan")]
+pub struct PyStream {
+    inner: an::Stream,
+}
+
+#[pymethods]
+impl PyStream {
+    #[new]
+    #[pyo3(signature = (method = "auto", **params))]
+    fn new(py: Python<'_>, method: &str, params: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let (m, cooldown) = self::method(py, method, params)?;
+        Ok(PyStream {
+            inner: guard(py, || an::Stream::new(&m, cooldown))?,
+        })
+    }
+    /// Pushes the next value (NaN: missing); an event dict (`event`, `alert`) or None.
+    fn push(&mut self, py: Python<'_>, value: f64) -> PyResult<Option<Py<PyAny>>> {
+        match guard(py, || self.inner.push(value))? {
+            Some(ev) => Ok(Some(to_py(py, &ev)?)),
+            None => Ok(None),
+        }
+    }
+    /// Pushes a value observed at `time`; the events of this point and of any gap before it.
+    fn push_at(&mut self, py: Python<'_>, time: f64, value: f64) -> PyResult<Py<PyAny>> {
+        let evs = guard(py, || self.inner.push_at(time, value))?;
+        to_py(py, &evs)
+    }
+    /// Pushes many values; the events, in order.
+    fn extend(&mut self, py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let v = floats(py, values)?;
+        let mut evs = Vec::new();
+        for &x in v.as_slice()? {
+            if let Some(ev) = guard(py, || self.inner.push(x))? {
+                evs.push(ev);
+            }
+        }
+        to_py(py, &evs)
+    }
+    /// The open alert as a dict, or None.
+    #[getter]
+    fn open_alert(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        self.inner.open_alert().map(|a| to_py(py, a)).transpose()
+    }
+    /// Periods seen (missing included).
+    #[getter]
+    fn periods(&self) -> u64 {
+        self.inner.periods()
+    }
+    /// The whole state as JSON text.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || self.inner.to_json())
+    }
+    /// Resumes a stream saved with `to_json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Ok(PyStream {
+            inner: guard(py, || an::Stream::from_json(text))?,
+        })
+    }
+}
+
+/// Performance regression of `current` latencies against a load-test `baseline` (dict result).
+#[pyfunction]
+#[pyo3(signature = (baseline, current, *, percentiles = None, tolerance = None, alpha = None))]
+fn regression(
+    py: Python<'_>,
+    baseline: &Bound<'_, PyAny>,
+    current: &Bound<'_, PyAny>,
+    percentiles: Option<Vec<f64>>,
+    tolerance: Option<f64>,
+    alpha: Option<f64>,
+) -> PyResult<Py<PyAny>> {
+    let mut o = an::RegressionOptions::default();
+    if let Some(p) = percentiles {
+        o.percentiles = p;
+    }
+    if let Some(t) = tolerance {
+        o.tolerance = t;
+    }
+    if let Some(a) = alpha {
+        o.alpha = a;
+    }
+    let (b, c) = (floats(py, baseline)?, floats(py, current)?);
+    let (b, c) = (b.as_slice()?, c.as_slice()?);
+    let r = guard(py, || an::regression(b, c, &o))?;
+    to_py(py, &r)
+}
+
+/// Budget status on `as_of` ("YYYY-MM-DD") from cost entries (dicts with date, amount, service, team,
+/// feature); amounts are `Decimal` or exact strings.
+#[pyfunction]
+fn budget_status(
+    py: Python<'_>,
+    budget: &Bound<'_, PyAny>,
+    entries: &Bound<'_, PyAny>,
+    as_of: &str,
+) -> PyResult<Py<PyAny>> {
+    let b: an::budget::Budget = doc(py, budget)?;
+    let e: Vec<an::budget::CostEntry> = doc(py, entries)?;
+    let d = guard(py, || an::budget::Date::parse("as_of", as_of))?;
+    let s = guard(py, || an::budget::budget_status(&b, &e, d))?;
+    to_py(py, &s)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyDetection>()?;
+    m.add_class::<PyStream>()?;
+    m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(regression, m)?)?;
+    m.add_function(wrap_pyfunction!(budget_status, m)?)?;
+    Ok(())
+}
+

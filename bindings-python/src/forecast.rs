@@ -1,0 +1,261 @@
+//! `scaleplan` forecasting: `forecast`, `growth_rate`, `exhaustion`, `savings`.
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::prelude::*;
+use scaleplan::forecast as fc;
+
+use crate::convert::{floats, to_py};
+use crate::errors::guard;
+use crate::significance::doc;
+
+/// A forecast: `mean`, `lower`, `upper` (numpy arrays) and the `model` it used.
+#[pyclass(name = "Forecast", module = "scaleplan", frozen)]
+pub struct PyForecast {
+    inner: fc::Forecast,
+}
+
+#[pymethods]
+impl PyForecast {
+    /// Point forecasts.
+    #[getter]
+    fn mean<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.mean.clone().into_pyarray(py)
+    }
+    /// Lower bounds of the interval.
+    #[getter]
+    fn lower<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.lower.clone().into_pyarray(py)
+    }
+    /// Upper bounds of the interval.
+    #[getter]
+    fn upper<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.upper.clone().into_pyarray(py)
+    }
+    /// E.g. "ETS(M,Ad,M)" or "SeasonalNaive(12)".
+    #[getter]
+    fn model(&self) -> String {
+        self.inner.model.clone()
+    }
+    /// The interval level in percent.
+    #[getter]
+    fn level(&self) -> f64 {
+        self.inner.level
+    }
+    /// The season used, if any.
+    #[getter]
+    fn season_length(&self) -> Option<usize> {
+        self.inner.season_length
+    }
+    /// AICc of the chosen ETS model.
+    #[getter]
+    fn aicc(&self) -> Option<f64> {
+        self.inner.aicc
+    }
+    /// Standard deviation of the one-step errors.
+    #[getter]
+    fn sigma(&self) -> f64 {
+        self.inner.sigma
+    }
+    /// Smoothing parameters (dict) or None.
+    #[getter]
+    fn params(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.params)
+    }
+    /// The models compared, best first.
+    #[getter]
+    fn candidates(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.candidates)
+    }
+    /// What was done differently from the request, and why.
+    #[getter]
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes.clone()
+    }
+    /// Everything as a dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Forecast(model={:?}, horizon={}, level={})",
+            self.inner.model,
+            self.inner.mean.len(),
+            self.inner.level
+        )
+    }
+}
+
+/// Forecasts `values` `horizon` periods ahead. `model`: "auto" (AICc over ETS models), an ETS model such
+/// as "ETS(A,Ad,N)", or "seasonal_naive".
+#[pyfunction]
+#[pyo3(signature = (values, horizon, season_length = None, level = 95.0, *, model = "auto", thorough = false))]
+fn forecast(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+    model: &str,
+    thorough: bool,
+) -> PyResult<PyForecast> {
+    let choice = match model {
+        "auto" => fc::ModelChoice::Auto,
+        "seasonal_naive" => fc::ModelChoice::SeasonalNaive,
+        other => fc::ModelChoice::Ets(other.to_string()),
+    };
+    let o = fc::ForecastOptions {
+        horizon,
+        season_length,
+        level,
+        model: choice,
+        thorough,
+    };
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    let inner = guard(py, || py.detach(|| fc::forecast(v, &o)))?;
+    Ok(PyForecast { inner })
+}
+
+/// A compound growth rate per period.
+#[pyclass(name = "GrowthRate", module = "scaleplan", frozen)]
+pub struct PyGrowth {
+    inner: fc::GrowthRate,
+}
+
+#[pymethods]
+impl PyGrowth {
+    /// Per-period rate (0.10 is 10 %).
+    #[getter]
+    fn rate(&self) -> f64 {
+        self.inner.rate
+    }
+    /// 95 % confidence interval of the rate.
+    #[getter]
+    fn ci(&self) -> (f64, f64) {
+        self.inner.ci
+    }
+    /// In [0, 1]: adjusted R² of the log-linear fit.
+    #[getter]
+    fn confidence(&self) -> f64 {
+        self.inner.confidence
+    }
+    /// "high", "medium" or "low".
+    #[getter]
+    fn confidence_label(&self) -> String {
+        self.inner.confidence_label.clone()
+    }
+    /// Projections 1, 3 and 12 periods ahead (dicts).
+    #[getter]
+    fn projections(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.projections)
+    }
+    /// In words.
+    #[getter]
+    fn reason(&self) -> String {
+        self.inner.reason.clone()
+    }
+    /// Everything as a dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!("GrowthRate(rate={:.4}, confidence={:.3})", self.inner.rate, self.inner.confidence)
+    }
+}
+
+/// The compound growth rate per period of a positive series.
+#[pyfunction]
+fn growth_rate(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<PyGrowth> {
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    Ok(PyGrowth {
+        inner: guard(py, || fc::growth_rate(v))?,
+    })
+}
+
+/// When a capacity runs out.
+#[pyclass(name = "Exhaustion", module = "scaleplan", frozen)]
+pub struct PyExhaustion {
+    inner: fc::Exhaustion,
+}
+
+#[pymethods]
+impl PyExhaustion {
+    /// First period (1-based) the forecast reaches the capacity, or None within the horizon.
+    #[getter]
+    fn period(&self) -> Option<usize> {
+        self.inner.period
+    }
+    /// First period the upper band reaches it, or None.
+    #[getter]
+    fn upper_period(&self) -> Option<usize> {
+        self.inner.upper_period
+    }
+    /// The last value is already at or above the capacity.
+    #[getter]
+    fn already_exceeded(&self) -> bool {
+        self.inner.already_exceeded
+    }
+    /// The capacity.
+    #[getter]
+    fn capacity(&self) -> f64 {
+        self.inner.capacity
+    }
+    /// The forecast behind the answer.
+    #[getter]
+    fn forecast(&self) -> PyForecast {
+        PyForecast {
+            inner: self.inner.forecast.clone(),
+        }
+    }
+    /// In words.
+    #[getter]
+    fn reason(&self) -> String {
+        self.inner.reason.clone()
+    }
+    /// Everything as a dict.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        format!("Exhaustion(period={:?}, upper_period={:?})", self.inner.period, self.inner.upper_period)
+    }
+}
+
+/// When `values` reach `capacity` within `horizon` periods (None: not within the horizon).
+#[pyfunction]
+#[pyo3(signature = (values, capacity, horizon, season_length = None))]
+fn exhaustion(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    capacity: f64,
+    horizon: usize,
+    season_length: Option<usize>,
+) -> PyResult<PyExhaustion> {
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    Ok(PyExhaustion {
+        inner: guard(py, || py.detach(|| fc::exhaustion(v, capacity, horizon, season_length)))?,
+    })
+}
+
+/// Savings recommendations (list of dicts) for resources (dicts: id, units, unit_monthly_cost,
+/// utilisation, observed_days, reserved_discount) under `options` (dict with as_of, ...).
+#[pyfunction]
+fn savings(py: Python<'_>, resources: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let r: Vec<fc::savings::ResourceUsage> = doc(py, resources)?;
+    let o: fc::savings::SavingsOptions = doc(py, options)?;
+    let recs = guard(py, || fc::savings::recommend(&r, &o))?;
+    to_py(py, &recs)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyForecast>()?;
+    m.add_class::<PyGrowth>()?;
+    m.add_class::<PyExhaustion>()?;
+    m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(growth_rate, m)?)?;
+    m.add_function(wrap_pyfunction!(exhaustion, m)?)?;
+    m.add_function(wrap_pyfunction!(savings, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! Anomaly detection: reference values (scipy), stream = batch, invariants, alerts, budgets.
+
+use proptest::prelude::*;
+use scaleplan::anomaly::budget::{Budget, BudgetPeriod, BudgetTracker, CostEntry, Date, budget_status};
+use scaleplan::anomaly::{
+    AutoParams, BaselineParams, Direction, EsdParams, EventKind, EwmaParams, Method, RegressionOptions, RobustZParams,
+    SeasonalParams, Statistic, Stream, ThresholdParams, detect, regression,
+};
+use scaleplan::money::{Currency, Money};
+use serde_json::Value;
+
+fn reference() -> Value {
+    let text = std::fs::read_to_string(format!("{}/../testdata/anomaly/reference.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1e-300)
+}
+
+#[test]
+fn mann_whitney_and_percentiles_match_scipy() {
+    for c in reference()["regression"].as_array().unwrap() {
+        let (b, cur) = (floats(&c["baseline"]), floats(&c["current"]));
+        let r = regression(&b, &cur, &RegressionOptions::default()).unwrap();
+        let name = c["name"].as_str().unwrap();
+        assert!(close(r.u, c["u"].as_f64().unwrap(), 1e-12), "{name}: U {}", r.u);
+        assert!(close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9), "{name}: p {} vs {}", r.p_value, c["p_value"]);
+        for p in &r.percentiles {
+            let want = &c["percentiles"][format!("{}", p.percentile as u32)];
+            assert!(close(p.baseline, want[0].as_f64().unwrap(), 1e-12), "{name} p{}", p.percentile);
+            assert!(close(p.current, want[1].as_f64().unwrap(), 1e-12), "{name} p{}", p.percentile);
+        }
+        match name {
+            "shifted" => assert!(r.regressed, "{name}: {}", r.reason),
+            "same" => assert!(!r.regressed, "{name}: {}", r.reason),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn noise_in_one_percentile_is_not_a_regression() {
+    // Same distribution, but the current sample's tail holds one slow request: p99 degrades, the test does not.
+    let base: Vec<f64> = (0..100).map(|i| 100.0 + ((i * 37) % 50) as f64).collect();
+    let mut cur = base.clone();
+    cur[0] = 1000.0;
+    cur[1] = 1000.0;
+    let r = regression(&base, &cur, &RegressionOptions::default()).unwrap();
+    assert!(r.percentiles[2].degraded && !r.regressed, "{}", r.reason);
+    assert!(r.reason.starts_with("not a regression: p99"), "{}", r.reason);
+}
+
+#[test]
+fn growth_rate_matches_scipy_linregress() {
+    for g in reference()["growth"].as_array().unwrap() {
+        let r = scaleplan::forecast::growth_rate(&floats(&g["values"])).unwrap();
+        assert!(close(r.rate, g["rate"].as_f64().unwrap(), 1e-9));
+        assert!(close(r.ci.0, g["ci"][0].as_f64().unwrap(), 1e-9));
+        assert!(close(r.ci.1, g["ci"][1].as_f64().unwrap(), 1e-9));
+    }
+}
+
+fn methods() -> Vec<Method> {
+    vec![
+        Method::baseline_ratio(7, 1.5),
+        Method::BaselineRatio(BaselineParams {
+            statistic: Statistic::Median,
+            direction: Direction::Both,
+            ..BaselineParams::default()
+        }),
+        Method::RobustZ(RobustZParams::default()),
+        Method::Ewma(EwmaParams::default()),
+        Method::Seasonal(SeasonalParams {
+            season_length: 12,
+            ..SeasonalParams::default()
+        }),
+        Method::Threshold(ThresholdParams {
+            threshold: 50.0,
+            duration: 3,
+            direction: Direction::Up,
+        }),
+    ]
+}
+
+fn series() -> impl Strategy<Value = Vec<f64>> {
+    prop::collection::vec(
+        prop_oneof![8 => -1e6..1e6f64, 1 => Just(f64::NAN), 1 => Just(0.0)],
+        1..300,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn stream_and_batch_agree_and_nothing_panics(xs in series(), which in 0usize..6) {
+        let m = &methods()[which];
+        let d = detect(&xs, None, m, 1).unwrap();
+        let mut s = Stream::new(m, 1).unwrap();
+        let mut opened = 0;
+        for (i, x) in xs.iter().enumerate() {
+            if let Some(ev) = s.push(*x).unwrap() {
+                if ev.event == EventKind::Opened { opened += 1; }
+                prop_assert!(d.flags[ev.alert.end_index as usize] || ev.event == EventKind::Closed);
+            }
+            prop_assert!(d.scores[i].is_finite());
+            prop_assert!(!(d.flags[i] && xs[i].is_nan()));
+        }
+        prop_assert_eq!(opened, d.alerts.len());
+        // The state survives a JSON round trip mid-stream.
+        let mut resumed = Stream::from_json(&s.to_json().unwrap()).unwrap();
+        prop_assert_eq!(resumed.push(1.0).unwrap(), s.push(1.0).unwrap());
+    }
+
+    #[test]
+    fn flags_do_not_move_when_the_series_shifts(xs in prop::collection::vec(0.0..100.0f64, 20..200), c in -1e3..1e3f64) {
+        // Robust z, EWMA, seasonal and S-H-ESD promise shift invariance (the ratio and threshold detectors do not).
+        let shifted: Vec<f64> = xs.iter().map(|v| v + c).collect();
+        for m in [Method::RobustZ(RobustZParams::default()), Method::Ewma(EwmaParams::default()),
+                  Method::Seasonal(SeasonalParams { season_length: 7, ..SeasonalParams::default() }),
+                  Method::SeasonalEsd(EsdParams { season_length: Some(7), ..EsdParams::default() })] {
+            let a = detect(&xs, None, &m, 1).unwrap();
+            let b = detect(&shifted, None, &m, 1).unwrap();
+            let differ: Vec<usize> = (0..xs.len()).filter(|&i| a.flags[i] != b.flags[i]
+                // a score on the threshold itself may round either way
+                && (a.scores[i].abs() - 3.5).abs() > 1e-6 && (a.scores[i].abs() - 3.0).abs() > 1e-6).collect();
+            prop_assert!(differ.is_empty(), "{} differs at {:?}", m.name(), differ);
+        }
+    }
+}
+
+#[test]
+fn one_ongoing_anomaly_is_one_alert() {
+    let mut y = vec![100.0; 60];
+    for v in &mut y[30..36] {
+        *v = 400.0; // six periods of a spike
+    }
+    let d = detect(&y, None, &Method::baseline_ratio(7, 1.5), 1).unwrap();
+    assert_eq!(d.alerts.len(), 1);
+    let a = &d.alerts[0];
+    assert_eq!((a.start_index, a.points), (30, a.points));
+    assert!(a.points >= 3, "{a:?}");
+}
+
+#[test]
+fn seasonal_detectors_find_a_spike_hidden_in_the_daily_cycle() {
+    // Hourly data with a daily cycle: the spike at hour 3 of day 9 is below the daily peak but far from its
+    // own hour's usual value.
+    let y: Vec<f64> = (0..24 * 14)
+        .map(|t| 100.0 + 50.0 * ((t % 24) as f64 * std::f64::consts::PI / 12.0).sin() + ((t * 7919) % 11) as f64)
+        .collect();
+    let mut y2 = y.clone();
+    let at = 24 * 9 + 3;
+    y2[at] += 60.0;
+    let ts: Vec<f64> = (0..y2.len()).map(|i| 1_700_000_000.0 + 3600.0 * i as f64).collect();
+    let auto = detect(&y2, Some(&ts), &Method::Auto(AutoParams::default()), 1).unwrap();
+    assert_eq!(auto.season_length, Some(24));
+    assert!(auto.flags[at], "{}", auto.method);
+    assert_eq!(auto.alerts.len(), 1, "{:?}", auto.alerts);
+    let esd = detect(&y2, None, &Method::SeasonalEsd(EsdParams { season_length: Some(24), ..EsdParams::default() }), 1).unwrap();
+    assert!(esd.flags[at]);
+    assert_eq!(esd.flags.iter().filter(|f| **f).count(), 1);
+}
+
+#[test]
+fn gaps_in_timestamps_are_missing_periods() {
+    let ts = [0.0, 60.0, 120.0, 300.0, 360.0];
+    let d = detect(&[1.0, 2.0, 3.0, 4.0, 5.0], Some(&ts), &Method::RobustZ(RobustZParams::default()), 1).unwrap();
+    assert_eq!((d.missing, d.step), (2, Some(60.0)));
+    let bad = detect(&[1.0, 2.0], Some(&[5.0, 5.0]), &Method::RobustZ(RobustZParams::default()), 1).unwrap_err();
+    assert_eq!(bad.code(), "invalid_timestamps");
+    assert_eq!(detect(&[1.0, f64::INFINITY], None, &Method::Auto(AutoParams::default()), 1).unwrap_err().code(), "not_finite");
+    assert_eq!(detect(&[], None, &Method::Auto(AutoParams::default()), 1).unwrap_err().code(), "empty_input");
+    let mut s = Stream::new(&Method::Threshold(ThresholdParams { threshold: 80.0, duration: 2, direction: Direction::Up }), 0).unwrap();
+    assert!(s.push_at(0.0, 90.0).unwrap().is_empty());
+    assert_eq!(s.push_at(60.0, 95.0).unwrap()[0].event, EventKind::Opened);
+    // A 3-minute gap: two missing periods, and the alert closes at the first (cooldown 0) quiet one.
+    let evs = s.push_at(240.0, 10.0).unwrap();
+    assert_eq!(evs.len(), 1);
+    assert_eq!(evs[0].event, EventKind::Closed);
+    assert_eq!(s.push_at(200.0, 1.0).unwrap_err().code(), "invalid_timestamps");
+}
+
+#[test]
+fn corrupted_stream_state_is_refused() {
+    let s = Stream::new(&Method::RobustZ(RobustZParams::default()), 1).unwrap();
+    let json = s.to_json().unwrap().replacen("\"head\":0", "\"head\":999", 1);
+    assert_eq!(Stream::from_json(&json).unwrap_err().code(), "invalid_state");
+    assert_eq!(Stream::from_json("{").unwrap_err().code(), "json");
+}
+
+#[test]
+fn budgets_fire_each_threshold_once_per_period() {
+    let usd = Currency::USD;
+    let b = Budget::new("web", BudgetPeriod::Quarterly, Money::parse("9000.00", usd).unwrap());
+    let mut t = BudgetTracker::new(b.clone()).unwrap();
+    let mut fired = Vec::new();
+    let mut entries = Vec::new();
+    let mut d = Date::new(2026, 4, 1).unwrap();
+    for i in 0..120 {
+        let amount = Money::parse(if i % 2 == 0 { "120.00" } else { "80.00" }, usd).unwrap();
+        let mut e = CostEntry::new(d, amount, if i % 3 == 0 { "db" } else { "api" }, "core");
+        e.feature = Some("checkout".into());
+        fired.extend(t.record(&e).unwrap());
+        entries.push(e);
+        d = d.add_days(1);
+    }
+    // 100 a day on average (120, 80, ...): 4520 on day 45 (May 15), 6800 on day 68 (June 7), 8120 on day 81
+    // (June 20), 9000 on day 90 (June 29); the third quarter starts afresh and reaches none.
+    let projected: Vec<String> = fired
+        .iter()
+        .filter(|a| a.kind == scaleplan::anomaly::budget::BudgetAlertKind::Projected)
+        .map(|a| a.date.to_string())
+        .collect();
+    assert_eq!(projected, ["2026-04-01", "2026-07-02"]);
+    let actual: Vec<(String, u32)> = fired
+        .iter()
+        .filter(|a| a.kind == scaleplan::anomaly::budget::BudgetAlertKind::Threshold)
+        .map(|a| (a.date.to_string(), a.threshold))
+        .collect();
+    assert_eq!(
+        actual,
+        [("2026-05-15", 50), ("2026-06-07", 75), ("2026-06-20", 90), ("2026-06-29", 100)]
+            .map(|(d, t)| (d.to_string(), t))
+    );
+    let s = budget_status(&b, &entries, Date::new(2026, 6, 30).unwrap()).unwrap();
+    assert_eq!(s.spent.to_string(), "9120.00 USD");
+    assert_eq!(s.projected.to_string(), "9120.00 USD");
+    assert_eq!(s.attribution.by_service[0].name, "api");
+    assert_eq!(s.attribution.by_feature[0].percent, 100.0);
+    let eur = CostEntry::new(d, Money::parse("1", "EUR".parse().unwrap()).unwrap(), "api", "core");
+    assert_eq!(t.record(&eur).unwrap_err().code(), "currency_mismatch");
+    let late = CostEntry::new(Date::new(2026, 4, 1).unwrap(), Money::parse("1", usd).unwrap(), "api", "core");
+    assert_eq!(t.record(&late).unwrap_err().code(), "invalid_timestamps");
+    assert_eq!(Date::parse("day", "2026-02-30").unwrap_err().code(), "invalid_date");
+}
