@@ -28,7 +28,10 @@ fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, us
         })? as usize,
         None => an::DEFAULT_COOLDOWN,
     };
-    map.insert("method".into(), Value::String(name.unwrap_or_else(|| "auto".into())));
+    map.insert(
+        "method".into(),
+        Value::String(name.unwrap_or_else(|| "auto".into())),
+    );
     Ok((input(Value::Object(map))?, cooldown))
 }
 
@@ -150,7 +153,11 @@ pub struct RegressionOptions {
 
 /// Performance regression of `current` latencies against a load-test `baseline`.
 #[napi(ts_return_type = "Regression")]
-pub fn regression(baseline: Float64Array, current: Float64Array, options: Option<RegressionOptions>) -> Result<Value> {
+pub fn regression(
+    baseline: Float64Array,
+    current: Float64Array,
+    options: Option<RegressionOptions>,
+) -> Result<Value> {
     let mut o = an::RegressionOptions::default();
     if let Some(x) = options {
         if let Some(p) = x.percentiles {
@@ -168,7 +175,9 @@ pub fn regression(baseline: Float64Array, current: Float64Array, options: Option
 }
 
 /// Budget status on `asOf` ("YYYY-MM-DD") from cost entries; amounts are decimal strings.
-#[napi(ts_args_type = "budget: Record<string, unknown>, entries: Record<string, unknown>[], asOf: string")]
+#[napi(
+    ts_args_type = "budget: Record<string, unknown>, entries: Record<string, unknown>[], asOf: string"
+)]
 pub fn budget_status(budget: Value, entries: Value, as_of: String) -> Result<Value> {
     let b: an::budget::Budget = input(budget)?;
     let e: Vec<an::budget::CostEntry> = input(entries)?;

@@ -78,7 +78,9 @@ pub fn forecast(
 ) -> Result<Forecast> {
     let mut o = fc::ForecastOptions {
         horizon: whole("horizon", horizon)?,
-        season_length: season_length.map(|m| whole("season_length", m)).transpose()?,
+        season_length: season_length
+            .map(|m| whole("season_length", m))
+            .transpose()?,
         ..fc::ForecastOptions::default()
     };
     if let Some(l) = level {
@@ -106,14 +108,24 @@ pub fn growth_rate(values: Float64Array) -> Result<Value> {
 /// When `values` reach `capacity` within `horizon` periods: `{ period, upperPeriod, ... }` (null: not
 /// within the horizon).
 #[napi(ts_return_type = "Exhaustion")]
-pub fn exhaustion(values: Float64Array, capacity: f64, horizon: f64, season_length: Option<f64>) -> Result<Value> {
+pub fn exhaustion(
+    values: Float64Array,
+    capacity: f64,
+    horizon: f64,
+    season_length: Option<f64>,
+) -> Result<Value> {
     let h = whole("horizon", horizon)?;
-    let m = season_length.map(|m| whole("season_length", m)).transpose()?;
+    let m = season_length
+        .map(|m| whole("season_length", m))
+        .transpose()?;
     object(&guard(|| fc::exhaustion(&values, capacity, h, m))?)
 }
 
 /// Savings recommendations for resources under options (`{ asOf, downsizeBelow, ... }`).
-#[napi(ts_args_type = "resources: Record<string, unknown>[], options: Record<string, unknown>", ts_return_type = "Recommendation[]")]
+#[napi(
+    ts_args_type = "resources: Record<string, unknown>[], options: Record<string, unknown>",
+    ts_return_type = "Recommendation[]"
+)]
 pub fn savings(resources: Value, options: Value) -> Result<Value> {
     let r: Vec<fc::savings::ResourceUsage> = input(resources)?;
     let o: fc::savings::SavingsOptions = input(options)?;

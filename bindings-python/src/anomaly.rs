@@ -10,7 +10,11 @@ use crate::errors::guard;
 use crate::significance::doc;
 
 /// The method and its parameters as the core's JSON, and the cooldown.
-fn method(py: Python<'_>, name: &str, params: Option<&Bound<'_, PyDict>>) -> PyResult<(an::Method, usize)> {
+fn method(
+    py: Python<'_>,
+    name: &str,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(an::Method, usize)> {
     let d = PyDict::new(py);
     let mut cooldown = an::DEFAULT_COOLDOWN;
     if let Some(p) = params {
@@ -32,7 +36,9 @@ fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let np = py.import("numpy")?;
     let arr = np.call_method1("asarray", (t,))?;
     if arr.getattr("dtype")?.getattr("kind")?.extract::<String>()? == "M" {
-        let ns = arr.call_method1("astype", ("datetime64[ns]",))?.call_method1("astype", ("int64",))?;
+        let ns = arr
+            .call_method1("astype", ("datetime64[ns]",))?
+            .call_method1("astype", ("int64",))?;
         let secs = ns.call_method1("__truediv__", (1e9,))?;
         return Ok(floats(py, &secs)?.as_slice()?.to_vec());
     }
@@ -120,7 +126,9 @@ fn detect(
         None => None,
     };
     let v = v.as_slice()?;
-    let inner = guard(py, || py.detach(|| an::detect(v, t.as_deref(), &m, cooldown)))?;
+    let inner = guard(py, || {
+        py.detach(|| an::detect(v, t.as_deref(), &m, cooldown))
+    })?;
     Ok(PyDetection { inner })
 }
 
@@ -238,4 +246,3 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(budget_status, m)?)?;
     Ok(())
 }
-

@@ -159,7 +159,10 @@ impl PyGrowth {
         to_py(py, &self.inner)
     }
     fn __repr__(&self) -> String {
-        format!("GrowthRate(rate={:.4}, confidence={:.3})", self.inner.rate, self.inner.confidence)
+        format!(
+            "GrowthRate(rate={:.4}, confidence={:.3})",
+            self.inner.rate, self.inner.confidence
+        )
     }
 }
 
@@ -218,7 +221,10 @@ impl PyExhaustion {
         to_py(py, &self.inner)
     }
     fn __repr__(&self) -> String {
-        format!("Exhaustion(period={:?}, upper_period={:?})", self.inner.period, self.inner.upper_period)
+        format!(
+            "Exhaustion(period={:?}, upper_period={:?})",
+            self.inner.period, self.inner.upper_period
+        )
     }
 }
 
@@ -235,14 +241,20 @@ fn exhaustion(
     let v = floats(py, values)?;
     let v = v.as_slice()?;
     Ok(PyExhaustion {
-        inner: guard(py, || py.detach(|| fc::exhaustion(v, capacity, horizon, season_length)))?,
+        inner: guard(py, || {
+            py.detach(|| fc::exhaustion(v, capacity, horizon, season_length))
+        })?,
     })
 }
 
 /// Savings recommendations (list of dicts) for resources (dicts: id, units, unit_monthly_cost,
 /// utilisation, observed_days, reserved_discount) under `options` (dict with as_of, ...).
 #[pyfunction]
-fn savings(py: Python<'_>, resources: &Bound<'_, PyAny>, options: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+fn savings(
+    py: Python<'_>,
+    resources: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
     let r: Vec<fc::savings::ResourceUsage> = doc(py, resources)?;
     let o: fc::savings::SavingsOptions = doc(py, options)?;
     let recs = guard(py, || fc::savings::recommend(&r, &o))?;

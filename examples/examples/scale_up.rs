@@ -4,7 +4,9 @@
 //! and the annual impact of the lift; then the rollout: a gradual rollout across three regions (one wave
 //! per region) through the simulated deployer, gated on simulated metric windows, with one pause and
 //! resume, to completion; and a second rollout that rolls back on an error spike. Rollout state lives in a
-//! SQLite file (`target/scale_up/rollouts.db`) that is reopened and verified at the end.
+//! SQLite file (`target/scale_up/rollouts.db`) that is reopened and verified at the end. Last, a month
+//! of daily costs after the rollout: one spike detected and explained, the monthly budget's status with
+//! its threshold alert, and a 3-month cost projection with its interval.
 //!
 //! Run: `cargo run -p scaleplan-examples --example scale_up [experiment.json policy.json]`
 
@@ -195,6 +197,7 @@ fn run() -> scaleplan::Result<bool> {
     if r.ready {
         scale_step(&r, dir, &read)?;
         rollout_step()?;
+        operate_step()?;
     } else {
         println!("\nNot ready to scale: no estimate.");
     }
@@ -446,6 +449,117 @@ Reopened {}:",
         "  inspect: sqlite3 {} \"select seq, event from audit where rollout_id = 'search-v3'\"",
         db.display()
     );
+    Ok(())
+}
+
+/// A month of simulated daily costs after the rollout (weekday/weekend cycle, slow growth, one spike on
+/// day 19), the anomaly detector's alert, the budget status and a 3-month projection.
+fn operate_step() -> scaleplan::Result<()> {
+    use scaleplan::anomaly::budget::{Budget, BudgetPeriod, CostEntry, Date, budget_status};
+    use scaleplan::anomaly::{AutoParams, Direction, Method, detect};
+    use scaleplan::forecast::{ForecastOptions, forecast};
+    use scaleplan::money::{Currency, Money};
+
+    println!("\n== Operating the scaled service: July 2026 daily costs ==");
+    // 241 days of history (for the projection) ending with July; July holds a spike on the 19th.
+    let start = Date::new(2025, 12, 3)?;
+    let days = 241;
+    let mut cost: Vec<f64> = (0..days)
+        .map(|d| {
+            let weekday = [1.0, 1.04, 1.05, 1.03, 1.02, 0.86, 0.82][d % 7];
+            let noise =
+                (((d as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) % 145) as f64 - 72.0;
+            ((1500.0 + 2.0 * d as f64) * weekday + noise).round()
+        })
+        .collect();
+    let july = start.days_until(Date::new(2026, 7, 1)?) as usize;
+    let spike_day = july + 18;
+    cost[spike_day] += 1400.0; // a runaway batch job
+    let method = Method::Auto(AutoParams {
+        season_length: Some(7),
+        direction: Direction::Up,
+    });
+    let d = detect(&cost[july - 56..july + 31], None, &method, 1)?;
+    println!("detector: {}", d.method);
+    for a in &d.alerts {
+        let day = start.add_days((july - 56) as i64 + a.start_index as i64);
+        println!(
+            "  ALERT {:?} {:?} on {day}: {}",
+            a.severity, a.kind, a.reason
+        );
+    }
+
+    let usd = Currency::USD;
+    let budget = Budget::new(
+        "checkout platform",
+        BudgetPeriod::Monthly,
+        Money::parse("64000.00", usd)?,
+    );
+    let entries: Vec<CostEntry> = (july..july + 31)
+        .map(|i| {
+            let amount = Money::parse(&format!("{:.2}", cost[i]), usd)?;
+            let service = if i % 3 == 0 { "search" } else { "checkout" };
+            Ok(CostEntry::new(
+                start.add_days(i as i64),
+                amount,
+                service,
+                "payments",
+            ))
+        })
+        .collect::<scaleplan::Result<_>>()?;
+    let status = budget_status(&budget, &entries, Date::new(2026, 7, 31)?)?;
+    println!(
+        "budget {}: spent {} of {} ({:.1}%) in {} to {}",
+        status.name,
+        status.spent,
+        status.budget,
+        status.spent_percent,
+        status.period_start,
+        status.period_end
+    );
+    for a in &status.alerts {
+        println!("  BUDGET ALERT {:?} on {}: {}", a.kind, a.date, a.message);
+    }
+    for s in &status.attribution.by_service {
+        println!("  {:<9} {} ({:.1}%)", s.name, s.amount, s.percent);
+    }
+
+    // The spike is an anomaly, not demand: project from the history with the spike day replaced by the
+    // same weekday one week earlier.
+    let mut history = cost[..july + 31].to_vec();
+    history[spike_day] = history[spike_day - 7];
+    let f = forecast(
+        &history,
+        &ForecastOptions {
+            horizon: 92,
+            season_length: Some(7),
+            ..Default::default()
+        },
+    )?;
+    let sum = |v: &[f64], a: usize, b: usize| v[a..b].iter().sum::<f64>();
+    println!("projection ({}; {}% interval per day):", f.model, f.level);
+    for (name, a, b) in [
+        ("August", 0, 31),
+        ("September", 31, 61),
+        ("October", 61, 92),
+    ] {
+        println!(
+            "  {name:<9} {:>9.0} USD (per-day 95% bounds summed: {:.0} to {:.0})",
+            sum(&f.mean, a, b),
+            sum(&f.lower, a, b),
+            sum(&f.upper, a, b)
+        );
+    }
+    if d.alerts.len() != 1 || status.alerts.is_empty() {
+        return Err(scaleplan::Error::InvalidState {
+            what: "scale_up example",
+            reason: format!(
+                "expected one spike alert and a budget alert, got {} and {}",
+                d.alerts.len(),
+                status.alerts.len()
+            ),
+        });
+    }
     Ok(())
 }
 

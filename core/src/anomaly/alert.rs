@@ -125,7 +125,14 @@ impl Tracker {
     }
 
     #[inline]
-    pub(crate) fn observe(&mut self, index: u64, time: f64, x: f64, s: Step, explain: &Explainer) -> Option<AlertEvent> {
+    pub(crate) fn observe(
+        &mut self,
+        index: u64,
+        time: f64,
+        x: f64,
+        s: Step,
+        explain: &Explainer,
+    ) -> Option<AlertEvent> {
         if !s.flag {
             return self.quiet().map(|alert| AlertEvent {
                 event: EventKind::Closed,
@@ -133,7 +140,11 @@ impl Tracker {
             });
         }
         self.quiet = 0;
-        let severity = if s.critical { Severity::Critical } else { Severity::Warning };
+        let severity = if s.critical {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
         let kind = explain.kind(x, s.expected);
         match &mut self.open {
             Some(a) => {
@@ -196,7 +207,9 @@ pub(crate) struct Explainer {
 
 impl Explainer {
     pub(crate) fn new(method: &Method) -> Self {
-        Explainer { method: method.clone() }
+        Explainer {
+            method: method.clone(),
+        }
     }
 
     fn kind(&self, x: f64, expected: f64) -> AlertKind {

@@ -34,7 +34,13 @@ pub(crate) enum Trailing {
 }
 
 impl Baseline {
-    pub(crate) fn new(window: usize, statistic: Statistic, ratio: f64, direction: Direction, min_periods: usize) -> Self {
+    pub(crate) fn new(
+        window: usize,
+        statistic: Statistic,
+        ratio: f64,
+        direction: Direction,
+        min_periods: usize,
+    ) -> Self {
         Baseline {
             ratio,
             direction,
@@ -62,7 +68,11 @@ impl Baseline {
             Trailing::Median(w) => (w.valid(), w.median()),
         };
         let step = if valid < self.min_periods || x.is_nan() {
-            Step::quiet(if valid < self.min_periods { f64::NAN } else { base })
+            Step::quiet(if valid < self.min_periods {
+                f64::NAN
+            } else {
+                base
+            })
         } else {
             self.judge(x, base)
         };

@@ -43,7 +43,11 @@ impl Date {
     /// # Errors
     /// `invalid_date` when the day does not exist (2026-02-30) or the year is outside 1..=9999.
     pub fn new(year: i64, month: i64, day: i64) -> Result<Date> {
-        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        if !(1..=9999).contains(&year)
+            || !(1..=12).contains(&month)
+            || day < 1
+            || day > days_in_month(year, month)
+        {
             return Err(Error::InvalidDate {
                 field: "date".into(),
                 value: format!("{year:04}-{month:02}-{day:02}"),
@@ -358,7 +362,10 @@ impl BudgetTracker {
         {
             return Err(Error::InvalidTimestamps {
                 field: "date".into(),
-                reason: format!("{} comes before the previous entry's date {last}; record costs in date order", e.date),
+                reason: format!(
+                    "{} comes before the previous entry's date {last}; record costs in date order",
+                    e.date
+                ),
             });
         }
         self.last_date = Some(e.date);
@@ -379,7 +386,10 @@ impl BudgetTracker {
         };
         add(&mut self.by_service, &e.service)?;
         add(&mut self.by_team, &e.team)?;
-        add(&mut self.by_feature, e.feature.as_deref().unwrap_or("untagged"))?;
+        add(
+            &mut self.by_feature,
+            e.feature.as_deref().unwrap_or("untagged"),
+        )?;
         let day = self.daily.entry(e.date).or_insert(zero);
         *day = day.checked_add(&e.amount)?;
 
@@ -387,8 +397,13 @@ impl BudgetTracker {
         let status = self.compute(e.date)?;
         let budget = self.budget.amount;
         for &t in &self.budget.thresholds {
-            let fired = self.alerts.iter().any(|a| a.kind == BudgetAlertKind::Threshold && a.threshold == t);
-            if !fired && status.spent.amount * Decimal::from(100) >= budget.amount * Decimal::from(t) {
+            let fired = self
+                .alerts
+                .iter()
+                .any(|a| a.kind == BudgetAlertKind::Threshold && a.threshold == t);
+            if !fired
+                && status.spent.amount * Decimal::from(100) >= budget.amount * Decimal::from(t)
+            {
                 self.alerts.push(BudgetAlert {
                     kind: BudgetAlertKind::Threshold,
                     threshold: t,
@@ -402,8 +417,14 @@ impl BudgetTracker {
                 });
             }
         }
-        let projected_fired = self.alerts.iter().any(|a| a.kind == BudgetAlertKind::Projected);
-        if !projected_fired && status.spent.amount < budget.amount && status.projected.amount >= budget.amount {
+        let projected_fired = self
+            .alerts
+            .iter()
+            .any(|a| a.kind == BudgetAlertKind::Projected);
+        if !projected_fired
+            && status.spent.amount < budget.amount
+            && status.projected.amount >= budget.amount
+        {
             self.alerts.push(BudgetAlert {
                 kind: BudgetAlertKind::Projected,
                 threshold: 100,
@@ -412,7 +433,11 @@ impl BudgetTracker {
                 percent: status.projected_percent,
                 message: format!(
                     "{}: projected {} by {} is {:.1}% of the {} budget",
-                    self.budget.name, status.projected, status.period_end, status.projected_percent, budget
+                    self.budget.name,
+                    status.projected,
+                    status.period_end,
+                    status.projected_percent,
+                    budget
                 ),
             });
         }
@@ -429,7 +454,9 @@ impl BudgetTracker {
         {
             return Err(Error::InvalidTimestamps {
                 field: "as_of".into(),
-                reason: format!("{as_of} is not in the period of the last entry ({last}) or comes before it"),
+                reason: format!(
+                    "{as_of} is not in the period of the last entry ({last}) or comes before it"
+                ),
             });
         }
         self.compute(as_of)
@@ -452,8 +479,12 @@ impl BudgetTracker {
             recent = recent.checked_add(v)?;
         }
         let run_rate = Money::new(recent.amount / Decimal::from(recent_days), currency);
-        let projected = spent.checked_add(&run_rate.checked_mul(Decimal::from(left))?)?.rounded();
-        let pct = |m: Money| 100.0 * crate::money::to_f64(m.amount) / crate::money::to_f64(self.budget.amount.amount);
+        let projected = spent
+            .checked_add(&run_rate.checked_mul(Decimal::from(left))?)?
+            .rounded();
+        let pct = |m: Money| {
+            100.0 * crate::money::to_f64(m.amount) / crate::money::to_f64(self.budget.amount.amount)
+        };
         let shares = |map: &BTreeMap<String, Money>| -> Vec<Share> {
             let mut v: Vec<Share> = map
                 .iter()
@@ -467,7 +498,12 @@ impl BudgetTracker {
                     },
                 })
                 .collect();
-            v.sort_by(|a, b| b.amount.amount.cmp(&a.amount.amount).then_with(|| a.name.cmp(&b.name)));
+            v.sort_by(|a, b| {
+                b.amount
+                    .amount
+                    .cmp(&a.amount.amount)
+                    .then_with(|| a.name.cmp(&b.name))
+            });
             v
         };
         Ok(BudgetStatus {
@@ -501,9 +537,12 @@ pub fn budget_status(budget: &Budget, entries: &[CostEntry], as_of: Date) -> Res
         if e.date > as_of {
             continue;
         }
-        t.record(e).map_err(|err| err.in_field(&format!("entries[{i}]")))?;
+        t.record(e)
+            .map_err(|err| err.in_field(&format!("entries[{i}]")))?;
     }
-    if t.last_date.is_some_and(|d| budget.period.bounds(d) != budget.period.bounds(as_of)) {
+    if t.last_date
+        .is_some_and(|d| budget.period.bounds(d) != budget.period.bounds(as_of))
+    {
         // No entry yet in as_of's period: an empty period.
         t = BudgetTracker::new(budget.clone())?;
     }

@@ -35,7 +35,14 @@ pub(crate) struct Ewma {
 }
 
 impl Ewma {
-    pub(crate) fn new(lambda: f64, limit: f64, direction: Direction, warmup: usize, target: Option<f64>, sigma: Option<f64>) -> Self {
+    pub(crate) fn new(
+        lambda: f64,
+        limit: f64,
+        direction: Direction,
+        warmup: usize,
+        target: Option<f64>,
+        sigma: Option<f64>,
+    ) -> Self {
         Ewma {
             lambda,
             limit,
@@ -93,7 +100,8 @@ impl Ewma {
         let mr = self.mr_sum / (self.seen - 1) as f64 / D2;
         let target = *self.target.get_or_insert(mean);
         // A flat warm-up has no spread: fall back to a tiny σ relative to the level.
-        self.sigma.get_or_insert(mr.max(1e-9 * target.abs().max(1.0)));
+        self.sigma
+            .get_or_insert(mr.max(1e-9 * target.abs().max(1.0)));
         self.z = target;
     }
 }

@@ -387,7 +387,13 @@ impl Method {
                 }
             }
             Method::Seasonal(p) => {
-                range("season_length", p.season_length, 2, MAX_SEASON, "[2, 100000]")?;
+                range(
+                    "season_length",
+                    p.season_length,
+                    2,
+                    MAX_SEASON,
+                    "[2, 100000]",
+                )?;
                 range("seasons", p.seasons, 2, 16, "[2, 16]")?;
                 above("threshold", p.threshold, 0.0, "(0, inf)")?;
                 if let Some(w) = p.window {
@@ -449,7 +455,12 @@ pub struct Detection {
 /// `empty_input`; `not_finite` for an infinite value; `length_mismatch`; `invalid_timestamps` (not
 /// increasing, two points in one period, or gaps that would make the grid more than 16 times longer than
 /// the series); the parameter errors of [`Method::validate`].
-pub fn detect(values: &[f64], timestamps: Option<&[f64]>, method: &Method, cooldown: usize) -> Result<Detection> {
+pub fn detect(
+    values: &[f64],
+    timestamps: Option<&[f64]>,
+    method: &Method,
+    cooldown: usize,
+) -> Result<Detection> {
     check::non_empty("values", values)?;
     for (i, v) in values.iter().enumerate() {
         if v.is_infinite() {
@@ -506,7 +517,11 @@ pub fn detect(values: &[f64], timestamps: Option<&[f64]>, method: &Method, coold
     let explain = alert::Explainer::new(&resolved);
     for i in 0..n {
         // Gap slots between points count towards the cooldown.
-        let gap = if i == 0 { 0 } else { grid.slot_of[i] - grid.slot_of[i - 1] - 1 };
+        let gap = if i == 0 {
+            0
+        } else {
+            grid.slot_of[i] - grid.slot_of[i - 1] - 1
+        };
         for _ in 0..gap {
             if let Some(a) = tracker.quiet() {
                 alerts.push(a);
@@ -550,7 +565,10 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
         Method::Auto(p) => {
             let m = p
                 .season_length
-                .or_else(|| step.and_then(season_from_step).filter(|m| slots.len() >= 3 * m))
+                .or_else(|| {
+                    step.and_then(season_from_step)
+                        .filter(|m| slots.len() >= 3 * m)
+                })
                 .or_else(|| season_from_data(slots));
             match m {
                 Some(m) => Method::Seasonal(SeasonalParams {
@@ -569,7 +587,9 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
             }
         }
         Method::SeasonalEsd(p) if p.season_length.is_none() => Method::SeasonalEsd(EsdParams {
-            season_length: step.and_then(season_from_step).or_else(|| season_from_data(slots)),
+            season_length: step
+                .and_then(season_from_step)
+                .or_else(|| season_from_data(slots)),
             ..p.clone()
         }),
         other => other.clone(),
@@ -642,9 +662,18 @@ fn describe(m: &Method) -> String {
             p.season_length, p.seasons, p.threshold
         ),
         Method::SeasonalEsd(p) => match p.season_length {
-            Some(m) => format!("seasonal_esd(season_length={m}, max_anoms={}, alpha={})", p.max_anoms, p.alpha),
-            None => format!("seasonal_esd(no season, max_anoms={}, alpha={})", p.max_anoms, p.alpha),
+            Some(m) => format!(
+                "seasonal_esd(season_length={m}, max_anoms={}, alpha={})",
+                p.max_anoms, p.alpha
+            ),
+            None => format!(
+                "seasonal_esd(no season, max_anoms={}, alpha={})",
+                p.max_anoms, p.alpha
+            ),
         },
-        Method::Threshold(p) => format!("threshold(threshold={}, duration={})", p.threshold, p.duration),
+        Method::Threshold(p) => format!(
+            "threshold(threshold={}, duration={})",
+            p.threshold, p.duration
+        ),
     }
 }

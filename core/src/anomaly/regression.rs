@@ -80,7 +80,11 @@ pub struct Regression {
 /// assert!(!same.regressed);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn regression(baseline: &[f64], current: &[f64], options: &RegressionOptions) -> Result<Regression> {
+pub fn regression(
+    baseline: &[f64],
+    current: &[f64],
+    options: &RegressionOptions,
+) -> Result<Regression> {
     for (name, xs) in [("baseline", baseline), ("current", current)] {
         check::at_least(name, xs.len() as u64, 2)?;
         for (i, &v) in xs.iter().enumerate() {
@@ -108,9 +112,16 @@ pub fn regression(baseline: &[f64], current: &[f64], options: &RegressionOptions
         .percentiles
         .iter()
         .map(|&p| {
-            let (pb, pc) = (quantile_sorted(&b, p / 100.0), quantile_sorted(&c, p / 100.0));
+            let (pb, pc) = (
+                quantile_sorted(&b, p / 100.0),
+                quantile_sorted(&c, p / 100.0),
+            );
             let change = if pb == 0.0 {
-                if pc == 0.0 { 0.0 } else { pc.signum() * f64::MAX }
+                if pc == 0.0 {
+                    0.0
+                } else {
+                    pc.signum() * f64::MAX
+                }
             } else {
                 pc / pb - 1.0
             };

@@ -21,7 +21,12 @@ pub(crate) struct RobustZ {
 }
 
 impl RobustZ {
-    pub(crate) fn new(window: usize, threshold: f64, direction: Direction, min_periods: usize) -> Self {
+    pub(crate) fn new(
+        window: usize,
+        threshold: f64,
+        direction: Direction,
+        min_periods: usize,
+    ) -> Self {
         RobustZ {
             threshold,
             direction,
@@ -39,7 +44,13 @@ impl RobustZ {
             if x.is_nan() {
                 Step::quiet(m)
             } else {
-                score_step(x, m, robust_sigma(&self.window, m), self.threshold, self.direction)
+                score_step(
+                    x,
+                    m,
+                    robust_sigma(&self.window, m),
+                    self.threshold,
+                    self.direction,
+                )
             }
         };
         self.window.push(x);
@@ -61,7 +72,13 @@ pub(crate) fn robust_sigma(w: &SortedWindow, m: f64) -> f64 {
 
 /// z = (x - expected) / sigma, flagged by direction against `threshold`, critical past twice it.
 #[inline]
-pub(crate) fn score_step(x: f64, expected: f64, sigma: f64, threshold: f64, direction: Direction) -> Step {
+pub(crate) fn score_step(
+    x: f64,
+    expected: f64,
+    sigma: f64,
+    threshold: f64,
+    direction: Direction,
+) -> Step {
     let score = (x - expected) / sigma;
     let flag = match direction {
         Direction::Up => score > threshold,

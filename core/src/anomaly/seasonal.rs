@@ -27,7 +27,13 @@ pub(crate) struct Seasonal {
 }
 
 impl Seasonal {
-    pub(crate) fn new(season_length: usize, seasons: usize, threshold: f64, direction: Direction, window: usize) -> Self {
+    pub(crate) fn new(
+        season_length: usize,
+        seasons: usize,
+        threshold: f64,
+        direction: Direction,
+        window: usize,
+    ) -> Self {
         let m = season_length.max(1);
         let k = seasons.max(2);
         Seasonal {
@@ -84,7 +90,13 @@ impl Seasonal {
         let r = x - expected;
         let step = if self.residuals.valid() >= self.residuals.capacity() {
             let c = self.residuals.median();
-            let mut s = score_step(r, c, robust_sigma(&self.residuals, c), self.threshold, self.direction);
+            let mut s = score_step(
+                r,
+                c,
+                robust_sigma(&self.residuals, c),
+                self.threshold,
+                self.direction,
+            );
             s.expected = expected + c;
             s
         } else {
@@ -113,7 +125,13 @@ pub(crate) struct EsdOutcome {
 ///    most `max_anoms · n` outliers at level `alpha`.
 ///
 /// Missing points (NaN) are interpolated for the decomposition and never flagged.
-pub(crate) fn shesd(x: &[f64], m: usize, max_anoms: f64, alpha: f64, direction: Direction) -> EsdOutcome {
+pub(crate) fn shesd(
+    x: &[f64],
+    m: usize,
+    max_anoms: f64,
+    alpha: f64,
+    direction: Direction,
+) -> EsdOutcome {
     let n = x.len();
     let filled = interpolate(x);
     let seasonal = if m >= 2 && n >= 2 * m {
@@ -165,7 +183,11 @@ pub(crate) fn shesd(x: &[f64], m: usize, max_anoms: f64, alpha: f64, direction: 
             Direction::Down => false,
             Direction::Both => hi >= lo,
         };
-        let (dev, pos) = if pick_hi { (hi, vals.len() - 1) } else { (lo, 0) };
+        let (dev, pos) = if pick_hi {
+            (hi, vals.len() - 1)
+        } else {
+            (lo, 0)
+        };
         let r_stat = dev / (mad / MAD_TO_SIGMA);
         // Position of the removed value among `order` (which shrinks with `vals`).
         removed.push(order[pos].1);
@@ -279,7 +301,11 @@ pub(crate) fn centred_ma(x: &[f64], m: usize) -> Vec<f64> {
 /// Classical decomposition's seasonal indices (R's `decompose`): the per-phase mean of the series minus
 /// (or over) its centred moving average, centred to sum 0 (or to average 1). Index `t mod m`.
 /// `None` when the series is shorter than two seasons or a multiplicative ratio is undefined.
-pub(crate) fn seasonal_decomposition(y: &[f64], m: usize, multiplicative: bool) -> Option<Vec<f64>> {
+pub(crate) fn seasonal_decomposition(
+    y: &[f64],
+    m: usize,
+    multiplicative: bool,
+) -> Option<Vec<f64>> {
     if m < 2 || y.len() < 2 * m {
         return None;
     }

@@ -35,7 +35,10 @@ impl Grid {
             if i > 0 && *t <= ts[i - 1] {
                 return Err(Error::InvalidTimestamps {
                     field: check::at("timestamps", i),
-                    reason: format!("{t} does not come after the previous timestamp {}", ts[i - 1]),
+                    reason: format!(
+                        "{t} does not come after the previous timestamp {}",
+                        ts[i - 1]
+                    ),
                 });
             }
         }

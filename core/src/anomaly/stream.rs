@@ -40,7 +40,14 @@ impl State {
                 p.direction,
                 p.min_periods.unwrap_or((p.window / 5).max(3)),
             )),
-            Method::Ewma(p) => State::Ewma(Ewma::new(p.lambda, p.limit, p.direction, p.warmup, p.target, p.sigma)),
+            Method::Ewma(p) => State::Ewma(Ewma::new(
+                p.lambda,
+                p.limit,
+                p.direction,
+                p.warmup,
+                p.target,
+                p.sigma,
+            )),
             Method::Seasonal(p) => State::Seasonal(Seasonal::new(
                 p.season_length,
                 p.seasons,
@@ -48,7 +55,9 @@ impl State {
                 p.direction,
                 p.window.unwrap_or((2 * p.season_length).clamp(50, 10_000)),
             )),
-            Method::Threshold(p) => State::Threshold(Threshold::new(p.threshold, p.duration, p.direction)),
+            Method::Threshold(p) => {
+                State::Threshold(Threshold::new(p.threshold, p.duration, p.direction))
+            }
             Method::Auto(_) | Method::SeasonalEsd(_) => {
                 return Err(Error::UnknownVariant {
                     field: "method".into(),
@@ -180,7 +189,8 @@ impl Stream {
         if !s.flag && !self.tracker_open() {
             return None;
         }
-        self.tracker.observe(index, time, x, s, &Explainer::new(&self.method))
+        self.tracker
+            .observe(index, time, x, s, &Explainer::new(&self.method))
     }
 
     #[inline]
@@ -271,7 +281,9 @@ impl Stream {
     pub fn from_json(s: &str) -> Result<Stream> {
         let stream: Stream = crate::json::from_str(s)?;
         stream.method.validate()?;
-        if !stream.state.is_consistent() || !State::new(&stream.method).is_ok_and(|fresh| same_kind(&fresh, &stream.state)) {
+        if !stream.state.is_consistent()
+            || !State::new(&stream.method).is_ok_and(|fresh| same_kind(&fresh, &stream.state))
+        {
             return Err(Error::InvalidState {
                 what: "Stream",
                 reason: "the detector's windows do not match its method's parameters".into(),
@@ -287,7 +299,9 @@ fn same_kind(a: &State, b: &State) -> bool {
         (State::RobustZ(x), State::RobustZ(y)) => x.window.capacity() == y.window.capacity(),
         (State::Ewma(_), State::Ewma(_)) | (State::Threshold(_), State::Threshold(_)) => true,
         (State::Seasonal(x), State::Seasonal(y)) => {
-            x.season_length == y.season_length && x.seasons == y.seasons && x.residual_capacity() == y.residual_capacity()
+            x.season_length == y.season_length
+                && x.seasons == y.seasons
+                && x.residual_capacity() == y.residual_capacity()
         }
         _ => false,
     }

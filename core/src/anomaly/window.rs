@@ -48,9 +48,18 @@ impl RingSum {
     /// The invariants a deserialised window must hold.
     pub(crate) fn is_consistent(&self) -> bool {
         let w = self.buf.len();
-        let valid = self.buf.iter().take(self.filled).filter(|v| !v.is_nan()).count();
-        w >= 1 && self.head < w && self.filled <= w && (self.filled == w || self.head == self.filled)
-            && valid == self.valid && self.sum.is_finite()
+        let valid = self
+            .buf
+            .iter()
+            .take(self.filled)
+            .filter(|v| !v.is_nan())
+            .count();
+        w >= 1
+            && self.head < w
+            && self.filled <= w
+            && (self.filled == w || self.head == self.filled)
+            && valid == self.valid
+            && self.sum.is_finite()
             && self.buf.iter().skip(self.filled).all(|v| v.is_nan())
     }
 
@@ -122,7 +131,11 @@ impl SortedWindow {
     /// The invariants a deserialised window must hold: `sorted` is exactly the valid ring values, sorted.
     pub(crate) fn is_consistent(&self) -> bool {
         let w = self.ring.len();
-        if w == 0 || self.head >= w || self.filled > w || !(self.filled == w || self.head == self.filled) {
+        if w == 0
+            || self.head >= w
+            || self.filled > w
+            || !(self.filled == w || self.head == self.filled)
+        {
             return false;
         }
         let mut valid: Vec<f64> = self.ring.iter().copied().filter(|v| !v.is_nan()).collect();
@@ -242,7 +255,9 @@ mod tests {
             for _ in 0..20 {
                 let xs: Vec<f64> = (0..n)
                     .map(|_| {
-                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        state = state
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
                         ((state >> 33) % 7) as f64
                     })
                     .collect();

@@ -38,7 +38,12 @@ pub struct Exhaustion {
 /// assert_eq!(exhaustion(&usage, 1e6, 36, None)?.period, None);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn exhaustion(values: &[f64], capacity: f64, horizon: usize, season_length: Option<usize>) -> Result<Exhaustion> {
+pub fn exhaustion(
+    values: &[f64],
+    capacity: f64,
+    horizon: usize,
+    season_length: Option<usize>,
+) -> Result<Exhaustion> {
     check::finite("capacity", capacity)?;
     let f = forecast(
         values,

@@ -115,7 +115,11 @@ impl EtsSpec {
             "M" => SeasonType::M,
             _ => return None,
         };
-        Some(EtsSpec { error, trend, season })
+        Some(EtsSpec {
+            error,
+            trend,
+            season,
+        })
     }
 
     /// Parameters R counts: smoothing, damping, initial states, and σ. Seasons longer than 24 (whose
@@ -191,7 +195,11 @@ fn run(spec: EtsSpec, p: &Params, y: &[f64], season: &mut [f64]) -> Option<Run> 
     for (t, &yt) in y.iter().enumerate() {
         let base = l + damped * b;
         let si = t % m;
-        let s_old = if spec.season == SeasonType::N { 0.0 } else { season[si] };
+        let s_old = if spec.season == SeasonType::N {
+            0.0
+        } else {
+            season[si]
+        };
         let yhat = match spec.season {
             SeasonType::N => base,
             SeasonType::A => base + s_old,
@@ -278,7 +286,11 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize, thorough: bool) -> Option<
         let xs: Vec<f64> = (1..=maxn).map(|t| t as f64).collect();
         let mx = xs.iter().sum::<f64>() / maxn as f64;
         let my = adj[..maxn].iter().sum::<f64>() / maxn as f64;
-        let sxy: f64 = xs.iter().zip(&adj[..maxn]).map(|(x, v)| (x - mx) * (v - my)).sum();
+        let sxy: f64 = xs
+            .iter()
+            .zip(&adj[..maxn])
+            .map(|(x, v)| (x - mx) * (v - my))
+            .sum();
         let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
         let slope = sxy / sxx;
         (my - slope * mx, slope)
@@ -347,7 +359,11 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize, thorough: bool) -> Option<
             let free = &x[n_fixed..];
             out[..m_eff - 1].copy_from_slice(free);
             let sum: f64 = free.iter().sum();
-            out[m_eff - 1] = if multiplicative { m_eff as f64 - sum } else { -sum };
+            out[m_eff - 1] = if multiplicative {
+                m_eff as f64 - sum
+            } else {
+                -sum
+            };
         } else {
             out.copy_from_slice(&s0);
         }
@@ -368,7 +384,7 @@ pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize, thorough: bool) -> Option<
         .map(|(i, v)| {
             let n_smooth = 1 + usize::from(has_t) + usize::from(has_s) + usize::from(damped);
             if i < n_smooth {
-                0.05 * v.abs().max(0.01).min(1.0) + 0.01
+                0.05 * v.abs().clamp(0.01, 1.0) + 0.01
             } else {
                 0.1 * v.abs().max(0.01 * scale.max(1e-9))
             }

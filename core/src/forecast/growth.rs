@@ -82,10 +82,18 @@ pub fn growth_rate(values: &[f64]) -> Result<GrowthRate> {
     let sse = (syy - slope * sxy).max(0.0);
     let df = nf - 2.0;
     let se = (sse / df / sxx).sqrt();
-    let t = if df >= 1.0 { dist::t_ppf(0.975, df) } else { f64::NAN };
+    let t = if df >= 1.0 {
+        dist::t_ppf(0.975, df)
+    } else {
+        f64::NAN
+    };
     let (lo, hi) = ((slope - t * se).exp() - 1.0, (slope + t * se).exp() - 1.0);
     let r2 = if syy > 0.0 { 1.0 - sse / syy } else { 1.0 };
-    let adj = if n > 2 { 1.0 - (1.0 - r2) * (nf - 1.0) / df } else { r2 };
+    let adj = if n > 2 {
+        1.0 - (1.0 - r2) * (nf - 1.0) / df
+    } else {
+        r2
+    };
     let confidence = adj.clamp(0.0, 1.0);
     let label = if confidence >= 0.9 {
         "high"

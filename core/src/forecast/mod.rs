@@ -177,7 +177,12 @@ pub fn forecast(values: &[f64], options: &ForecastOptions) -> Result<Forecast> {
     let m = options.season_length.unwrap_or(1);
     let level = options.level / 100.0;
     match &options.model {
-        ModelChoice::SeasonalNaive => seasonal_naive(values, options.horizon, options.season_length, options.level),
+        ModelChoice::SeasonalNaive => seasonal_naive(
+            values,
+            options.horizon,
+            options.season_length,
+            options.level,
+        ),
         ModelChoice::Ets(name) => {
             let spec = EtsSpec::parse(name).ok_or_else(|| Error::UnknownVariant {
                 field: "model".into(),
@@ -226,11 +231,18 @@ fn auto(y: &[f64], m: usize, h: usize, level: f64, thorough: bool) -> Result<For
                 {
                     continue;
                 }
-                specs.push(EtsSpec { error, trend, season });
+                specs.push(EtsSpec {
+                    error,
+                    trend,
+                    season,
+                });
             }
         }
     }
-    let mut fits: Vec<ets::EtsFit> = specs.into_iter().filter_map(|s| ets::fit(s, y, m, thorough)).collect();
+    let mut fits: Vec<ets::EtsFit> = specs
+        .into_iter()
+        .filter_map(|s| ets::fit(s, y, m, thorough))
+        .collect();
     fits.sort_by(|a, b| a.aicc.total_cmp(&b.aicc));
     let Some(best) = fits.first() else {
         notes.push(format!(
@@ -251,7 +263,13 @@ fn auto(y: &[f64], m: usize, h: usize, level: f64, thorough: bool) -> Result<For
     Ok(finish(best, h, level, candidates, notes))
 }
 
-fn finish(fit: &ets::EtsFit, h: usize, level: f64, candidates: Vec<Candidate>, notes: Vec<String>) -> Forecast {
+fn finish(
+    fit: &ets::EtsFit,
+    h: usize,
+    level: f64,
+    candidates: Vec<Candidate>,
+    notes: Vec<String>,
+) -> Forecast {
     let mean = fit.point(h);
     let (lower, upper) = fit.intervals(h, level);
     Forecast {
@@ -289,7 +307,12 @@ fn finish(fit: &ets::EtsFit, h: usize, level: f64, candidates: Vec<Candidate>, n
 /// assert_eq!(f.model, "SeasonalNaive(3)");
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
-pub fn seasonal_naive(values: &[f64], horizon: usize, season_length: Option<usize>, level: f64) -> Result<Forecast> {
+pub fn seasonal_naive(
+    values: &[f64],
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+) -> Result<Forecast> {
     validate(
         values,
         &ForecastOptions {
@@ -318,7 +341,11 @@ pub fn seasonal_naive(values: &[f64], horizon: usize, season_length: Option<usiz
         upper.push(v + z * sd);
     }
     Ok(Forecast {
-        model: if m >= 2 { format!("SeasonalNaive({m})") } else { "Naive".into() },
+        model: if m >= 2 {
+            format!("SeasonalNaive({m})")
+        } else {
+            "Naive".into()
+        },
         mean,
         lower,
         upper,

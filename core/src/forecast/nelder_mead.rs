@@ -3,7 +3,13 @@
 
 /// Minimises `f` from `x0` with initial steps `steps`; stops after `max_evals` evaluations or when the
 /// simplex's values agree to `tol` (relative). `None` when no finite value was ever found.
-pub(crate) fn minimize(mut f: impl FnMut(&[f64]) -> f64, x0: &[f64], steps: &[f64], max_evals: usize, tol: f64) -> Option<Vec<f64>> {
+pub(crate) fn minimize(
+    mut f: impl FnMut(&[f64]) -> f64,
+    x0: &[f64],
+    steps: &[f64],
+    max_evals: usize,
+    tol: f64,
+) -> Option<Vec<f64>> {
     let d = x0.len();
     let mut pts: Vec<Vec<f64>> = Vec::with_capacity(d + 1);
     pts.push(x0.to_vec());
@@ -57,7 +63,12 @@ pub(crate) fn minimize(mut f: impl FnMut(&[f64]) -> f64, x0: &[f64], steps: &[f6
             vals[d] = fr;
         } else {
             let outside = fr < vals[d];
-            point(&mut trial2, if outside { -0.5 } else { 0.5 }, &pts, &centroid);
+            point(
+                &mut trial2,
+                if outside { -0.5 } else { 0.5 },
+                &pts,
+                &centroid,
+            );
             let fc = f(&trial2);
             evals += 1;
             if fc < fr.min(vals[d]) {
@@ -65,9 +76,10 @@ pub(crate) fn minimize(mut f: impl FnMut(&[f64]) -> f64, x0: &[f64], steps: &[f6
                 vals[d] = fc;
             } else {
                 // Shrink towards the best.
+                let best = pts[0].clone();
                 for k in 1..=d {
-                    for i in 0..d {
-                        pts[k][i] = pts[0][i] + 0.5 * (pts[k][i] - pts[0][i]);
+                    for (p, b) in pts[k].iter_mut().zip(&best) {
+                        *p = b + 0.5 * (*p - b);
                     }
                     vals[k] = f(&pts[k]);
                 }
@@ -85,6 +97,9 @@ mod tests {
     fn finds_the_rosenbrock_minimum() {
         let f = |x: &[f64]| (1.0 - x[0]).powi(2) + 100.0 * (x[1] - x[0] * x[0]).powi(2);
         let x = super::minimize(f, &[-1.2, 1.0], &[0.1, 0.1], 5000, 1e-14).unwrap();
-        assert!((x[0] - 1.0).abs() < 1e-3 && (x[1] - 1.0).abs() < 1e-3, "{x:?}");
+        assert!(
+            (x[0] - 1.0).abs() < 1e-3 && (x[1] - 1.0).abs() < 1e-3,
+            "{x:?}"
+        );
     }
 }

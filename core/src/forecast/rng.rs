@@ -8,7 +8,10 @@ pub(crate) struct Rng {
 
 impl Rng {
     pub(crate) fn new(seed: u64) -> Self {
-        Rng { state: seed, spare: None }
+        Rng {
+            state: seed,
+            spare: None,
+        }
     }
 
     pub(crate) fn next_u64(&mut self) -> u64 {

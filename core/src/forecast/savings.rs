@@ -125,7 +125,9 @@ pub enum Action {
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Action::Downsize { resource, from, to } => write!(f, "downsize {resource} from {from} to {to} units"),
+            Action::Downsize { resource, from, to } => {
+                write!(f, "downsize {resource} from {from} to {to} units")
+            }
             Action::Reserve { resource, units } => write!(f, "reserve {units} units of {resource}"),
         }
     }
@@ -194,7 +196,14 @@ pub struct Recommendation {
 }
 
 impl Recommendation {
-    fn go(&mut self, date: Date, actor: &str, action: &'static str, from: &[Status], to: Status) -> Result<()> {
+    fn go(
+        &mut self,
+        date: Date,
+        actor: &str,
+        action: &'static str,
+        from: &[Status],
+        to: Status,
+    ) -> Result<()> {
         if !from.contains(&self.status) {
             return Err(Error::RecommendationTransition {
                 id: self.id.clone(),
@@ -232,7 +241,13 @@ impl Recommendation {
     /// # Errors
     /// `illegal_transition` unless approved and not expired.
     pub fn implement(&mut self, date: Date, actor: &str) -> Result<()> {
-        self.go(date, actor, "implement", &[Status::Approved], Status::Implemented)
+        self.go(
+            date,
+            actor,
+            "implement",
+            &[Status::Approved],
+            Status::Implemented,
+        )
     }
 
     /// pending or approved → rejected.
@@ -240,7 +255,13 @@ impl Recommendation {
     /// # Errors
     /// `illegal_transition` from a final status.
     pub fn reject(&mut self, date: Date, actor: &str) -> Result<()> {
-        self.go(date, actor, "reject", &[Status::Pending, Status::Approved], Status::Rejected)
+        self.go(
+            date,
+            actor,
+            "reject",
+            &[Status::Pending, Status::Approved],
+            Status::Rejected,
+        )
     }
 
     /// pending or approved → expired, when `date` is on or after the expiry day. Returns whether it expired.
@@ -319,17 +340,24 @@ pub fn recommend(resources: &[ResourceUsage], o: &SavingsOptions) -> Result<Vec<
         s.sort_unstable_by(f64::total_cmp);
         let p95 = crate::anomaly::quantile_sorted(&s, 0.95);
         let p99 = crate::anomaly::quantile_sorted(&s, 0.99);
-        let coverage = (f64::from(r.observed_days) / f64::from(o.full_confidence_days.max(1))).min(1.0);
+        let coverage =
+            (f64::from(r.observed_days) / f64::from(o.full_confidence_days.max(1))).min(1.0);
         let expires = o.as_of.add_days(i64::from(o.valid_days));
         let mut kept = r.units;
         if p95 < o.downsize_below && r.units > 1 {
-            let need = (f64::from(r.units) * p95 / o.target_utilisation).ceil().max(1.0) as u32;
+            let need = (f64::from(r.units) * p95 / o.target_utilisation)
+                .ceil()
+                .max(1.0) as u32;
             if need < r.units {
                 kept = need;
                 let removed = r.units - need;
-                let saving = r.unit_monthly_cost.checked_mul(Decimal::from(removed))?.rounded();
+                let saving = r
+                    .unit_monthly_cost
+                    .checked_mul(Decimal::from(removed))?
+                    .rounded();
                 let peak_after = p99 * f64::from(r.units) / f64::from(need);
-                let headroom = ((100.0 - peak_after) / (100.0 - o.target_utilisation)).clamp(0.0, 1.0);
+                let headroom =
+                    ((100.0 - peak_after) / (100.0 - o.target_utilisation)).clamp(0.0, 1.0);
                 let confidence = coverage * headroom;
                 out.push(Recommendation {
                     id: format!("downsize:{}", r.id),
@@ -393,6 +421,11 @@ pub fn recommend(resources: &[ResourceUsage], o: &SavingsOptions) -> Result<Vec<
             });
         }
     }
-    out.sort_by(|a, b| b.monthly_saving.amount.cmp(&a.monthly_saving.amount).then_with(|| a.id.cmp(&b.id)));
+    out.sort_by(|a, b| {
+        b.monthly_saving
+            .amount
+            .cmp(&a.monthly_saving.amount)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     Ok(out)
 }

@@ -1,21 +1,32 @@
 //! Anomaly detection: reference values (scipy), stream = batch, invariants, alerts, budgets.
 
 use proptest::prelude::*;
-use scaleplan::anomaly::budget::{Budget, BudgetPeriod, BudgetTracker, CostEntry, Date, budget_status};
+use scaleplan::anomaly::budget::{
+    Budget, BudgetPeriod, BudgetTracker, CostEntry, Date, budget_status,
+};
 use scaleplan::anomaly::{
-    AutoParams, BaselineParams, Direction, EsdParams, EventKind, EwmaParams, Method, RegressionOptions, RobustZParams,
-    SeasonalParams, Statistic, Stream, ThresholdParams, detect, regression,
+    AutoParams, BaselineParams, Direction, EsdParams, EventKind, EwmaParams, Method,
+    RegressionOptions, RobustZParams, SeasonalParams, Statistic, Stream, ThresholdParams, detect,
+    regression,
 };
 use scaleplan::money::{Currency, Money};
 use serde_json::Value;
 
 fn reference() -> Value {
-    let text = std::fs::read_to_string(format!("{}/../testdata/anomaly/reference.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let text = std::fs::read_to_string(format!(
+        "{}/../testdata/anomaly/reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn close(a: f64, b: f64, rel: f64) -> bool {
@@ -28,12 +39,29 @@ fn mann_whitney_and_percentiles_match_scipy() {
         let (b, cur) = (floats(&c["baseline"]), floats(&c["current"]));
         let r = regression(&b, &cur, &RegressionOptions::default()).unwrap();
         let name = c["name"].as_str().unwrap();
-        assert!(close(r.u, c["u"].as_f64().unwrap(), 1e-12), "{name}: U {}", r.u);
-        assert!(close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9), "{name}: p {} vs {}", r.p_value, c["p_value"]);
+        assert!(
+            close(r.u, c["u"].as_f64().unwrap(), 1e-12),
+            "{name}: U {}",
+            r.u
+        );
+        assert!(
+            close(r.p_value, c["p_value"].as_f64().unwrap(), 1e-9),
+            "{name}: p {} vs {}",
+            r.p_value,
+            c["p_value"]
+        );
         for p in &r.percentiles {
             let want = &c["percentiles"][format!("{}", p.percentile as u32)];
-            assert!(close(p.baseline, want[0].as_f64().unwrap(), 1e-12), "{name} p{}", p.percentile);
-            assert!(close(p.current, want[1].as_f64().unwrap(), 1e-12), "{name} p{}", p.percentile);
+            assert!(
+                close(p.baseline, want[0].as_f64().unwrap(), 1e-12),
+                "{name} p{}",
+                p.percentile
+            );
+            assert!(
+                close(p.current, want[1].as_f64().unwrap(), 1e-12),
+                "{name} p{}",
+                p.percentile
+            );
         }
         match name {
             "shifted" => assert!(r.regressed, "{name}: {}", r.reason),
@@ -52,7 +80,11 @@ fn noise_in_one_percentile_is_not_a_regression() {
     cur[1] = 1000.0;
     let r = regression(&base, &cur, &RegressionOptions::default()).unwrap();
     assert!(r.percentiles[2].degraded && !r.regressed, "{}", r.reason);
-    assert!(r.reason.starts_with("not a regression: p99"), "{}", r.reason);
+    assert!(
+        r.reason.starts_with("not a regression: p99"),
+        "{}",
+        r.reason
+    );
 }
 
 #[test]
@@ -152,17 +184,32 @@ fn seasonal_detectors_find_a_spike_hidden_in_the_daily_cycle() {
     // Hourly data with a daily cycle: the spike at hour 3 of day 9 is below the daily peak but far from its
     // own hour's usual value.
     let y: Vec<f64> = (0..24 * 14)
-        .map(|t| 100.0 + 50.0 * ((t % 24) as f64 * std::f64::consts::PI / 12.0).sin() + ((t * 7919) % 11) as f64)
+        .map(|t| {
+            100.0
+                + 50.0 * ((t % 24) as f64 * std::f64::consts::PI / 12.0).sin()
+                + ((t * 7919) % 11) as f64
+        })
         .collect();
     let mut y2 = y.clone();
     let at = 24 * 9 + 3;
     y2[at] += 60.0;
-    let ts: Vec<f64> = (0..y2.len()).map(|i| 1_700_000_000.0 + 3600.0 * i as f64).collect();
+    let ts: Vec<f64> = (0..y2.len())
+        .map(|i| 1_700_000_000.0 + 3600.0 * i as f64)
+        .collect();
     let auto = detect(&y2, Some(&ts), &Method::Auto(AutoParams::default()), 1).unwrap();
     assert_eq!(auto.season_length, Some(24));
     assert!(auto.flags[at], "{}", auto.method);
     assert_eq!(auto.alerts.len(), 1, "{:?}", auto.alerts);
-    let esd = detect(&y2, None, &Method::SeasonalEsd(EsdParams { season_length: Some(24), ..EsdParams::default() }), 1).unwrap();
+    let esd = detect(
+        &y2,
+        None,
+        &Method::SeasonalEsd(EsdParams {
+            season_length: Some(24),
+            ..EsdParams::default()
+        }),
+        1,
+    )
+    .unwrap();
     assert!(esd.flags[at]);
     assert_eq!(esd.flags.iter().filter(|f| **f).count(), 1);
 }
@@ -170,34 +217,82 @@ fn seasonal_detectors_find_a_spike_hidden_in_the_daily_cycle() {
 #[test]
 fn gaps_in_timestamps_are_missing_periods() {
     let ts = [0.0, 60.0, 120.0, 300.0, 360.0];
-    let d = detect(&[1.0, 2.0, 3.0, 4.0, 5.0], Some(&ts), &Method::RobustZ(RobustZParams::default()), 1).unwrap();
+    let d = detect(
+        &[1.0, 2.0, 3.0, 4.0, 5.0],
+        Some(&ts),
+        &Method::RobustZ(RobustZParams::default()),
+        1,
+    )
+    .unwrap();
     assert_eq!((d.missing, d.step), (2, Some(60.0)));
-    let bad = detect(&[1.0, 2.0], Some(&[5.0, 5.0]), &Method::RobustZ(RobustZParams::default()), 1).unwrap_err();
+    let bad = detect(
+        &[1.0, 2.0],
+        Some(&[5.0, 5.0]),
+        &Method::RobustZ(RobustZParams::default()),
+        1,
+    )
+    .unwrap_err();
     assert_eq!(bad.code(), "invalid_timestamps");
-    assert_eq!(detect(&[1.0, f64::INFINITY], None, &Method::Auto(AutoParams::default()), 1).unwrap_err().code(), "not_finite");
-    assert_eq!(detect(&[], None, &Method::Auto(AutoParams::default()), 1).unwrap_err().code(), "empty_input");
-    let mut s = Stream::new(&Method::Threshold(ThresholdParams { threshold: 80.0, duration: 2, direction: Direction::Up }), 0).unwrap();
+    assert_eq!(
+        detect(
+            &[1.0, f64::INFINITY],
+            None,
+            &Method::Auto(AutoParams::default()),
+            1
+        )
+        .unwrap_err()
+        .code(),
+        "not_finite"
+    );
+    assert_eq!(
+        detect(&[], None, &Method::Auto(AutoParams::default()), 1)
+            .unwrap_err()
+            .code(),
+        "empty_input"
+    );
+    let mut s = Stream::new(
+        &Method::Threshold(ThresholdParams {
+            threshold: 80.0,
+            duration: 2,
+            direction: Direction::Up,
+        }),
+        0,
+    )
+    .unwrap();
     assert!(s.push_at(0.0, 90.0).unwrap().is_empty());
     assert_eq!(s.push_at(60.0, 95.0).unwrap()[0].event, EventKind::Opened);
     // A 3-minute gap: two missing periods, and the alert closes at the first (cooldown 0) quiet one.
     let evs = s.push_at(240.0, 10.0).unwrap();
     assert_eq!(evs.len(), 1);
     assert_eq!(evs[0].event, EventKind::Closed);
-    assert_eq!(s.push_at(200.0, 1.0).unwrap_err().code(), "invalid_timestamps");
+    assert_eq!(
+        s.push_at(200.0, 1.0).unwrap_err().code(),
+        "invalid_timestamps"
+    );
 }
 
 #[test]
 fn corrupted_stream_state_is_refused() {
     let s = Stream::new(&Method::RobustZ(RobustZParams::default()), 1).unwrap();
-    let json = s.to_json().unwrap().replacen("\"head\":0", "\"head\":999", 1);
-    assert_eq!(Stream::from_json(&json).unwrap_err().code(), "invalid_state");
+    let json = s
+        .to_json()
+        .unwrap()
+        .replacen("\"head\":0", "\"head\":999", 1);
+    assert_eq!(
+        Stream::from_json(&json).unwrap_err().code(),
+        "invalid_state"
+    );
     assert_eq!(Stream::from_json("{").unwrap_err().code(), "json");
 }
 
 #[test]
 fn budgets_fire_each_threshold_once_per_period() {
     let usd = Currency::USD;
-    let b = Budget::new("web", BudgetPeriod::Quarterly, Money::parse("9000.00", usd).unwrap());
+    let b = Budget::new(
+        "web",
+        BudgetPeriod::Quarterly,
+        Money::parse("9000.00", usd).unwrap(),
+    );
     let mut t = BudgetTracker::new(b.clone()).unwrap();
     let mut fired = Vec::new();
     let mut entries = Vec::new();
@@ -225,17 +320,35 @@ fn budgets_fire_each_threshold_once_per_period() {
         .collect();
     assert_eq!(
         actual,
-        [("2026-05-15", 50), ("2026-06-07", 75), ("2026-06-20", 90), ("2026-06-29", 100)]
-            .map(|(d, t)| (d.to_string(), t))
+        [
+            ("2026-05-15", 50),
+            ("2026-06-07", 75),
+            ("2026-06-20", 90),
+            ("2026-06-29", 100)
+        ]
+        .map(|(d, t)| (d.to_string(), t))
     );
     let s = budget_status(&b, &entries, Date::new(2026, 6, 30).unwrap()).unwrap();
     assert_eq!(s.spent.to_string(), "9120.00 USD");
     assert_eq!(s.projected.to_string(), "9120.00 USD");
     assert_eq!(s.attribution.by_service[0].name, "api");
     assert_eq!(s.attribution.by_feature[0].percent, 100.0);
-    let eur = CostEntry::new(d, Money::parse("1", "EUR".parse().unwrap()).unwrap(), "api", "core");
+    let eur = CostEntry::new(
+        d,
+        Money::parse("1", "EUR".parse().unwrap()).unwrap(),
+        "api",
+        "core",
+    );
     assert_eq!(t.record(&eur).unwrap_err().code(), "currency_mismatch");
-    let late = CostEntry::new(Date::new(2026, 4, 1).unwrap(), Money::parse("1", usd).unwrap(), "api", "core");
+    let late = CostEntry::new(
+        Date::new(2026, 4, 1).unwrap(),
+        Money::parse("1", usd).unwrap(),
+        "api",
+        "core",
+    );
     assert_eq!(t.record(&late).unwrap_err().code(), "invalid_timestamps");
-    assert_eq!(Date::parse("day", "2026-02-30").unwrap_err().code(), "invalid_date");
+    assert_eq!(
+        Date::parse("day", "2026-02-30").unwrap_err().code(),
+        "invalid_date"
+    );
 }

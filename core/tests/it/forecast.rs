@@ -1,7 +1,9 @@
 //! Forecasting: model choice, intervals, benchmarks, exhaustion, errors, invariants.
 
 use proptest::prelude::*;
-use scaleplan::forecast::{ForecastOptions, ModelChoice, exhaustion, forecast, growth_rate, seasonal_naive};
+use scaleplan::forecast::{
+    ForecastOptions, ModelChoice, exhaustion, forecast, growth_rate, seasonal_naive,
+};
 
 fn seasonal_series(n: usize, m: usize) -> Vec<f64> {
     (0..n)
@@ -16,8 +18,20 @@ fn seasonal_series(n: usize, m: usize) -> Vec<f64> {
 #[test]
 fn the_result_names_its_model_and_holds_its_band() {
     let y = seasonal_series(96, 12);
-    let f = forecast(&y, &ForecastOptions { horizon: 24, season_length: Some(12), ..Default::default() }).unwrap();
-    assert!(f.model.starts_with("ETS(") && !f.model.ends_with(",N)"), "{}", f.model);
+    let f = forecast(
+        &y,
+        &ForecastOptions {
+            horizon: 24,
+            season_length: Some(12),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        f.model.starts_with("ETS(") && !f.model.ends_with(",N)"),
+        "{}",
+        f.model
+    );
     assert_eq!(f.candidates[0].model, f.model);
     assert!(f.candidates.windows(2).all(|w| w[0].aicc <= w[1].aicc));
     for i in 0..24 {
@@ -26,7 +40,16 @@ fn the_result_names_its_model_and_holds_its_band() {
     // The seasonal pattern carries on: next year's peak month is above its trough.
     let peak = f.mean[15] - f.mean[21];
     assert!(peak > 200.0, "{peak}");
-    let one = forecast(&y, &ForecastOptions { horizon: 6, season_length: Some(12), model: ModelChoice::Ets("ETS(A,Ad,A)".into()), ..Default::default() }).unwrap();
+    let one = forecast(
+        &y,
+        &ForecastOptions {
+            horizon: 6,
+            season_length: Some(12),
+            model: ModelChoice::Ets("ETS(A,Ad,A)".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(one.model, "ETS(A,Ad,A)");
     assert!(one.params.unwrap().phi >= 0.8);
 }
@@ -34,19 +57,66 @@ fn the_result_names_its_model_and_holds_its_band() {
 #[test]
 fn long_seasons_work_and_short_histories_fall_back_visibly() {
     let y = seasonal_series(168 * 3, 168);
-    let auto = forecast(&y, &ForecastOptions { horizon: 168, season_length: Some(168), ..Default::default() }).unwrap();
-    assert!(auto.candidates.iter().any(|c| c.model == "ETS(M,A,M)"), "{:?}", auto.candidates);
-    let options = ForecastOptions { horizon: 168, season_length: Some(168), model: ModelChoice::Ets("MAM".into()), ..Default::default() };
+    let auto = forecast(
+        &y,
+        &ForecastOptions {
+            horizon: 168,
+            season_length: Some(168),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        auto.candidates.iter().any(|c| c.model == "ETS(M,A,M)"),
+        "{:?}",
+        auto.candidates
+    );
+    let options = ForecastOptions {
+        horizon: 168,
+        season_length: Some(168),
+        model: ModelChoice::Ets("MAM".into()),
+        ..Default::default()
+    };
     let f = forecast(&y, &options).unwrap();
     assert_eq!(f.season_length, Some(168), "{}", f.model);
     let naive = seasonal_naive(&y, 168, Some(168), 95.0).unwrap();
     let truth = seasonal_series(168 * 4, 168);
-    let mae = |m: &[f64]| m.iter().zip(&truth[168 * 3..]).map(|(a, b)| (a - b).abs()).sum::<f64>() / 168.0;
-    assert!(mae(&f.mean) < mae(&naive.mean), "ETS {} vs naive {}", mae(&f.mean), mae(&naive.mean));
-    let short = forecast(&y[..200], &ForecastOptions { horizon: 5, season_length: Some(168), ..Default::default() }).unwrap();
-    assert!(short.notes[0].starts_with("season 168 needs at least 336 values, got 200"), "{:?}", short.notes);
+    let mae = |m: &[f64]| {
+        m.iter()
+            .zip(&truth[168 * 3..])
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f64>()
+            / 168.0
+    };
+    assert!(
+        mae(&f.mean) < mae(&naive.mean),
+        "ETS {} vs naive {}",
+        mae(&f.mean),
+        mae(&naive.mean)
+    );
+    let short = forecast(
+        &y[..200],
+        &ForecastOptions {
+            horizon: 5,
+            season_length: Some(168),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        short.notes[0].starts_with("season 168 needs at least 336 values, got 200"),
+        "{:?}",
+        short.notes
+    );
     assert_eq!(short.season_length, None);
-    let tiny = forecast(&[5.0, 6.0, 7.0], &ForecastOptions { horizon: 2, ..Default::default() }).unwrap();
+    let tiny = forecast(
+        &[5.0, 6.0, 7.0],
+        &ForecastOptions {
+            horizon: 2,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(tiny.model, "Naive");
     assert!(tiny.notes[0].contains("too few"));
 }
@@ -54,21 +124,66 @@ fn long_seasons_work_and_short_histories_fall_back_visibly() {
 #[test]
 fn bad_input_gets_typed_errors() {
     let o = ForecastOptions::default();
-    assert_eq!(forecast(&[1.0], &o).unwrap_err().code(), "too_few_observations");
-    assert_eq!(forecast(&[1.0, f64::NAN, 3.0], &o).unwrap_err().code(), "not_finite");
-    assert_eq!(forecast(&[1.0, 2.0], &ForecastOptions { horizon: 0, ..o.clone() }).unwrap_err().code(), "out_of_range");
-    assert_eq!(forecast(&[1.0, 2.0], &ForecastOptions { level: 100.0, ..o.clone() }).unwrap_err().code(), "out_of_range");
-    let bad_model = ForecastOptions { model: ModelChoice::Ets("ETS(X,N,N)".into()), ..o.clone() };
-    assert_eq!(forecast(&[1.0, 2.0, 3.0], &bad_model).unwrap_err().code(), "unknown_variant");
-    assert_eq!(growth_rate(&[1.0, 0.0, 2.0]).unwrap_err().code(), "out_of_range");
-    assert_eq!(exhaustion(&[1.0, 2.0, 3.0], f64::NAN, 5, None).unwrap_err().code(), "not_finite");
+    assert_eq!(
+        forecast(&[1.0], &o).unwrap_err().code(),
+        "too_few_observations"
+    );
+    assert_eq!(
+        forecast(&[1.0, f64::NAN, 3.0], &o).unwrap_err().code(),
+        "not_finite"
+    );
+    assert_eq!(
+        forecast(
+            &[1.0, 2.0],
+            &ForecastOptions {
+                horizon: 0,
+                ..o.clone()
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        forecast(
+            &[1.0, 2.0],
+            &ForecastOptions {
+                level: 100.0,
+                ..o.clone()
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "out_of_range"
+    );
+    let bad_model = ForecastOptions {
+        model: ModelChoice::Ets("ETS(X,N,N)".into()),
+        ..o.clone()
+    };
+    assert_eq!(
+        forecast(&[1.0, 2.0, 3.0], &bad_model).unwrap_err().code(),
+        "unknown_variant"
+    );
+    assert_eq!(
+        growth_rate(&[1.0, 0.0, 2.0]).unwrap_err().code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        exhaustion(&[1.0, 2.0, 3.0], f64::NAN, 5, None)
+            .unwrap_err()
+            .code(),
+        "not_finite"
+    );
 }
 
 #[test]
 fn exhaustion_says_never_within_the_horizon() {
     let y: Vec<f64> = (0..36).map(|t| 1000.0 + ((t * 13) % 7) as f64).collect();
     let e = exhaustion(&y, 2000.0, 24, None).unwrap();
-    assert_eq!((e.period, e.upper_period, e.already_exceeded), (None, None, false));
+    assert_eq!(
+        (e.period, e.upper_period, e.already_exceeded),
+        (None, None, false)
+    );
     assert!(e.reason.contains("stay below 2000"), "{}", e.reason);
     assert!(exhaustion(&y, 900.0, 24, None).unwrap().already_exceeded);
 }

@@ -1,7 +1,7 @@
 //! The one integration-test binary (compiles once on 2 cores).
 
-mod errors;
 mod anomaly;
+mod errors;
 mod estimate;
 mod forecast;
 mod fuzz_replay;
