@@ -7,8 +7,13 @@ import numpy.typing as npt
 
 __all__ = [
     "ConflictError",
+    "Detection",
+    "DetectorStream",
     "ErlangC",
+    "Exhaustion",
     "ForbiddenError",
+    "Forecast",
+    "GrowthRate",
     "IllegalTransitionError",
     "InternalError",
     "InvalidInputError",
@@ -27,13 +32,18 @@ __all__ = [
     "benjamini_hochberg",
     "beta_binomial",
     "beta_binomial_batch",
+    "budget_status",
     "canonical_json",
     "capacity_milestones",
     "cost_totals",
     "cuped",
+    "detect",
     "erlang_c",
     "estimate",
+    "exhaustion",
+    "forecast",
     "growth_phase",
+    "growth_rate",
     "holm",
     "hpa_desired_replicas",
     "hpa_scale",
@@ -46,10 +56,12 @@ __all__ = [
     "normal_means",
     "plan_json",
     "ratio",
+    "regression",
     "rollout_plan",
     "sample_size_means",
     "sample_size_proportions",
     "sample_size_proportions_batch",
+    "savings",
     "scaling_triggers",
     "sequential",
     "sequential_batch",
@@ -471,3 +483,141 @@ class RolloutService:
     def verify_audit(self, id: str) -> dict[str, Any]: ...
     def reconcile(self, id: str, now: str) -> dict[str, Any]: ...
     def deployed_traffic(self, target: str) -> float | None: ...
+
+# --- anomaly detection and forecasting -------------------------------------------------------------
+
+@final
+class Detection:
+    """The result of `detect`: arrays aligned with the input, and the alerts."""
+
+    @property
+    def flags(self) -> npt.NDArray[np.bool_]: ...
+    @property
+    def scores(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def expected(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def alerts(self) -> list[dict[str, Any]]: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def season_length(self) -> int | None: ...
+    @property
+    def missing(self) -> int: ...
+    @property
+    def step(self) -> float | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def detect(
+    values: npt.ArrayLike,
+    timestamps: npt.ArrayLike | None = None,
+    method: str = "auto",
+    **params: Any,
+) -> Detection: ...
+
+@final
+class DetectorStream:
+    """A streaming detector with serialisable state."""
+
+    def __new__(cls, method: str = "auto", **params: Any) -> DetectorStream: ...
+    def push(self, value: float) -> dict[str, Any] | None: ...
+    def push_at(self, time: float, value: float) -> list[dict[str, Any]]: ...
+    def extend(self, values: npt.ArrayLike) -> list[dict[str, Any]]: ...
+    @property
+    def open_alert(self) -> dict[str, Any] | None: ...
+    @property
+    def periods(self) -> int: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> DetectorStream: ...
+
+def regression(
+    baseline: npt.ArrayLike,
+    current: npt.ArrayLike,
+    *,
+    percentiles: Sequence[float] | None = None,
+    tolerance: float | None = None,
+    alpha: float | None = None,
+) -> dict[str, Any]: ...
+def budget_status(budget: Any, entries: Any, as_of: str) -> dict[str, Any]: ...
+
+@final
+class Forecast:
+    """A forecast with its interval and the model it used."""
+
+    @property
+    def mean(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def lower(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def upper(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def level(self) -> float: ...
+    @property
+    def season_length(self) -> int | None: ...
+    @property
+    def aicc(self) -> float | None: ...
+    @property
+    def sigma(self) -> float: ...
+    @property
+    def params(self) -> dict[str, float] | None: ...
+    @property
+    def candidates(self) -> list[dict[str, Any]]: ...
+    @property
+    def notes(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def forecast(
+    values: npt.ArrayLike,
+    horizon: int,
+    season_length: int | None = None,
+    level: float = 95.0,
+    *,
+    model: str = "auto",
+    thorough: bool = False,
+) -> Forecast: ...
+
+@final
+class GrowthRate:
+    """A compound growth rate per period."""
+
+    @property
+    def rate(self) -> float: ...
+    @property
+    def ci(self) -> tuple[float, float]: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def confidence_label(self) -> str: ...
+    @property
+    def projections(self) -> list[dict[str, Any]]: ...
+    @property
+    def reason(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def growth_rate(values: npt.ArrayLike) -> GrowthRate: ...
+
+@final
+class Exhaustion:
+    """When a capacity runs out."""
+
+    @property
+    def period(self) -> int | None: ...
+    @property
+    def upper_period(self) -> int | None: ...
+    @property
+    def already_exceeded(self) -> bool: ...
+    @property
+    def capacity(self) -> float: ...
+    @property
+    def forecast(self) -> Forecast: ...
+    @property
+    def reason(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+def exhaustion(
+    values: npt.ArrayLike, capacity: float, horizon: int, season_length: int | None = None
+) -> Exhaustion: ...
+def savings(resources: Any, options: Any) -> list[dict[str, Any]]: ...

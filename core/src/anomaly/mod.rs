@@ -117,8 +117,9 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct AutoParams {
-    /// Season in periods; inferred when absent (from the timestamps' step: 5 min → 288, 30 min → 48,
-    /// 1 h → 24, 1 day → 7; else the candidate 7, 12, 24, 48, 52, 96, 168, 288 with the strongest
+    /// Season in periods; inferred when absent (from the timestamps' step: the week when the series
+    /// holds four of them (5 min → 2016, 30 min → 336, 1 h → 168, 1 day → 7), else the day (288, 48, 24);
+    /// else the candidate 7, 12, 24, 48, 52, 96, 168, 288 with the strongest
     /// autocorrelation of the detrended series, if above 0.4).
     pub season_length: Option<usize>,
     /// Which side counts (default both).
@@ -565,10 +566,7 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
         Method::Auto(p) => {
             let m = p
                 .season_length
-                .or_else(|| {
-                    step.and_then(season_from_step)
-                        .filter(|m| slots.len() >= 3 * m)
-                })
+                .or_else(|| step.and_then(|s| season_from_step(s, slots.len())))
                 .or_else(|| season_from_data(slots));
             match m {
                 Some(m) => Method::Seasonal(SeasonalParams {
@@ -588,7 +586,7 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
         }
         Method::SeasonalEsd(p) if p.season_length.is_none() => Method::SeasonalEsd(EsdParams {
             season_length: step
-                .and_then(season_from_step)
+                .and_then(|s| season_from_step(s, slots.len()))
                 .or_else(|| season_from_data(slots)),
             ..p.clone()
         }),
@@ -596,13 +594,15 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
     }
 }
 
-/// The daily cycle for common steps, in seconds or milliseconds.
-fn season_from_step(step: f64) -> Option<usize> {
-    let known = [(300.0, 288), (1800.0, 48), (3600.0, 24), (86_400.0, 7)];
-    known.iter().find_map(|&(secs, m)| {
+/// The weekly cycle for common steps (in seconds or milliseconds) when the series holds four weeks, else
+/// the daily one when it holds four days.
+fn season_from_step(step: f64, n: usize) -> Option<usize> {
+    let known = [(300.0, 288), (1800.0, 48), (3600.0, 24), (86_400.0, 1)];
+    let daily = known.iter().find_map(|&(secs, m)| {
         let close = |s: f64| (step - s).abs() <= 0.01 * s;
         (close(secs) || close(secs * 1000.0)).then_some(m)
-    })
+    })?;
+    [7 * daily, daily].into_iter().find(|&m| m >= 2 && n >= 4 * m)
 }
 
 /// The candidate season with the strongest lag-m autocorrelation of the series minus its centred

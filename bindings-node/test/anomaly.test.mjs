@@ -1,0 +1,65 @@
+// Anomaly detection and forecasting through the Node binding: typed arrays in and out, errors with codes.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const sp = require('../index.js')
+
+test('detect takes a Float64Array and returns typed arrays and one alert per anomaly', () => {
+  const y = new Float64Array(60).fill(100)
+  for (let i = 30; i < 34; i++) y[i] = 400
+  const d = sp.detect(y, null, 'baseline_ratio', { window: 7, ratio: 1.5 })
+  assert.ok(d.flags instanceof Uint8Array && d.scores instanceof Float64Array)
+  assert.equal(d.flags[30], 1)
+  assert.equal(d.alerts.length, 1)
+  assert.equal(d.alerts[0].reason, '400 is 4.00x the trailing 7-period mean 100 (threshold 1.5x)')
+  assert.equal(d.alerts[0].startIndex, 30)
+})
+
+test('a stream resumes from JSON and agrees with the batch form', () => {
+  const y = new Float64Array(300).map((_, i) => 50 + ((i * 7919) % 23) - 11)
+  y[200] = 200
+  const batch = sp.detect(y, null, 'robust_z', { window: 50 })
+  let s = new sp.DetectorStream('robust_z', { window: 50 })
+  const opened = []
+  for (let i = 0; i < y.length; i++) {
+    if (i === 150) s = sp.DetectorStream.fromJson(s.toJson())
+    const ev = s.push(y[i])
+    if (ev && ev.event === 'opened') opened.push(ev.alert.startIndex)
+  }
+  assert.deepEqual(opened, batch.alerts.map((a) => a.startIndex))
+})
+
+test('forecast, growthRate, exhaustion', () => {
+  const y = new Float64Array(72).map((_, t) => (1000 + 10 * t) * (1 + 0.2 * Math.sin((2 * Math.PI * t) / 12)))
+  const f = sp.forecast(y, 12, 12)
+  assert.match(f.model, /^ETS\(/)
+  assert.ok(f.mean instanceof Float64Array && f.mean.length === 12)
+  for (let i = 0; i < 12; i++) assert.ok(f.lower[i] <= f.mean[i] && f.mean[i] <= f.upper[i])
+  assert.equal(sp.forecast(y, 3, 12, 95, { model: 'seasonal_naive' }).model, 'SeasonalNaive(12)')
+  const g = sp.growthRate(new Float64Array([100, 110, 121, 133]))
+  assert.ok(Math.abs(g.rate - 0.0997) < 1e-3 && g.confidenceLabel === 'high')
+  const e = sp.exhaustion(new Float64Array(24).map((_, t) => 50 + 2 * t), 120, 36)
+  assert.equal(e.period, 12)
+})
+
+test('errors carry codes', () => {
+  assert.throws(() => sp.detect(new Float64Array([1, Infinity])), { code: 'not_finite' })
+  assert.throws(() => sp.forecast(new Float64Array([1]), 3), { code: 'too_few_observations' })
+  assert.throws(() => sp.detect(new Float64Array([1, 2]), new Float64Array([5, 5])), { code: 'invalid_timestamps' })
+  assert.throws(() => sp.forecast(new Float64Array([1, 2, 3]), 1.5), { code: 'not_integer' })
+})
+
+test('budgetStatus, regression and savings take camelCase objects', () => {
+  const entries = Array.from({ length: 20 }, (_, i) => ({
+    date: `2026-06-${String(i + 1).padStart(2, '0')}`, amount: { amount: '100.00', currency: 'USD' }, service: 'api', team: 'core',
+  }))
+  const s = sp.budgetStatus({ name: 'web', period: 'monthly', amount: { amount: '3000.00', currency: 'USD' } }, entries, '2026-06-20')
+  assert.equal(s.spent.amount, '2000.00')
+  const base = new Float64Array(200).map((_, i) => 100 + (i % 50))
+  assert.equal(sp.regression(base, base.map((v) => v * 1.2)).regressed, true)
+  const recs = sp.savings([{ id: 'web', units: 10, unitMonthlyCost: { amount: '70.00', currency: 'USD' },
+    utilisation: [12, 15, 18, 14, 16, 13, 17], observedDays: 30, reservedDiscount: '0.30' }], { asOf: '2026-07-01' })
+  assert.deepEqual(recs.map((r) => r.monthlySaving.amount), ['490.00', '63.00'])
+})

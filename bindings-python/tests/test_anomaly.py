@@ -1,0 +1,92 @@
+"""Anomaly detection and forecasting through the Python binding: shapes, dtypes, errors, round trips."""
+import math
+
+import numpy as np
+import pytest
+
+import scaleplan
+
+
+def test_detect_returns_numpy_arrays_and_one_alert_per_anomaly():
+    y = np.full(60, 100.0)
+    y[30:34] = 400.0
+    d = scaleplan.detect(y, method="baseline_ratio", window=7, ratio=1.5)
+    assert d.flags.dtype == np.bool_ and d.scores.dtype == np.float64 and len(d.expected) == 60
+    assert d.flags[30] and not d.flags[10]
+    assert len(d.alerts) == 1 and d.alerts[0]["kind"] == "spike"
+    assert d.alerts[0]["reason"] == "400 is 4.00x the trailing 7-period mean 100 (threshold 1.5x)"
+    assert math.isnan(d.expected[0])  # no baseline yet
+
+
+def test_auto_finds_the_daily_season_from_datetime64_timestamps():
+    t = np.arange("2026-07-01T00", "2026-07-15T00", dtype="datetime64[h]")
+    rng = np.random.default_rng(7)
+    y = 100 + 50 * np.sin(np.arange(len(t)) * np.pi / 12) + rng.normal(0, 2, len(t))
+    y[24 * 10 + 3] += 40
+    d = scaleplan.detect(y, timestamps=t)
+    assert d.season_length == 24 and d.step == 3600.0
+    assert d.flags[24 * 10 + 3]
+
+
+def test_stream_agrees_with_batch_and_resumes_from_json():
+    rng = np.random.default_rng(3)
+    y = rng.normal(50, 5, 500)
+    y[300] = 120
+    batch = scaleplan.detect(y, method="robust_z", window=50)
+    s = scaleplan.DetectorStream("robust_z", window=50)
+    events = s.extend(y[:250])
+    s = scaleplan.DetectorStream.from_json(s.to_json())
+    events += s.extend(y[250:])
+    opened = [e for e in events if e["event"] == "opened"]
+    assert len(opened) == len(batch.alerts)
+    assert [e["alert"]["start_index"] for e in opened] == [a["start_index"] for a in batch.alerts]
+
+
+def test_detector_errors_are_typed():
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        scaleplan.detect([1.0, float("inf")])
+    assert e.value.code == "not_finite"
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        scaleplan.detect([1.0, 2.0], method="robust_z", window=0)
+    assert e.value.code == "out_of_range"
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        scaleplan.detect([1.0, 2.0], method="nope")
+    assert e.value.code == "json"
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        scaleplan.detect([1.0, 2.0], timestamps=[5.0, 5.0])
+    assert e.value.code == "invalid_timestamps"
+
+
+def test_regression_and_budget():
+    base = np.linspace(100, 150, 200)
+    r = scaleplan.regression(base, base * 1.2)
+    assert r["regressed"] and r["p_value"] < 1e-6
+    budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+    entries = [{"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+                "service": "api", "team": "core"} for d in range(1, 21)]
+    s = scaleplan.budget_status(budget, entries, "2026-06-20")
+    assert str(s["spent"]["amount"]) == "2000.00"
+    assert [a["threshold"] for a in s["alerts"] if a["kind"] == "threshold"] == [50]
+
+
+def test_forecast_growth_exhaustion_and_savings():
+    t = np.arange(72)
+    y = (1000 + 10 * t) * (1 + 0.2 * np.sin(2 * np.pi * t / 12))
+    f = scaleplan.forecast(y, 12, season_length=12)
+    assert f.model.startswith("ETS(") and f.mean.shape == (12,)
+    assert np.all(f.lower <= f.mean) and np.all(f.mean <= f.upper)
+    naive = scaleplan.forecast(y, 12, season_length=12, model="seasonal_naive")
+    assert naive.model == "SeasonalNaive(12)" and naive.mean[0] == y[-12]
+    g = scaleplan.growth_rate([100, 110, 121, 133])
+    assert abs(g.rate - 0.0997) < 1e-3 and g.ci[0] < g.rate < g.ci[1] and g.confidence > 0.99
+    e = scaleplan.exhaustion(np.arange(24) * 2.0 + 50, 120.0, 36)
+    assert e.period == 12 and e.upper_period is not None and e.upper_period <= 12
+    assert scaleplan.exhaustion(np.full(24, 10.0) + np.arange(24) % 2, 1e6, 12).period is None
+    recs = scaleplan.savings(
+        [{"id": "web", "units": 10, "unit_monthly_cost": {"amount": "70.00", "currency": "USD"},
+          "utilisation": [12, 15, 18, 14, 16, 13, 17], "observed_days": 30, "reserved_discount": "0.30"}],
+        {"as_of": "2026-07-01"})
+    assert [str(r["monthly_saving"]["amount"]) for r in recs] == ["490.00", "63.00"]
+    with pytest.raises(scaleplan.InvalidInputError) as err:
+        scaleplan.forecast([1.0], 3)
+    assert err.value.code == "too_few_observations"
