@@ -27,7 +27,12 @@
 //!   state machine with roles and approvals, the hash-chained audit log, the back-test [`rollout::simulate`]
 //!   and the live [`rollout::Service`] over a [`store::Store`] (memory, SQLite) and a [`deploy::Deployer`].
 //!
-//! Anomaly detection and forecasting follow (see the README's roadmap).
+//! - [`anomaly`]: detectors (baseline ratio, robust z, EWMA chart, seasonal median, S-H-ESD, threshold for
+//!   a duration) in batch and streaming forms, alerts grouped per anomaly, performance regression against a
+//!   load-test baseline, and budgets in `Decimal`.
+//!
+//! - [`forecast`]: growth rates, ETS forecasts chosen by AICc with intervals, the seasonal-naive benchmark,
+//!   capacity exhaustion and savings recommendations.
 //!
 //! ## Usage
 //! The core is pure: no I/O, no clock, no global state. Inputs are validated once, at the boundary, into

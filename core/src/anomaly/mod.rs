@@ -602,7 +602,9 @@ fn season_from_step(step: f64, n: usize) -> Option<usize> {
         let close = |s: f64| (step - s).abs() <= 0.01 * s;
         (close(secs) || close(secs * 1000.0)).then_some(m)
     })?;
-    [7 * daily, daily].into_iter().find(|&m| m >= 2 && n >= 4 * m)
+    [7 * daily, daily]
+        .into_iter()
+        .find(|&m| m >= 2 && n >= 4 * m)
 }
 
 /// The candidate season with the strongest lag-m autocorrelation of the series minus its centred
