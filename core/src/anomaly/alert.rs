@@ -131,7 +131,7 @@ impl Tracker {
         time: f64,
         x: f64,
         s: Step,
-        explain: &Explainer,
+        explain: &Explainer<'_>,
     ) -> Option<AlertEvent> {
         if !s.flag {
             return self.quiet().map(|alert| AlertEvent {
@@ -199,17 +199,15 @@ impl Tracker {
     }
 }
 
-/// Turns a flagged point into words, per method.
-#[derive(Debug, Clone)]
-pub(crate) struct Explainer {
-    method: Method,
+/// Turns a flagged point into words, per method (borrows the method: no copy per flagged point).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Explainer<'a> {
+    method: &'a Method,
 }
 
-impl Explainer {
-    pub(crate) fn new(method: &Method) -> Self {
-        Explainer {
-            method: method.clone(),
-        }
+impl<'a> Explainer<'a> {
+    pub(crate) fn new(method: &'a Method) -> Self {
+        Explainer { method }
     }
 
     fn kind(&self, x: f64, expected: f64) -> AlertKind {
@@ -222,7 +220,7 @@ impl Explainer {
 
     pub(crate) fn reason(&self, x: f64, s: Step) -> String {
         let (o, e) = (num(x), num(s.expected));
-        match &self.method {
+        match self.method {
             Method::BaselineRatio(p) => format!(
                 "{o} is {:.2}x the trailing {}-period {} {e} (threshold {}x)",
                 s.score,

@@ -394,25 +394,26 @@ impl BudgetTracker {
         *day = day.checked_add(&e.amount)?;
 
         let before = self.alerts.len();
-        let status = self.compute(e.date)?;
+        // Only the totals: the attribution is built when a status is asked for, not on every entry.
+        let (spent, _, projected) = self.totals(e.date)?;
+        let (spent_percent, projected_percent) = (self.percent(spent), self.percent(projected));
+        let period_end = bounds.1;
         let budget = self.budget.amount;
         for &t in &self.budget.thresholds {
             let fired = self
                 .alerts
                 .iter()
                 .any(|a| a.kind == BudgetAlertKind::Threshold && a.threshold == t);
-            if !fired
-                && status.spent.amount * Decimal::from(100) >= budget.amount * Decimal::from(t)
-            {
+            if !fired && spent.amount * Decimal::from(100) >= budget.amount * Decimal::from(t) {
                 self.alerts.push(BudgetAlert {
                     kind: BudgetAlertKind::Threshold,
                     threshold: t,
                     date: e.date,
-                    amount: status.spent,
-                    percent: status.spent_percent,
+                    amount: spent,
+                    percent: spent_percent,
                     message: format!(
                         "{}: spent {} of {} ({:.1}%) by {}, crossing the {t}% threshold",
-                        self.budget.name, status.spent, budget, status.spent_percent, e.date
+                        self.budget.name, spent, budget, spent_percent, e.date
                     ),
                 });
             }
@@ -421,23 +422,16 @@ impl BudgetTracker {
             .alerts
             .iter()
             .any(|a| a.kind == BudgetAlertKind::Projected);
-        if !projected_fired
-            && status.spent.amount < budget.amount
-            && status.projected.amount >= budget.amount
-        {
+        if !projected_fired && spent.amount < budget.amount && projected.amount >= budget.amount {
             self.alerts.push(BudgetAlert {
                 kind: BudgetAlertKind::Projected,
                 threshold: 100,
                 date: e.date,
-                amount: status.projected,
-                percent: status.projected_percent,
+                amount: projected,
+                percent: projected_percent,
                 message: format!(
                     "{}: projected {} by {} is {:.1}% of the {} budget",
-                    self.budget.name,
-                    status.projected,
-                    status.period_end,
-                    status.projected_percent,
-                    budget
+                    self.budget.name, projected, period_end, projected_percent, budget
                 ),
             });
         }
@@ -462,7 +456,8 @@ impl BudgetTracker {
         self.compute(as_of)
     }
 
-    fn compute(&self, as_of: Date) -> Result<BudgetStatus> {
+    /// Spend to date, the daily run rate and the projection at the period's end.
+    fn totals(&self, as_of: Date) -> Result<(Money, Money, Money)> {
         let currency = self.budget.amount.currency;
         let zero = Money::zero(currency);
         let (start, end) = self.budget.period.bounds(as_of);
@@ -482,9 +477,17 @@ impl BudgetTracker {
         let projected = spent
             .checked_add(&run_rate.checked_mul(Decimal::from(left))?)?
             .rounded();
-        let pct = |m: Money| {
-            100.0 * crate::money::to_f64(m.amount) / crate::money::to_f64(self.budget.amount.amount)
-        };
+        Ok((spent, run_rate, projected))
+    }
+
+    fn percent(&self, m: Money) -> f64 {
+        100.0 * crate::money::to_f64(m.amount) / crate::money::to_f64(self.budget.amount.amount)
+    }
+
+    fn compute(&self, as_of: Date) -> Result<BudgetStatus> {
+        let (start, end) = self.budget.period.bounds(as_of);
+        let (spent, run_rate, projected) = self.totals(as_of)?;
+        let pct = |m: Money| self.percent(m);
         let shares = |map: &BTreeMap<String, Money>| -> Vec<Share> {
             let mut v: Vec<Share> = map
                 .iter()

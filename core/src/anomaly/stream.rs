@@ -186,16 +186,11 @@ impl Stream {
         let s = self.state.step(x);
         let index = self.t;
         self.t += 1;
-        if !s.flag && !self.tracker_open() {
+        if !s.flag && !self.tracker.is_open() {
             return None;
         }
         self.tracker
             .observe(index, time, x, s, &Explainer::new(&self.method))
-    }
-
-    #[inline]
-    fn tracker_open(&self) -> bool {
-        self.tracker.is_open()
     }
 
     /// Pushes a value observed at `time` (any unit). The first two timestamps fix the step; a later gap

@@ -217,25 +217,21 @@ fn run(spec: EtsSpec, p: &Params, y: &[f64], season: &mut [f64]) -> Option<Run> 
                 log_sum += yhat.ln();
             }
         }
-        // The same recursion serves both error types when written with e = y - ŷ.
-        match spec.season {
-            SeasonType::N => {
-                l = base + p.alpha * e;
-                b = damped * b + p.beta * e;
-            }
-            SeasonType::A => {
-                l = base + p.alpha * e;
-                b = damped * b + p.beta * e;
-                season[si] = s_old + p.gamma * e;
-            }
-            SeasonType::M => {
-                if base <= 0.0 || s_old <= 0.0 {
-                    return None;
-                }
-                l = base + p.alpha * e / s_old;
-                b = damped * b + p.beta * e / s_old;
-                season[si] = s_old + p.gamma * e / base;
-            }
+        if spec.season == SeasonType::M && (base <= 0.0 || s_old <= 0.0) {
+            return None;
+        }
+        let s_new;
+        (l, b, s_new) = update(
+            spec.season,
+            (p.alpha, p.beta, p.gamma),
+            damped,
+            base,
+            b,
+            s_old,
+            e,
+        );
+        if spec.season != SeasonType::N {
+            season[si] = s_new;
         }
         if spec.trend == TrendType::N {
             b = 0.0;
@@ -249,6 +245,29 @@ fn run(spec: EtsSpec, p: &Params, y: &[f64], season: &mut [f64]) -> Option<Run> 
         level: l,
         trend: b,
     })
+}
+
+/// One step of the state recursion (Hyndman et al. 2008, Table 2.3), written with `e = y - ŷ` so that it
+/// serves both error types: the new level, trend and seasonal state (`s_old` unchanged without a season).
+#[inline]
+fn update(
+    season: SeasonType,
+    (alpha, beta, gamma): (f64, f64, f64),
+    damped: f64,
+    base: f64,
+    b: f64,
+    s_old: f64,
+    e: f64,
+) -> (f64, f64, f64) {
+    match season {
+        SeasonType::N => (base + alpha * e, damped * b + beta * e, s_old),
+        SeasonType::A => (base + alpha * e, damped * b + beta * e, s_old + gamma * e),
+        SeasonType::M => (
+            base + alpha * e / s_old,
+            damped * b + beta * e / s_old,
+            s_old + gamma * e / base,
+        ),
+    }
 }
 
 /// Initial seasonal states (index `t mod m` for the first season) and the seasonally adjusted series.
@@ -521,24 +540,30 @@ impl EtsFit {
                     ErrorType::M => yhat * eps,
                 };
                 draws[j * PATHS + path] = yhat + e;
-                match self.spec.season {
-                    SeasonType::N => {
-                        l = base + self.alpha * e;
-                        b = damped * b + self.beta * e;
-                    }
-                    SeasonType::A => {
-                        l = base + self.alpha * e;
-                        b = damped * b + self.beta * e;
-                        season[si] = s_old + self.gamma * e;
-                    }
-                    SeasonType::M => {
-                        let s_safe = if s_old.abs() < 1e-12 { 1e-12 } else { s_old };
-                        let base_safe = if base.abs() < 1e-12 { 1e-12 } else { base };
-                        l = base + self.alpha * e / s_safe;
-                        b = damped * b + self.beta * e / s_safe;
-                        season[si] = s_old + self.gamma * e / base_safe;
-                    }
-                }
+                // A simulated path may bring a multiplicative state near 0: keep the divisions finite.
+                let guard = |v: f64| if v.abs() < 1e-12 { 1e-12 } else { v };
+                let (base_m, s_m) = if self.spec.season == SeasonType::M {
+                    (guard(base), guard(s_old))
+                } else {
+                    (base, s_old)
+                };
+                let (nl, nb, ns) = update(
+                    self.spec.season,
+                    (self.alpha, self.beta, self.gamma),
+                    damped,
+                    base_m,
+                    b,
+                    s_m,
+                    e,
+                );
+                // `update` adds to the base it is given: undo a guard's shift (exact when none applied).
+                l = if base_m == base {
+                    nl
+                } else {
+                    nl - base_m + base
+                };
+                b = nb;
+                season[si] = if s_m == s_old { ns } else { ns - s_m + s_old };
             }
         }
         let (qlo, qhi) = (0.5 - level / 2.0, 0.5 + level / 2.0);
