@@ -95,3 +95,61 @@ pub fn replay_json(data: &[u8]) {
         Err(e) => assert!(!e.code().is_empty() && !e.to_string().is_empty()),
     }
 }
+
+/// `stored_state`: arbitrary bytes as a stored detector stream and as a stored budget tracker (the two
+/// states a service keeps between points). Whatever loads must take more points and entries without a
+/// panic (typed errors only), serialise, and round-trip to an equal state; no NaN leaks into JSON.
+pub fn stored_state(data: &[u8]) {
+    use scaleplan::anomaly::Stream;
+    use scaleplan::anomaly::budget::{BudgetTracker, CostEntry, Date};
+    use scaleplan::money::{Currency, Money};
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(mut s) = Stream::from_json(text) {
+        let again = s.to_json().expect("a loaded stream serialises");
+        assert_eq!(
+            Stream::from_json(&again)
+                .expect("round trip")
+                .to_json()
+                .ok(),
+            Some(again.clone()),
+            "stream round trip"
+        );
+        for x in [100.0, f64::NAN, 1e300, -1e300, 0.0, 5e-324, 250.0] {
+            let _ = s.push(x);
+        }
+        let _ = s.push(f64::INFINITY).expect_err("infinity is refused");
+        let t = s.periods() as f64;
+        let _ = s.push_at(t + 3.0, 1.0);
+        let text = s.to_json().expect("serialises after pushes");
+        assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+        Stream::from_json(&text).expect("a stream that ran stays loadable");
+    }
+    if let Ok(mut b) = scaleplan::json::from_str::<BudgetTracker>(text) {
+        let again = scaleplan::json::to_string(&b).expect("a loaded tracker serialises");
+        assert_eq!(
+            scaleplan::json::from_str::<BudgetTracker>(&again).expect("round trip"),
+            b,
+            "tracker round trip"
+        );
+        for (d, amount, cur) in [
+            ("2026-01-31", "120.50", "USD"),
+            ("2026-02-01", "79228162514264337593543950335", "USD"),
+            ("2026-02-02", "3", "EUR"),
+            ("2027-12-31", "0", "USD"),
+        ] {
+            let (Ok(date), Ok(cur)) = (Date::parse("date", d), cur.parse::<Currency>()) else {
+                continue;
+            };
+            let Ok(m) = Money::parse(amount, cur) else {
+                continue;
+            };
+            if let Ok(alerts) = b.record(&CostEntry::new(date, m, "api", "core")) {
+                let text = scaleplan::json::to_string(&alerts).expect("alerts serialise");
+                assert!(!text.contains("NaN"), "{text}");
+            }
+            let _ = b.status(date);
+        }
+    }
+}

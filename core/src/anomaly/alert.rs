@@ -104,6 +104,15 @@ impl Tracker {
         }
     }
 
+    /// The invariants a deserialised tracker must hold: counters within bounds, the open alert's id
+    /// already issued.
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.cooldown <= super::MAX_COUNT
+            && self.quiet <= self.cooldown + 1
+            && self.next_id <= super::MAX_COUNT
+            && self.open.as_ref().is_none_or(|a| a.id < self.next_id)
+    }
+
     pub(crate) fn is_open(&self) -> bool {
         self.open.is_some()
     }

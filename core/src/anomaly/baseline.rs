@@ -87,7 +87,8 @@ impl Baseline {
     fn judge(&self, x: f64, base: f64) -> Step {
         // score = x / baseline; a baseline of 0 (or below) has no ratio: any positive value is "up".
         let score = if base > 0.0 {
-            x / base
+            // A baseline near zero (a subnormal) can overflow the ratio: the largest finite one instead.
+            (x / base).clamp(-f64::MAX, f64::MAX)
         } else if x > base {
             f64::MAX
         } else {

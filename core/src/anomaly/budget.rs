@@ -306,8 +306,11 @@ pub struct BudgetStatus {
 }
 
 /// Tracks one budget through a stream of cost entries; serialisable, so it can be stored and resumed.
+/// Loading a stored tracker checks it (a valid budget, one period, every amount in the budget's
+/// currency and not negative, dates within the period): an edited or corrupted state is refused with
+/// `invalid_state` rather than producing NaN percentages or a panic later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "TrackerState")]
 pub struct BudgetTracker {
     budget: Budget,
     period: Option<(Date, Date)>,
@@ -318,6 +321,72 @@ pub struct BudgetTracker {
     by_feature: BTreeMap<String, Money>,
     alerts: Vec<BudgetAlert>,
     last_date: Option<Date>,
+}
+
+/// A stored [`BudgetTracker`] before its checks.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrackerState {
+    budget: Budget,
+    period: Option<(Date, Date)>,
+    daily: BTreeMap<Date, Money>,
+    by_service: BTreeMap<String, Money>,
+    by_team: BTreeMap<String, Money>,
+    by_feature: BTreeMap<String, Money>,
+    alerts: Vec<BudgetAlert>,
+    last_date: Option<Date>,
+}
+
+impl TryFrom<TrackerState> for BudgetTracker {
+    type Error = Error;
+
+    fn try_from(s: TrackerState) -> Result<BudgetTracker> {
+        let bad = |reason: &str| Error::InvalidState {
+            what: "BudgetTracker",
+            reason: reason.to_string(),
+        };
+        s.budget.validate()?;
+        if s.budget.thresholds.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(bad("the thresholds are not sorted and distinct"));
+        }
+        let currency = s.budget.amount.currency;
+        let amounts = s
+            .daily
+            .values()
+            .chain(s.by_service.values())
+            .chain(s.by_team.values())
+            .chain(s.by_feature.values())
+            .chain(s.alerts.iter().map(|a| &a.amount));
+        for m in amounts {
+            if m.currency != currency || m.amount < Decimal::ZERO {
+                return Err(bad("an amount is negative or not in the budget's currency"));
+            }
+        }
+        match (s.period, s.last_date) {
+            (None, None) if s.daily.is_empty() && s.alerts.is_empty() => {}
+            (Some((start, end)), Some(last)) => {
+                if s.budget.period.bounds(start) != (start, end)
+                    || !(start <= last && last <= end)
+                    || s.daily.keys().any(|d| *d < start || *d > last)
+                {
+                    return Err(bad(
+                        "the period, the last entry's date and the daily spend do not agree",
+                    ));
+                }
+            }
+            _ => return Err(bad("a period without a last entry, or the reverse")),
+        }
+        Ok(BudgetTracker {
+            budget: s.budget,
+            period: s.period,
+            daily: s.daily,
+            by_service: s.by_service,
+            by_team: s.by_team,
+            by_feature: s.by_feature,
+            alerts: s.alerts,
+            last_date: s.last_date,
+        })
+    }
 }
 
 impl BudgetTracker {

@@ -70,8 +70,17 @@ impl Ewma {
         };
         let l = self.lambda;
         self.z = l * x + (1.0 - l) * self.z;
-        self.decay2 *= (1.0 - l) * (1.0 - l);
-        let width = sigma * (l / (2.0 - l) * (1.0 - self.decay2)).sqrt();
+        // Once (1-λ)^{2t} is below f64's resolution the limits are the asymptotic ones: no square root,
+        // and no subnormal products on the way to zero.
+        let width = if self.decay2 == 0.0 {
+            sigma * (l / (2.0 - l)).sqrt()
+        } else {
+            self.decay2 *= (1.0 - l) * (1.0 - l);
+            if self.decay2 < 1e-18 {
+                self.decay2 = 0.0;
+            }
+            sigma * (l / (2.0 - l) * (1.0 - self.decay2)).sqrt()
+        };
         let score = (self.z - mu) / width.max(1e-300);
         let flag = match self.direction {
             Direction::Up => score > self.limit,
@@ -84,6 +93,20 @@ impl Ewma {
             expected: mu,
             critical: flag && score.abs() > 2.0 * self.limit,
         }
+    }
+
+    /// The invariants a deserialised chart must hold (finite state, counters within their bounds).
+    pub(crate) fn is_consistent(&self) -> bool {
+        // μ₀ and σ are learnt when the warm-up completes: without both it is still running.
+        ((self.sigma.is_some() && self.target.is_some()) || self.seen < self.warmup)
+            && self.seen <= self.warmup
+            && self.sigma.is_none_or(|s| s.is_finite() && s > 0.0)
+            && self.target.is_none_or(f64::is_finite)
+            && !self.z.is_infinite()
+            && (0.0..=1.0).contains(&self.decay2)
+            && !self.sum.is_nan()
+            && !self.mr_sum.is_nan()
+            && !self.last.is_infinite()
     }
 
     fn learn(&mut self, x: f64) {

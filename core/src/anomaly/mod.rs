@@ -55,6 +55,7 @@ pub(crate) use seasonal::seasonal_decomposition;
 
 use crate::check;
 use crate::error::{Error, Result};
+use window::median_sorted;
 
 /// Which side of the expected value counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -117,10 +118,12 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 pub struct AutoParams {
-    /// Season in periods; inferred when absent (from the timestamps' step: the week when the series
-    /// holds four of them (5 min → 2016, 30 min → 336, 1 h → 168, 1 day → 7), else the day (288, 48, 24);
-    /// else the candidate 7, 12, 24, 48, 52, 96, 168, 288 with the strongest
-    /// autocorrelation of the detrended series, if above 0.4).
+    /// Season in periods; inferred when absent. The candidates are the day and the week when the
+    /// timestamps' step is a known one (5 min → 288 and 2016, 30 min → 48 and 336, 1 h → 24 and 168,
+    /// 1 day → 7), else 7, 12, 24, 48, 52, 96, 168, 288. A candidate needs four cycles in the series and a
+    /// lag-m autocorrelation above 0.4 of the series minus its centred moving average; the strongest
+    /// wins, but the day is kept over the week unless the week's per-phase profile leaves residuals 25 %
+    /// smaller (a weekly pattern on top of the daily one). No season: `robust_z`.
     pub season_length: Option<usize>,
     /// Which side counts (default both).
     pub direction: Direction,
@@ -291,6 +294,9 @@ impl Default for ThresholdParams {
 pub const DEFAULT_COOLDOWN: usize = 1;
 
 const MAX_WINDOW: usize = 10_000_000;
+/// Bound on the counters of a stored state (periods, alert ids, run lengths): 2^53, exact in f64 and far
+/// from overflow, so a loaded state can never overflow one.
+pub(crate) const MAX_COUNT: u64 = 1 << 53;
 const MAX_SEASON: usize = 100_000;
 /// The auto detector's cut-off: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
 /// 16,000 periods of Gaussian noise.
@@ -505,14 +511,21 @@ pub fn detect(
         }
     } else {
         let mut state = stream::State::new(&resolved)?;
-        for (slot, &x) in grid.slots.iter().enumerate() {
-            put(slot, state.step(x));
+        if grid.slots.len() == n {
+            // No gaps: period i is point i (the common case, written without the index lookup).
+            for (i, &x) in grid.slots.iter().enumerate() {
+                let s = state.step(x);
+                flags[i] = s.flag;
+                scores[i] = s.score;
+                expected[i] = s.expected;
+                critical[i] = s.critical;
+            }
+        } else {
+            for (slot, &x) in grid.slots.iter().enumerate() {
+                put(slot, state.step(x));
+            }
         }
     }
-    let times: Vec<f64> = match timestamps {
-        Some(t) => t.to_vec(),
-        None => (0..n).map(|i| i as f64).collect(),
-    };
     let mut tracker = alert::Tracker::new(cooldown, resolved.name());
     let mut alerts = Vec::new();
     let explain = alert::Explainer::new(&resolved);
@@ -528,13 +541,17 @@ pub fn detect(
                 alerts.push(a);
             }
         }
+        if !flags[i] && !tracker.is_open() {
+            continue;
+        }
         let s = Step {
             flag: flags[i],
             score: scores[i],
             expected: expected[i],
             critical: critical[i],
         };
-        if let Some(ev) = tracker.observe(i as u64, times[i], values[i], s, &explain)
+        let time = timestamps.map_or(i as f64, |t| t[i]);
+        if let Some(ev) = tracker.observe(i as u64, time, values[i], s, &explain)
             && ev.event == EventKind::Closed
         {
             alerts.push(ev.alert);
@@ -564,10 +581,7 @@ pub fn detect(
 pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
     match method {
         Method::Auto(p) => {
-            let m = p
-                .season_length
-                .or_else(|| step.and_then(|s| season_from_step(s, slots.len())))
-                .or_else(|| season_from_data(slots));
+            let m = p.season_length.or_else(|| season_from_data(slots, step));
             match m {
                 Some(m) => Method::Seasonal(SeasonalParams {
                     season_length: m,
@@ -585,44 +599,91 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
             }
         }
         Method::SeasonalEsd(p) if p.season_length.is_none() => Method::SeasonalEsd(EsdParams {
-            season_length: step
-                .and_then(|s| season_from_step(s, slots.len()))
-                .or_else(|| season_from_data(slots)),
+            season_length: season_from_data(slots, step),
             ..p.clone()
         }),
         other => other.clone(),
     }
 }
 
-/// The weekly cycle for common steps (in seconds or milliseconds) when the series holds four weeks, else
-/// the daily one when it holds four days.
-fn season_from_step(step: f64, n: usize) -> Option<usize> {
+/// The daily cycle, in periods, for common steps (in seconds or milliseconds).
+fn daily_from_step(step: f64) -> Option<usize> {
     let known = [(300.0, 288), (1800.0, 48), (3600.0, 24), (86_400.0, 1)];
-    let daily = known.iter().find_map(|&(secs, m)| {
+    known.iter().find_map(|&(secs, m)| {
         let close = |s: f64| (step - s).abs() <= 0.01 * s;
         (close(secs) || close(secs * 1000.0)).then_some(m)
-    })?;
-    [7 * daily, daily]
-        .into_iter()
-        .find(|&m| m >= 2 && n >= 4 * m)
+    })
 }
 
-/// The candidate season with the strongest lag-m autocorrelation of the series minus its centred
-/// moving average of m, if above 0.4 and the series holds at least four seasons.
-fn season_from_data(x: &[f64]) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for m in [7usize, 12, 24, 48, 52, 96, 168, 288] {
-        if x.len() < 4 * m {
-            continue;
-        }
-        let trend = seasonal::centred_ma(x, m);
-        let d: Vec<f64> = x.iter().zip(&trend).map(|(v, t)| v - t).collect();
-        let r = autocorrelation(&d, m);
-        if r > 0.4 && best.is_none_or(|(_, b)| r > b) {
-            best = Some((m, r));
+/// Candidate seasons: the day and the week when the step is a known one, else common cycles.
+fn season_candidates(step: Option<f64>) -> Vec<usize> {
+    match step.and_then(daily_from_step) {
+        Some(d) => [d, 7 * d].into_iter().filter(|&m| m >= 2).collect(),
+        None => vec![7, 12, 24, 48, 52, 96, 168, 288],
+    }
+}
+
+/// Autocorrelation a season must show (lag m, after removing a centred moving average of m).
+const SEASON_MIN_ACF: f64 = 0.4;
+/// A longer season that contains a shorter one (a week of days) is kept only when its per-phase profile
+/// leaves residuals this much smaller (by their median absolute value) than the shorter one's.
+const LONGER_SEASON_GAIN: f64 = 0.75;
+
+/// The season of the series, if it shows one: among the candidates the series holds four cycles of, those
+/// with a lag-m autocorrelation over 0.4 of the detrended series; the strongest wins, except that a
+/// shorter season dividing it (the day in the week) is preferred unless the longer profile explains
+/// clearly more (a week pattern on top of the day's). Missing values are interpolated for the test.
+fn season_from_data(x: &[f64], step: Option<f64>) -> Option<usize> {
+    let filled = seasonal::interpolate(x);
+    let strong: Vec<(usize, f64)> = season_candidates(step)
+        .into_iter()
+        .filter(|&m| x.len() >= 4 * m)
+        .map(|m| (m, autocorrelation(&detrended(&filled, m), m)))
+        .filter(|&(_, r)| r > SEASON_MIN_ACF)
+        .collect();
+    let &(best, _) = strong
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let d = detrended(&filled, best);
+    let spread_best = profile_spread(&d, best);
+    strong
+        .iter()
+        .map(|&(m, _)| m)
+        .filter(|&m| m < best && best % m == 0)
+        .min()
+        .filter(|&m| spread_best >= LONGER_SEASON_GAIN * profile_spread(&d, m))
+        .or(Some(best))
+}
+
+/// The series minus its centred moving average of m (NaN at the ends).
+fn detrended(x: &[f64], m: usize) -> Vec<f64> {
+    let trend = seasonal::centred_ma(x, m);
+    x.iter().zip(&trend).map(|(v, t)| v - t).collect()
+}
+
+/// The median absolute residual after removing the per-phase median of period m.
+fn profile_spread(d: &[f64], m: usize) -> f64 {
+    let mut phases: Vec<Vec<f64>> = vec![Vec::new(); m];
+    for (i, v) in d.iter().enumerate() {
+        if !v.is_nan() {
+            phases[i % m].push(*v);
         }
     }
-    best.map(|(m, _)| m)
+    let medians: Vec<f64> = phases
+        .iter_mut()
+        .map(|p| {
+            p.sort_unstable_by(f64::total_cmp);
+            median_sorted(p)
+        })
+        .collect();
+    let mut resid: Vec<f64> = d
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_nan())
+        .map(|(i, v)| (v - medians[i % m]).abs())
+        .collect();
+    resid.sort_unstable_by(f64::total_cmp);
+    median_sorted(&resid)
 }
 
 /// Lag-k autocorrelation over the pairs where both ends are valid.

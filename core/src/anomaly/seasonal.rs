@@ -49,6 +49,7 @@ impl Seasonal {
 
     pub(crate) fn is_consistent(&self) -> bool {
         self.season_length >= 1
+            && self.t <= super::MAX_COUNT
             && (2..=16).contains(&self.seasons)
             && self.history.len() == self.season_length * self.seasons
             && self.history.iter().all(|v| !v.is_infinite())
@@ -88,7 +89,8 @@ impl Seasonal {
             return Step::quiet(expected);
         }
         let r = x - expected;
-        let step = if self.residuals.valid() >= self.residuals.capacity() {
+        // Scored once three quarters of the residual window hold values (missing periods leave holes).
+        let step = if 4 * self.residuals.valid() >= 3 * self.residuals.capacity() {
             let c = self.residuals.median();
             let mut s = score_step(
                 r,
@@ -120,7 +122,8 @@ pub(crate) struct EsdOutcome {
 ///
 /// 1. seasonal component: the per-phase median of the series minus a centred moving average of one season
 ///    (a seasonal-median decomposition, as STL with a periodic seasonal window but robust);
-/// 2. residual `x - seasonal - median(x)`;
+/// 2. residual `x - seasonal - level`, the level being the median of the deseasonalised series over
+///    pieces of `max(4m, 64)` periods (as the package's `longterm` option splits a long series);
 /// 3. generalized ESD (Rosner 1983) with median and MAD in place of mean and standard deviation, for at
 ///    most `max_anoms · n` outliers at level `alpha`.
 ///
@@ -139,11 +142,9 @@ pub(crate) fn shesd(
     } else {
         vec![0.0; n]
     };
-    let mut sorted_x: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
-    sorted_x.sort_unstable_by(f64::total_cmp);
-    let level = median_sorted(&sorted_x);
-    let resid: Vec<f64> = (0..n).map(|i| x[i] - seasonal[i] - level).collect();
-    let expected: Vec<f64> = (0..n).map(|i| seasonal[i] + level).collect();
+    let level = piecewise_level(x, &seasonal, m);
+    let resid: Vec<f64> = (0..n).map(|i| x[i] - seasonal[i] - level[i]).collect();
+    let expected: Vec<f64> = (0..n).map(|i| seasonal[i] + level[i]).collect();
 
     // Sorted residuals (valid ones) with their indexes.
     let mut order: Vec<(f64, usize)> = resid
@@ -224,8 +225,38 @@ pub(crate) fn shesd(
     }
 }
 
+/// Periods per piece of [`piecewise_level`]: four seasons, at least 64.
+pub(crate) fn level_piece(m: usize) -> usize {
+    (4 * m).max(64)
+}
+
+/// The level of the deseasonalised series: its median over consecutive pieces of [`level_piece`] periods
+/// (a last piece shorter than half of that joins the one before), as the `longterm` option of Twitter's
+/// package splits a long series, so that a trend or a level shift does not swamp the residuals.
+fn piecewise_level(x: &[f64], seasonal: &[f64], m: usize) -> Vec<f64> {
+    let n = x.len();
+    let len = level_piece(m);
+    let mut bounds: Vec<usize> = (0..n).step_by(len).collect();
+    if bounds.len() > 1 && n - bounds[bounds.len() - 1] < len / 2 {
+        bounds.pop();
+    }
+    bounds.push(n);
+    let mut level = vec![f64::NAN; n];
+    for w in bounds.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let mut d: Vec<f64> = (a..b)
+            .map(|i| x[i] - seasonal[i])
+            .filter(|v| !v.is_nan())
+            .collect();
+        d.sort_unstable_by(f64::total_cmp);
+        let med = median_sorted(&d);
+        level[a..b].fill(med);
+    }
+    level
+}
+
 /// Linear interpolation over NaN runs; constant extension at the ends; all-NaN stays NaN.
-fn interpolate(x: &[f64]) -> Vec<f64> {
+pub(crate) fn interpolate(x: &[f64]) -> Vec<f64> {
     let mut out = x.to_vec();
     let known: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
     let (Some(&first), Some(&last)) = (known.first(), known.last()) else {

@@ -87,7 +87,8 @@ impl State {
             },
             State::RobustZ(r) => r.window.is_consistent(),
             State::Seasonal(s) => s.is_consistent(),
-            State::Ewma(_) | State::Threshold(_) => true,
+            State::Ewma(e) => e.is_consistent(),
+            State::Threshold(t) => t.is_consistent(),
         }
     }
 }
@@ -277,6 +278,11 @@ impl Stream {
         let stream: Stream = crate::json::from_str(s)?;
         stream.method.validate()?;
         if !stream.state.is_consistent()
+            || !stream.tracker.is_consistent()
+            || stream.t > super::MAX_COUNT
+            || stream.step.is_some_and(|s| !(s.is_finite() && s > 0.0))
+            || stream.last_time.is_some_and(|t| !t.is_finite())
+            || stream.first_time.is_some_and(|t| !t.is_finite())
             || !State::new(&stream.method).is_ok_and(|fresh| same_kind(&fresh, &stream.state))
         {
             return Err(Error::InvalidState {
@@ -288,15 +294,39 @@ impl Stream {
     }
 }
 
+/// A loaded state matches a fresh one built from its method: same windows and the same parameters
+/// (a state whose copies of them were edited is refused).
 fn same_kind(a: &State, b: &State) -> bool {
     match (a, b) {
-        (State::BaselineRatio(x), State::BaselineRatio(y)) => x.shape() == y.shape(),
-        (State::RobustZ(x), State::RobustZ(y)) => x.window.capacity() == y.window.capacity(),
-        (State::Ewma(_), State::Ewma(_)) | (State::Threshold(_), State::Threshold(_)) => true,
+        (State::BaselineRatio(x), State::BaselineRatio(y)) => {
+            x.shape() == y.shape()
+                && x.ratio == y.ratio
+                && x.direction == y.direction
+                && x.min_periods == y.min_periods
+        }
+        (State::RobustZ(x), State::RobustZ(y)) => {
+            x.window.capacity() == y.window.capacity()
+                && x.threshold == y.threshold
+                && x.direction == y.direction
+                && x.min_periods == y.min_periods
+        }
+        (State::Ewma(x), State::Ewma(y)) => {
+            x.lambda == y.lambda
+                && x.limit == y.limit
+                && x.direction == y.direction
+                && x.warmup == y.warmup
+                && (x.target.is_none() || x.target == y.target)
+                && (x.sigma.is_none() || x.sigma == y.sigma)
+        }
+        (State::Threshold(x), State::Threshold(y)) => {
+            x.threshold == y.threshold && x.duration == y.duration && x.direction == y.direction
+        }
         (State::Seasonal(x), State::Seasonal(y)) => {
             x.season_length == y.season_length
                 && x.seasons == y.seasons
                 && x.residual_capacity() == y.residual_capacity()
+                && x.threshold == y.threshold
+                && x.direction == y.direction
         }
         _ => false,
     }

@@ -28,6 +28,12 @@ impl Threshold {
 
     /// Score: the run length in units of the duration (flagged from 1 on).
     #[inline]
+    /// The run counter is bounded (a stored state cannot overflow it).
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.run as u64 <= super::MAX_COUNT
+    }
+
+    #[inline]
     pub(crate) fn step(&mut self, x: f64) -> Step {
         if x.is_nan() {
             return Step::quiet(self.threshold);

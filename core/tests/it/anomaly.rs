@@ -352,3 +352,46 @@ fn budgets_fire_each_threshold_once_per_period() {
         "invalid_date"
     );
 }
+
+#[test]
+fn edited_stored_states_are_refused_with_invalid_state() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/regressions/stored_state");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    for f in [
+        "seed-stream-seasonal-max-t.json",
+        "seed-stream-method-state-mismatch.json",
+        "seed-stream-head-out-of-range.json",
+        "seed-stream-unsorted-window.json",
+    ] {
+        let e = Stream::from_json(&read(f)).unwrap_err();
+        assert_eq!(e.code(), "invalid_state", "{f}: {e}");
+    }
+    Stream::from_json(&read("seed-stream-seasonal-running.json")).unwrap();
+    let zero = scaleplan::json::from_str::<BudgetTracker>(&read("seed-tracker-zero-budget.json"))
+        .unwrap_err();
+    assert!(zero.to_string().contains("amount"), "{zero}");
+    for f in [
+        "seed-tracker-bad-thresholds.json",
+        "seed-tracker-mixed-currency.json",
+        "seed-tracker-reversed-period.json",
+    ] {
+        assert!(
+            scaleplan::json::from_str::<BudgetTracker>(&read(f)).is_err(),
+            "{f}"
+        );
+    }
+    let ok: BudgetTracker = scaleplan::json::from_str(&read("seed-tracker-running.json")).unwrap();
+    let again = scaleplan::json::to_string(&ok).unwrap();
+    assert_eq!(
+        scaleplan::json::from_str::<BudgetTracker>(&again).unwrap(),
+        ok
+    );
+}
+
+#[test]
+fn a_subnormal_baseline_gives_a_finite_ratio() {
+    let y = [5e-324, 5e-324, 5e-324, 250.0];
+    let d = detect(&y, None, &Method::baseline_ratio(3, 1.5), 1).unwrap();
+    assert!(d.flags[3] && d.scores[3] == f64::MAX);
+}

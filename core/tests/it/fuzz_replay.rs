@@ -42,3 +42,8 @@ fn catalog_estimate_regressions() {
 fn replay_json_regressions() {
     replay("replay_json", checks::replay_json);
 }
+
+#[test]
+fn stored_state_regressions() {
+    replay("stored_state", checks::stored_state);
+}

@@ -1,0 +1,83 @@
+"""Minimum detection quality of the default detector on the evaluation harness's labelled series.
+
+The harness is benches/compare/anomaly_eval.py (seeded series, event-based scoring); its full run (20
+seeds) is committed in benches/compare/results/anomaly_eval.md. Here 6 seeds per scenario; the floors
+sit about 0.1 under what those seeds give (auto: precision 0.73, recall 0.92 overall; see the results
+file), so a regression in a detector or in the season choice fails, while the floors are not a tuning
+target.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benches" / "compare"))
+
+import anomaly_eval  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def results():
+    return anomaly_eval.evaluate(range(6))
+
+
+def test_default_detector_overall(results):
+    auto = results["all"]["auto"]
+    assert auto["recall"] >= 0.85
+    assert auto["precision"] >= 0.65
+    assert auto["delay"] <= 1.5
+    assert results["all_clean"]["auto"]["false_alarms_per_1000"] <= 5.0
+
+
+@pytest.mark.parametrize(
+    "scenario, recall, precision",
+    [
+        ("noise", 0.9, 0.85),
+        ("trend", 0.9, 0.8),
+        ("daily", 0.8, 0.75),
+        ("weekly", 0.65, 0.85),
+        ("missing", 0.8, 0.65),
+        ("counts", 0.75, 0.4),
+        ("heavy_tails", 0.9, 0.4),
+    ],
+)
+def test_default_detector_per_scenario(results, scenario, recall, precision):
+    auto = results[scenario]["auto"]
+    assert auto["recall"] >= recall, auto
+    assert auto["precision"] >= precision, auto
+
+
+def test_auto_finds_the_true_season():
+    import scaleplan
+
+    for scenario, season in [("daily", 24), ("weekly", 7), ("counts", 24), ("missing", 24), ("noise", None)]:
+        for seed in range(3):
+            s = anomaly_eval.make_series(scenario, seed)
+            assert scaleplan.detect(s.values, s.timestamps).season_length == season, (scenario, seed)
+
+
+def test_batch_seasonal_esd_holds_up(results):
+    esd = results["all"]["seasonal_esd"]
+    assert esd["recall"] >= 0.8 and esd["precision"] >= 0.65
+
+
+def test_labels_are_where_the_anomalies_are():
+    s = anomaly_eval.make_series("noise", 0)
+    clean = anomaly_eval.make_series("clean_noise", 0)
+    assert clean.events == []
+    kinds = sorted(e.kind for e in s.events)
+    assert kinds == ["dip", "level_shift", "spike", "spike", "spike", "variance"]
+    events = sorted(s.events, key=lambda e: e.start)
+    assert events[0].start >= 200 and all(a.end < b.start for a, b in zip(events, events[1:]))
+    # The same base course: identical before the first anomaly, then the injected change.
+    diff = s.values - clean.values
+    assert (diff[: events[0].start] == 0).all()
+    shift = next(e.start for e in events if e.kind == "level_shift")
+    checked = 0
+    for e in events:
+        if e.kind in ("spike", "dip") and e.start < shift:
+            assert diff[e.start - 1] == 0 and diff[e.start + 1] == 0
+            assert (diff[e.start] >= 30.0) if e.kind == "spike" else (diff[e.start] <= -30.0)
+            checked += 1
+    assert checked >= 1
