@@ -1,6 +1,8 @@
 //! Criterion benches for anomaly detection. Ids: `anomaly/stream/<method>` (points pushed one at a time
-//! through [`Stream::push`], the streaming form's cost per point) and `anomaly/detect/<method>` (a whole
-//! series through [`detect`]: flags, scores, expected values and alerts). Throughput is in points; the
+//! through [`Stream::push`], the streaming form's cost per point), `anomaly/extend/<method>` (the same
+//! stream fed the series as one slice by [`Stream::extend`], as a pipeline delivering batches would) and
+//! `anomaly/detect/<method>` (a whole series through [`detect`]: flags, scores, expected values and
+//! alerts). Throughput is in points; the
 //! series is 1,000,000 points of seeded noise around 100 with a spike every 5,000 points, so alerts are
 //! opened and closed as in real use. Targets (issue 5): streaming O(1) detectors over 200 M points/s per
 //! core; the pandas comparison (same outputs, speed ratio) is `benches/compare/rolling.py`.
@@ -88,6 +90,12 @@ fn bench(c: &mut Criterion) {
                     }
                 }
                 black_box(events)
+            })
+        });
+        g.bench_function(format!("extend/{name}"), |b| {
+            b.iter(|| {
+                let mut s = Stream::new(&m, 1).expect("stream");
+                black_box(s.extend(&y).expect("finite").len())
             })
         });
         g.bench_function(format!("detect/{name}"), |b| {

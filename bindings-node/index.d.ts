@@ -472,6 +472,8 @@ export declare class DetectorStream {
   push(value: number): AlertEvent | null
   /** Pushes a value observed at `time`: the events of this point and of any gap before it. */
   pushAt(time: number, value: number): AlertEvent[]
+  /** Pushes many values in order (the detector chosen once for the whole array); the events. */
+  extend(values: Float64Array): AlertEvent[]
   /** Periods seen (missing included). */
   get periods(): number
   /** The whole state as JSON text. */

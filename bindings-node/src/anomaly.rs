@@ -119,6 +119,13 @@ impl DetectorStream {
         object(&evs)
     }
 
+    /// Pushes many values in order (the detector chosen once for the whole array); the events.
+    #[napi(ts_return_type = "AlertEvent[]")]
+    pub fn extend(&mut self, values: Float64Array) -> Result<Value> {
+        let evs = guard(|| self.inner.extend(&values))?;
+        object(&evs)
+    }
+
     /// Periods seen (missing included).
     #[napi(getter)]
     pub fn periods(&self) -> f64 {

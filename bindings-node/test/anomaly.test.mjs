@@ -29,6 +29,13 @@ test('a stream resumes from JSON and agrees with the batch form', () => {
     if (ev && ev.event === 'opened') opened.push(ev.alert.startIndex)
   }
   assert.deepEqual(opened, batch.alerts.map((a) => a.startIndex))
+  // extend: the same events as pushing one by one; an infinity is refused before anything is pushed.
+  const many = new sp.DetectorStream('robust_z', { window: 50 })
+  const evs = many.extend(y)
+  assert.deepEqual(evs.filter((e) => e.event === 'opened').map((e) => e.alert.startIndex), opened)
+  assert.equal(many.periods, 300)
+  assert.throws(() => many.extend(new Float64Array([1, Infinity])), (e) => e.code === 'not_finite')
+  assert.equal(many.periods, 300)
 })
 
 test('forecast, growthRate, exhaustion', () => {

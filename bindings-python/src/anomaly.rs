@@ -164,12 +164,8 @@ impl PyStream {
     /// Pushes many values; the events, in order.
     fn extend(&mut self, py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let v = floats(py, values)?;
-        let mut evs = Vec::new();
-        for &x in v.as_slice()? {
-            if let Some(ev) = guard(py, || self.inner.push(x))? {
-                evs.push(ev);
-            }
-        }
+        let v = v.as_slice()?;
+        let evs = guard(py, || self.inner.extend(v))?;
         to_py(py, &evs)
     }
     /// The open alert as a dict, or None.

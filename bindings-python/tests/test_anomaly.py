@@ -40,6 +40,12 @@ def test_stream_agrees_with_batch_and_resumes_from_json():
     opened = [e for e in events if e["event"] == "opened"]
     assert len(opened) == len(batch.alerts)
     assert [e["alert"]["start_index"] for e in opened] == [a["start_index"] for a in batch.alerts]
+    # extend refuses an infinity before pushing anything.
+    before = s.periods
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        s.extend([1.0, float("inf")])
+    assert e.value.code == "not_finite" and "values[1]" in str(e.value)
+    assert s.periods == before
 
 
 def test_detector_errors_are_typed():

@@ -154,18 +154,18 @@ impl Tracker {
         } else {
             Severity::Warning
         };
-        let kind = explain.kind(x, s.expected);
+        let kind = explain.kind(x, s.expected());
         match &mut self.open {
             Some(a) => {
                 a.end = time;
                 a.end_index = index;
                 a.points += 1;
                 a.severity = a.severity.max(severity);
-                if s.score.abs() > a.score.abs() {
+                if s.score().abs() > a.score.abs() {
                     a.peak_time = time;
                     a.observed = x;
-                    a.expected = s.expected;
-                    a.score = s.score;
+                    a.expected = s.expected();
+                    a.score = s.score();
                     a.kind = kind;
                     a.reason = explain.reason(x, s);
                 }
@@ -185,8 +185,8 @@ impl Tracker {
                     start_index: index,
                     end_index: index,
                     observed: x,
-                    expected: s.expected,
-                    score: s.score,
+                    expected: s.expected(),
+                    score: s.score(),
                     severity,
                     points: 1,
                     ongoing: true,
@@ -228,11 +228,11 @@ impl<'a> Explainer<'a> {
     }
 
     pub(crate) fn reason(&self, x: f64, s: Step) -> String {
-        let (o, e) = (num(x), num(s.expected));
+        let (o, e) = (num(x), num(s.expected()));
         match self.method {
             Method::BaselineRatio(p) => format!(
                 "{o} is {:.2}x the trailing {}-period {} {e} (threshold {}x)",
-                s.score,
+                s.score(),
                 p.window,
                 match p.statistic {
                     Statistic::Mean => "mean",
@@ -242,26 +242,33 @@ impl<'a> Explainer<'a> {
             ),
             Method::RobustZ(p) => format!(
                 "{o} is {:+.1} robust standard deviations from the trailing {}-period median {e} (threshold {})",
-                s.score, p.window, p.threshold
+                s.score(),
+                p.window,
+                p.threshold
             ),
             Method::Ewma(p) => format!(
                 "the EWMA (lambda {}) of values up to {o} is {:+.1} sigma from the in-control mean {e} (limit {})",
-                p.lambda, s.score, p.limit
+                p.lambda,
+                s.score(),
+                p.limit
             ),
             Method::Seasonal(p) => format!(
                 "{o} against {e} expected at this phase of the {}-period season: {:+.1} robust standard deviations (threshold {})",
-                p.season_length, s.score, p.threshold
+                p.season_length,
+                s.score(),
+                p.threshold
             ),
             Method::SeasonalEsd(p) => format!(
                 "{o} against {e} expected (seasonal + median): a generalized ESD outlier at alpha {}, {:+.1} robust standard deviations",
-                p.alpha, s.score
+                p.alpha,
+                s.score()
             ),
             Method::Threshold(p) => format!(
                 "{o} past the threshold {e} for {:.0} consecutive periods (duration {})",
-                s.score * p.duration as f64,
+                s.score() * p.duration as f64,
                 p.duration
             ),
-            Method::Auto(_) => format!("{o} against {e} expected, score {:+.1}", s.score),
+            Method::Auto(_) => format!("{o} against {e} expected, score {:+.1}", s.score()),
         }
     }
 }

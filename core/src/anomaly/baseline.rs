@@ -61,20 +61,22 @@ impl Baseline {
     }
 
     /// Scores `x` against the baseline of the periods before it, then adds `x` to the window.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn step(&mut self, x: f64) -> Step {
-        let (valid, base) = match &self.window {
-            Trailing::Mean(w) => (w.valid(), w.mean()),
-            Trailing::Median(w) => (w.valid(), w.median()),
+        // The baseline as a fraction num / den (sum / count for the mean, median / 1), so that the flag is
+        // decided by multiplications and the divisions happen only where the score or baseline is used.
+        let (valid, num, den) = match &self.window {
+            Trailing::Mean(w) => (w.valid(), w.sum(), w.valid() as f64),
+            Trailing::Median(w) => (w.valid(), w.median(), 1.0),
         };
         let step = if valid < self.min_periods || x.is_nan() {
             Step::quiet(if valid < self.min_periods {
                 f64::NAN
             } else {
-                base
+                num / den
             })
         } else {
-            self.judge(x, base)
+            self.judge(x, num, den)
         };
         match &mut self.window {
             Trailing::Mean(w) => w.push(x),
@@ -83,31 +85,42 @@ impl Baseline {
         step
     }
 
+    /// `x` against the baseline `num / den` (`den > 0`): score `x / baseline`, flagged at `≥ ratio` (up) or
+    /// `≤ 1/ratio` (down), critical twice as far past the threshold as the threshold is from 1. A baseline
+    /// of 0 (or below) has no ratio: any larger value is "up".
+    #[inline(always)]
+    fn judge(&self, x: f64, num: f64, den: f64) -> Step {
+        if num > 0.0 {
+            let r = self.ratio;
+            let xd = x * den;
+            let (up, down) = (xd >= r * num, xd * r <= num);
+            let c = 2.0 * r - 1.0;
+            let critical = xd >= c * num || xd * c <= num;
+            // score = x / (num / den) = x den / num.
+            return Step {
+                flag: self.flagged(up, down),
+                critical: self.flagged(up, down) && critical,
+                score_num: xd,
+                score_den: num,
+                expected_num: num,
+                expected_den: den,
+            };
+        }
+        let up = x > num / den;
+        Step::new(
+            self.flagged(up, false),
+            self.flagged(up, false),
+            if up { f64::MAX } else { 1.0 },
+            num / den,
+        )
+    }
+
     #[inline]
-    fn judge(&self, x: f64, base: f64) -> Step {
-        // score = x / baseline; a baseline of 0 (or below) has no ratio: any positive value is "up".
-        let score = if base > 0.0 {
-            // A baseline near zero (a subnormal) can overflow the ratio: the largest finite one instead.
-            (x / base).clamp(-f64::MAX, f64::MAX)
-        } else if x > base {
-            f64::MAX
-        } else {
-            1.0
-        };
-        let up = score >= self.ratio;
-        let down = score <= 1.0 / self.ratio;
-        let flag = match self.direction {
+    fn flagged(&self, up: bool, down: bool) -> bool {
+        match self.direction {
             Direction::Up => up,
             Direction::Down => down,
             Direction::Both => up || down,
-        };
-        // Critical: twice as far past the threshold as the threshold is from 1.
-        let critical = score >= 2.0 * self.ratio - 1.0 || score <= 1.0 / (2.0 * self.ratio - 1.0);
-        Step {
-            flag,
-            score,
-            expected: base,
-            critical: flag && critical,
         }
     }
 }

@@ -59,7 +59,7 @@ impl Ewma {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn step(&mut self, x: f64) -> Step {
         if x.is_nan() {
             return Step::quiet(self.target.unwrap_or(f64::NAN));
@@ -81,17 +81,22 @@ impl Ewma {
             }
             sigma * (l / (2.0 - l) * (1.0 - self.decay2)).sqrt()
         };
-        let score = (self.z - mu) / width.max(1e-300);
+        // Flag and severity by multiplication; the score's division only where it is used.
+        let width = width.max(1e-300);
+        let d = self.z - mu;
+        let lim = self.limit * width;
         let flag = match self.direction {
-            Direction::Up => score > self.limit,
-            Direction::Down => score < -self.limit,
-            Direction::Both => score.abs() > self.limit,
+            Direction::Up => d > lim,
+            Direction::Down => d < -lim,
+            Direction::Both => d.abs() > lim,
         };
         Step {
             flag,
-            score,
-            expected: mu,
-            critical: flag && score.abs() > 2.0 * self.limit,
+            critical: flag && d.abs() > 2.0 * lim,
+            score_num: d,
+            score_den: width,
+            expected_num: mu,
+            expected_den: 1.0,
         }
     }
 

@@ -70,25 +70,49 @@ pub enum Direction {
     Both,
 }
 
-/// One point's verdict.
+/// One point's verdict. The score and the expected value are kept as fractions and divided only when
+/// read ([`Step::score`], [`Step::expected`]): detectors decide the flag and the severity by
+/// multiplication, so a stream pays for the divisions only on the points it reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Step {
     pub(crate) flag: bool,
-    pub(crate) score: f64,
-    pub(crate) expected: f64,
     pub(crate) critical: bool,
+    pub(crate) score_num: f64,
+    pub(crate) score_den: f64,
+    pub(crate) expected_num: f64,
+    pub(crate) expected_den: f64,
 }
 
 impl Step {
+    /// A verdict with its score and expected value already computed.
+    #[inline]
+    pub(crate) fn new(flag: bool, critical: bool, score: f64, expected: f64) -> Step {
+        Step {
+            flag,
+            critical,
+            score_num: score,
+            score_den: 1.0,
+            expected_num: expected,
+            expected_den: 1.0,
+        }
+    }
+
     /// Not scored: a missing point or a warm-up.
     #[inline]
     pub(crate) fn quiet(expected: f64) -> Step {
-        Step {
-            flag: false,
-            score: 0.0,
-            expected,
-            critical: false,
-        }
+        Step::new(false, false, 0.0, expected)
+    }
+
+    /// The score, capped to the finite range (a ratio to a baseline near zero can overflow).
+    #[inline]
+    pub(crate) fn score(&self) -> f64 {
+        (self.score_num / self.score_den).clamp(-f64::MAX, f64::MAX)
+    }
+
+    /// The expected value.
+    #[inline]
+    pub(crate) fn expected(&self) -> f64 {
+        self.expected_num / self.expected_den
     }
 }
 
@@ -486,12 +510,10 @@ pub fn detect(
     let mut expected = vec![f64::NAN; n];
     let mut critical = vec![false; n];
     let mut put = |slot: usize, s: Step| {
-        if let Some(&i) = grid.point_at.get(slot)
-            && i != usize::MAX
-        {
+        if let Some(i) = grid.point_at(slot) {
             flags[i] = s.flag;
-            scores[i] = s.score;
-            expected[i] = s.expected;
+            scores[i] = s.score();
+            expected[i] = s.expected();
             critical[i] = s.critical;
         }
     };
@@ -501,25 +523,25 @@ pub fn detect(
         for slot in 0..grid.slots.len() {
             put(
                 slot,
-                Step {
-                    flag: out.flags[slot],
-                    score: out.scores[slot],
-                    expected: out.expected[slot],
-                    critical: out.critical[slot],
-                },
+                Step::new(
+                    out.flags[slot],
+                    out.critical[slot],
+                    out.scores[slot],
+                    out.expected[slot],
+                ),
             );
         }
     } else {
         let mut state = stream::State::new(&resolved)?;
-        if grid.slots.len() == n {
-            // No gaps: period i is point i (the common case, written without the index lookup).
-            for (i, &x) in grid.slots.iter().enumerate() {
-                let s = state.step(x);
-                flags[i] = s.flag;
-                scores[i] = s.score;
-                expected[i] = s.expected;
-                critical[i] = s.critical;
-            }
+        if grid.is_dense() {
+            // No gaps: period i is point i (the common case: one loop per detector, no lookups).
+            let out = Outputs {
+                flags: &mut flags,
+                scores: &mut scores,
+                expected: &mut expected,
+                critical: &mut critical,
+            };
+            stream::with_detector!(&mut state, d => fill(d, &grid.slots, out));
         } else {
             for (slot, &x) in grid.slots.iter().enumerate() {
                 put(slot, state.step(x));
@@ -531,11 +553,7 @@ pub fn detect(
     let explain = alert::Explainer::new(&resolved);
     for i in 0..n {
         // Gap slots between points count towards the cooldown.
-        let gap = if i == 0 {
-            0
-        } else {
-            grid.slot_of[i] - grid.slot_of[i - 1] - 1
-        };
+        let gap = if i == 0 { 0 } else { grid.gap_before(i) };
         for _ in 0..gap {
             if let Some(a) = tracker.quiet() {
                 alerts.push(a);
@@ -544,12 +562,7 @@ pub fn detect(
         if !flags[i] && !tracker.is_open() {
             continue;
         }
-        let s = Step {
-            flag: flags[i],
-            score: scores[i],
-            expected: expected[i],
-            critical: critical[i],
-        };
+        let s = Step::new(flags[i], critical[i], scores[i], expected[i]);
         let time = timestamps.map_or(i as f64, |t| t[i]);
         if let Some(ev) = tracker.observe(i as u64, time, values[i], s, &explain)
             && ev.event == EventKind::Closed
@@ -575,6 +588,29 @@ pub fn detect(
         missing: grid.slots.iter().filter(|v| v.is_nan()).count(),
         step: grid.step,
     })
+}
+
+/// The per-point outputs of [`detect`].
+struct Outputs<'a> {
+    flags: &'a mut [bool],
+    scores: &'a mut [f64],
+    expected: &'a mut [f64],
+    critical: &'a mut [bool],
+}
+
+/// Runs a detector over a gap-free series into the outputs, compiled per detector.
+#[inline(never)]
+fn fill<D: stream::Detect>(d: &mut D, xs: &[f64], out: Outputs<'_>) {
+    let n = xs.len();
+    let (flags, scores) = (&mut out.flags[..n], &mut out.scores[..n]);
+    let (expected, critical) = (&mut out.expected[..n], &mut out.critical[..n]);
+    for (i, &x) in xs.iter().enumerate() {
+        let s = d.step(x);
+        flags[i] = s.flag;
+        scores[i] = s.score();
+        expected[i] = s.expected();
+        critical[i] = s.critical;
+    }
 }
 
 /// `auto` made concrete for this series; other methods with their defaults filled in.

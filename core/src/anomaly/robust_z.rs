@@ -85,10 +85,5 @@ pub(crate) fn score_step(
         Direction::Down => score < -threshold,
         Direction::Both => score.abs() > threshold,
     };
-    Step {
-        flag,
-        score,
-        expected,
-        critical: flag && score.abs() > 2.0 * threshold,
-    }
+    Step::new(flag, flag && score.abs() > 2.0 * threshold, score, expected)
 }

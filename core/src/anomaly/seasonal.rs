@@ -99,7 +99,8 @@ impl Seasonal {
                 self.threshold,
                 self.direction,
             );
-            s.expected = expected + c;
+            s.expected_num = expected + c;
+            s.expected_den = 1.0;
             s
         } else {
             Step::quiet(expected)

@@ -1,16 +1,19 @@
 //! Placing points on a regular grid of periods: irregular timestamps and gaps made explicit.
 
+use std::borrow::Cow;
+
 use crate::check;
 use crate::error::{Error, Result};
 
-/// A series on a grid of equal periods; empty periods hold NaN.
-pub(crate) struct Grid {
+/// A series on a grid of equal periods; empty periods hold NaN. Without gaps the grid is the series
+/// itself (borrowed, no index maps).
+pub(crate) struct Grid<'a> {
     /// One value per period (NaN: missing).
-    pub(crate) slots: Vec<f64>,
+    pub(crate) slots: Cow<'a, [f64]>,
     /// The period of each input point.
-    pub(crate) slot_of: Vec<usize>,
+    slot_of: Vec<usize>,
     /// The input point of each period (`usize::MAX` for a gap).
-    pub(crate) point_at: Vec<usize>,
+    point_at: Vec<usize>,
     /// The median step of the timestamps, if any.
     pub(crate) step: Option<f64>,
 }
@@ -18,14 +21,42 @@ pub(crate) struct Grid {
 /// The grid may be at most this many times longer than the series (gaps are not free).
 const MAX_STRETCH: usize = 16;
 
-impl Grid {
-    pub(crate) fn new(values: &[f64], timestamps: Option<&[f64]>) -> Result<Grid> {
+impl<'a> Grid<'a> {
+    /// The input point in period `slot`, if any.
+    #[inline]
+    pub(crate) fn point_at(&self, slot: usize) -> Option<usize> {
+        if self.point_at.is_empty() {
+            (slot < self.slots.len()).then_some(slot)
+        } else {
+            self.point_at
+                .get(slot)
+                .copied()
+                .filter(|&i| i != usize::MAX)
+        }
+    }
+
+    /// Empty periods between input point `i - 1` and input point `i` (`i ≥ 1`).
+    #[inline]
+    pub(crate) fn gap_before(&self, i: usize) -> usize {
+        if self.slot_of.is_empty() {
+            0
+        } else {
+            self.slot_of[i] - self.slot_of[i - 1] - 1
+        }
+    }
+
+    /// Whether every period holds an input point (period i is point i).
+    pub(crate) fn is_dense(&self) -> bool {
+        self.point_at.is_empty() || self.slots.len() == self.slot_of.len()
+    }
+
+    pub(crate) fn new(values: &'a [f64], timestamps: Option<&[f64]>) -> Result<Grid<'a>> {
         let n = values.len();
         let Some(ts) = timestamps else {
             return Ok(Grid {
-                slots: values.to_vec(),
-                slot_of: (0..n).collect(),
-                point_at: (0..n).collect(),
+                slots: Cow::Borrowed(values),
+                slot_of: Vec::new(),
+                point_at: Vec::new(),
                 step: None,
             });
         };
@@ -44,9 +75,9 @@ impl Grid {
         }
         if n == 1 {
             return Ok(Grid {
-                slots: values.to_vec(),
-                slot_of: vec![0],
-                point_at: vec![0],
+                slots: Cow::Borrowed(values),
+                slot_of: Vec::new(),
+                point_at: Vec::new(),
                 step: None,
             });
         }
@@ -84,7 +115,7 @@ impl Grid {
             point_at[k] = i;
         }
         Ok(Grid {
-            slots,
+            slots: Cow::Owned(slots),
             slot_of,
             point_at,
             step: Some(step),

@@ -23,6 +23,38 @@ pub(crate) enum State {
     Threshold(Threshold),
 }
 
+/// One detector's per-point update, so loops over many points can be written once and compiled per
+/// detector (no dispatch per point).
+pub(crate) trait Detect {
+    fn step(&mut self, x: f64) -> Step;
+}
+
+macro_rules! detect_impl {
+    ($($t:ty),*) => {$(
+        impl Detect for $t {
+            #[inline(always)]
+            fn step(&mut self, x: f64) -> Step {
+                <$t>::step(self, x)
+            }
+        }
+    )*};
+}
+detect_impl!(Baseline, RobustZ, Ewma, Seasonal, Threshold);
+
+/// Runs `f` with the state as a concrete detector: a loop inside `f` is monomorphised per detector.
+macro_rules! with_detector {
+    ($state:expr, $d:ident => $body:expr) => {
+        match $state {
+            $crate::anomaly::stream::State::BaselineRatio($d) => $body,
+            $crate::anomaly::stream::State::RobustZ($d) => $body,
+            $crate::anomaly::stream::State::Ewma($d) => $body,
+            $crate::anomaly::stream::State::Seasonal($d) => $body,
+            $crate::anomaly::stream::State::Threshold($d) => $body,
+        }
+    };
+}
+pub(crate) use with_detector;
+
 impl State {
     /// The state of a concrete (resolved) method.
     pub(crate) fn new(m: &Method) -> Result<State> {
@@ -194,6 +226,24 @@ impl Stream {
             .observe(index, time, x, s, &Explainer::new(&self.method))
     }
 
+    /// Pushes many values, in order (as [`Stream::push`] on each, with the detector chosen once for the
+    /// whole slice: the fast way to feed a stream a batch of points). Returns the alert events.
+    ///
+    /// # Errors
+    /// `not_finite` for an infinite value (checked before any point is pushed: the stream is unchanged).
+    pub fn extend(&mut self, xs: &[f64]) -> Result<Vec<AlertEvent>> {
+        if let Some(i) = xs.iter().position(|x| x.is_infinite()) {
+            return Err(Error::NotFinite {
+                field: check::at("values", i),
+                value: xs[i],
+            });
+        }
+        let mut events = Vec::new();
+        let (tracker, method, t) = (&mut self.tracker, &self.method, &mut self.t);
+        with_detector!(&mut self.state, d => feed(d, xs, tracker, method, t, &mut events));
+        Ok(events)
+    }
+
     /// Pushes a value observed at `time` (any unit). The first two timestamps fix the step; a later gap
     /// of k steps is k - 1 missing periods. Returns the events of this point and of the gap (an alert
     /// may close during it).
@@ -296,6 +346,31 @@ impl Stream {
 
 /// A loaded state matches a fresh one built from its method: same windows and the same parameters
 /// (a state whose copies of them were edited is refused).
+/// The loop of [`Stream::extend`], compiled per detector.
+#[inline(never)]
+fn feed<D: Detect>(
+    d: &mut D,
+    xs: &[f64],
+    tracker: &mut Tracker,
+    method: &Method,
+    t: &mut u64,
+    events: &mut Vec<AlertEvent>,
+) {
+    let mut index = *t;
+    for &x in xs {
+        let s = d.step(x);
+        let i = index;
+        index += 1;
+        if !s.flag && !tracker.is_open() {
+            continue;
+        }
+        if let Some(ev) = tracker.observe(i, i as f64, x, s, &Explainer::new(method)) {
+            events.push(ev);
+        }
+    }
+    *t = index;
+}
+
 fn same_kind(a: &State, b: &State) -> bool {
     match (a, b) {
         (State::BaselineRatio(x), State::BaselineRatio(y)) => {

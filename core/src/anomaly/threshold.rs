@@ -26,14 +26,14 @@ impl Threshold {
         }
     }
 
-    /// Score: the run length in units of the duration (flagged from 1 on).
-    #[inline]
     /// The run counter is bounded (a stored state cannot overflow it).
     pub(crate) fn is_consistent(&self) -> bool {
         self.run as u64 <= super::MAX_COUNT
     }
 
-    #[inline]
+    /// Score: the run length in units of the duration (flagged from 1 on). The flag and the severity are
+    /// integer comparisons, so the score's division is only done where it is used.
+    #[inline(always)]
     pub(crate) fn step(&mut self, x: f64) -> Step {
         if x.is_nan() {
             return Step::quiet(self.threshold);
@@ -44,13 +44,14 @@ impl Threshold {
             Direction::Both => x != self.threshold,
         };
         self.run = if past { self.run + 1 } else { 0 };
-        let score = self.run as f64 / self.duration as f64;
         let flag = self.run >= self.duration;
         Step {
             flag,
-            score,
-            expected: self.threshold,
-            critical: flag && score >= 2.0,
+            critical: self.run >= self.duration.saturating_mul(2),
+            score_num: self.run as f64,
+            score_den: self.duration as f64,
+            expected_num: self.threshold,
+            expected_den: 1.0,
         }
     }
 }

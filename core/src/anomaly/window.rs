@@ -63,14 +63,14 @@ impl RingSum {
             && self.buf.iter().skip(self.filled).all(|v| v.is_nan())
     }
 
-    /// Mean of the valid points (NaN when there are none; callers check [`RingSum::valid`] first).
+    /// Sum of the valid points.
     #[inline]
-    pub(crate) fn mean(&self) -> f64 {
-        self.sum / self.valid as f64
+    pub(crate) fn sum(&self) -> f64 {
+        self.sum
     }
 
     /// Pushes `x` (NaN: missing), dropping the oldest period once the window is full.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, x: f64) {
         let w = self.buf.len();
         let old = self.buf[self.head];
@@ -277,7 +277,7 @@ mod tests {
             r.push(x);
             s.push(x);
         }
-        assert_eq!((r.valid(), r.mean()), (2, 4.0));
+        assert_eq!((r.valid(), r.sum() / r.valid() as f64), (2, 4.0));
         assert_eq!((s.valid(), s.median()), (2, 4.0));
     }
 }

@@ -395,3 +395,40 @@ fn a_subnormal_baseline_gives_a_finite_ratio() {
     let d = detect(&y, None, &Method::baseline_ratio(3, 1.5), 1).unwrap();
     assert!(d.flags[3] && d.scores[3] == f64::MAX);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn extend_is_push_on_each_point(
+        xs in proptest::collection::vec(prop_oneof![4 => 0.0f64..200.0, 1 => Just(f64::NAN), 1 => Just(900.0)], 1..300),
+        split in 0usize..300,
+    ) {
+        let methods = [
+            Method::baseline_ratio(7, 1.5),
+            Method::RobustZ(RobustZParams { window: 20, ..RobustZParams::default() }),
+            Method::Ewma(EwmaParams::default()),
+            Method::Seasonal(SeasonalParams { season_length: 7, ..SeasonalParams::default() }),
+            Method::Threshold(ThresholdParams { threshold: 150.0, duration: 2, ..ThresholdParams::default() }),
+        ];
+        for m in &methods {
+            let mut one = Stream::new(m, 1).unwrap();
+            let pushed: Vec<_> = xs.iter().filter_map(|x| one.push(*x).unwrap()).collect();
+            let mut many = Stream::new(m, 1).unwrap();
+            let k = split.min(xs.len());
+            let mut extended = many.extend(&xs[..k]).unwrap();
+            extended.extend(many.extend(&xs[k..]).unwrap());
+            prop_assert_eq!(&pushed, &extended);
+            prop_assert_eq!(one.to_json().unwrap(), many.to_json().unwrap());
+        }
+    }
+}
+
+#[test]
+fn extend_refuses_infinity_before_pushing_anything() {
+    let mut s = Stream::new(&Method::baseline_ratio(3, 1.5), 1).unwrap();
+    let before = s.to_json().unwrap();
+    let e = s.extend(&[1.0, 2.0, f64::INFINITY]).unwrap_err();
+    assert_eq!(e.code(), "not_finite");
+    assert!(e.to_string().contains("values[2]"), "{e}");
+    assert_eq!(s.to_json().unwrap(), before);
+}
