@@ -462,6 +462,24 @@ export interface Recommendation {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A budget followed entry by entry: `record(entry)` gives the alerts it fires, `status(asOf)` the spend,
+ * projection and attribution; `toJson()` / `BudgetTracker.fromJson` store and resume it (a stored state
+ * is checked: an edited one is `invalid_state`).
+ */
+export declare class BudgetTracker {
+  /** A tracker for `budget` (as `budgetStatus`). */
+  constructor(budget: Record<string, unknown>)
+  /** Records one cost entry (entries in date order): the alerts it fires. */
+  record(entry: Record<string, unknown>): Record<string, unknown>[]
+  /** The status on `asOf` ("YYYY-MM-DD"). */
+  status(asOf: string): Record<string, unknown>
+  /** The whole state as JSON text. */
+  toJson(): string
+  /** Resumes a tracker saved with `toJson()`. */
+  static fromJson(text: string): BudgetTracker
+}
+
+/**
  * A streaming detector: `push(value)` gives an alert event or null; `toJson()` / `DetectorStream.fromJson`
  * store and resume the state.
  */
@@ -778,6 +796,12 @@ export interface ProportionsBatch {
 
 /** Ratio metric by the delta method; arms `{ n, sum_x, sum_y, sum_x2, sum_y2, sum_xy }`. */
 export declare function ratio(control: RatioArm, treatment: RatioArm, options?: TestOptions | undefined | null): RatioResult
+
+/**
+ * A recommendation after a lifecycle step ("approve", "implement", "reject", "expire") on `date` by
+ * `actor`; the input is not changed.
+ */
+export declare function recommendationStep(recommendation: Recommendation, step: string, date: string, actor?: string | undefined | null): Recommendation
 
 /** Performance regression of `current` latencies against a load-test `baseline`. */
 export declare function regression(baseline: Float64Array, current: Float64Array, options?: RegressionOptions | undefined | null): Regression

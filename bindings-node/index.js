@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BudgetTracker = nativeBinding.BudgetTracker
 module.exports.DetectorStream = nativeBinding.DetectorStream
 module.exports.ErlangC = nativeBinding.ErlangC
 module.exports.JsErlangC = nativeBinding.JsErlangC
@@ -867,6 +868,7 @@ module.exports.mdeProportions = nativeBinding.mdeProportions
 module.exports.minServers = nativeBinding.minServers
 module.exports.minServersBatch = nativeBinding.minServersBatch
 module.exports.ratio = nativeBinding.ratio
+module.exports.recommendationStep = nativeBinding.recommendationStep
 module.exports.regression = nativeBinding.regression
 module.exports.rolloutPlan = nativeBinding.rolloutPlan
 module.exports.sampleSizeProportions = nativeBinding.sampleSizeProportions

@@ -192,3 +192,54 @@ pub fn budget_status(budget: Value, entries: Value, as_of: String) -> Result<Val
     let s = guard(|| an::budget::budget_status(&b, &e, d))?;
     object(&s)
 }
+
+/// A budget followed entry by entry: `record(entry)` gives the alerts it fires, `status(asOf)` the spend,
+/// projection and attribution; `toJson()` / `BudgetTracker.fromJson` store and resume it (a stored state
+/// is checked: an edited one is `invalid_state`).
+#[napi]
+pub struct BudgetTracker {
+    inner: an::budget::BudgetTracker,
+}
+
+#[napi]
+impl BudgetTracker {
+    /// A tracker for `budget` (as `budgetStatus`).
+    #[napi(constructor, ts_args_type = "budget: Record<string, unknown>")]
+    pub fn new(budget: Value) -> Result<Self> {
+        let b: an::budget::Budget = input(budget)?;
+        Ok(BudgetTracker {
+            inner: guard(|| an::budget::BudgetTracker::new(b))?,
+        })
+    }
+
+    /// Records one cost entry (entries in date order): the alerts it fires.
+    #[napi(
+        ts_args_type = "entry: Record<string, unknown>",
+        ts_return_type = "Record<string, unknown>[]"
+    )]
+    pub fn record(&mut self, entry: Value) -> Result<Value> {
+        let e: an::budget::CostEntry = input(entry)?;
+        object(&guard(|| self.inner.record(&e))?)
+    }
+
+    /// The status on `asOf` ("YYYY-MM-DD").
+    #[napi(ts_return_type = "Record<string, unknown>")]
+    pub fn status(&self, as_of: String) -> Result<Value> {
+        let d = guard(|| an::budget::Date::parse("as_of", &as_of))?;
+        object(&guard(|| self.inner.status(d))?)
+    }
+
+    /// The whole state as JSON text.
+    #[napi]
+    pub fn to_json(&self) -> Result<String> {
+        guard(|| scaleplan::json::to_string(&self.inner))
+    }
+
+    /// Resumes a tracker saved with `toJson()`.
+    #[napi(factory)]
+    pub fn from_json(text: String) -> Result<Self> {
+        Ok(BudgetTracker {
+            inner: guard(|| scaleplan::json::from_str(&text))?,
+        })
+    }
+}

@@ -131,3 +131,22 @@ pub fn savings(resources: Value, options: Value) -> Result<Value> {
     let o: fc::savings::SavingsOptions = input(options)?;
     object(&guard(|| fc::savings::recommend(&r, &o))?)
 }
+
+/// A recommendation after a lifecycle step ("approve", "implement", "reject", "expire") on `date` by
+/// `actor`; the input is not changed.
+#[napi(
+    ts_args_type = "recommendation: Recommendation, step: string, date: string, actor?: string | undefined | null",
+    ts_return_type = "Recommendation"
+)]
+pub fn recommendation_step(
+    recommendation: Value,
+    step: String,
+    date: String,
+    actor: Option<String>,
+) -> Result<Value> {
+    let mut r: fc::savings::Recommendation = input(recommendation)?;
+    let s: fc::savings::Step = guard(|| step.parse())?;
+    let d = guard(|| scaleplan::anomaly::budget::Date::parse("date", &date))?;
+    guard(|| r.apply(s, d, actor.as_deref().unwrap_or("")))?;
+    object(&r)
+}

@@ -70,3 +70,36 @@ test('budgetStatus, regression and savings take camelCase objects', () => {
     utilisation: [12, 15, 18, 14, 16, 13, 17], observedDays: 30, reservedDiscount: '0.30' }], { asOf: '2026-07-01' })
   assert.deepEqual(recs.map((r) => r.monthlySaving.amount), ['490.00', '63.00'])
 })
+
+test('BudgetTracker records alerts once, resumes from JSON and refuses edited state', () => {
+  const budget = { name: 'web', period: 'monthly', amount: { amount: '3000.00', currency: 'USD' } }
+  let t = new sp.BudgetTracker(budget)
+  const fired = []
+  for (let d = 1; d <= 20; d++) {
+    if (d === 10) t = sp.BudgetTracker.fromJson(t.toJson())
+    const date = `2026-06-${String(d).padStart(2, '0')}`
+    fired.push(...t.record({ date, amount: { amount: '100.00', currency: 'USD' }, service: 'api', team: 'core' }))
+  }
+  assert.deepEqual(fired.filter((a) => a.kind === 'threshold').map((a) => a.threshold), [50])
+  assert.equal(t.status('2026-06-20').spent.amount, '2000.00')
+  assert.throws(
+    () => t.record({ date: '2026-06-19', amount: { amount: '1.00', currency: 'USD' }, service: 'api', team: 'core' }),
+    (e) => e.code === 'invalid_timestamps'
+  )
+  assert.throws(() => sp.BudgetTracker.fromJson(t.toJson().replace('"3000.00"', '"0"')), (e) => typeof e.code === 'string')
+})
+
+test('recommendationStep walks the lifecycle', () => {
+  const recs = sp.savings(
+    [{ id: 'web', units: 10, unitMonthlyCost: { amount: '70.00', currency: 'USD' }, utilisation: [12, 15, 18, 14, 16, 13, 17], observedDays: 30, reservedDiscount: '0.30' }],
+    { asOf: '2026-07-01' }
+  )
+  let r = sp.recommendationStep(recs[0], 'approve', '2026-07-01', 'lead')
+  assert.equal(r.status, 'approved')
+  assert.equal(recs[0].status, 'pending')
+  r = sp.recommendationStep(r, 'implement', '2026-07-03', 'sre')
+  assert.equal(r.status, 'implemented')
+  assert.throws(() => sp.recommendationStep(r, 'reject', '2026-07-04', 'cfo'), (e) => e.code === 'illegal_transition')
+  assert.throws(() => sp.recommendationStep(recs[0], 'undo', '2026-07-01'), (e) => e.code === 'unknown_variant')
+  assert.equal(sp.recommendationStep(recs[0], 'expire', recs[0].expires).status, 'expired')
+})

@@ -234,7 +234,49 @@ fn budget_status(
     to_py(py, &s)
 }
 
+/// A budget followed entry by entry: `record(entry)` returns the alerts it fires, `status(as_of)` the
+/// spend, projection and attribution; the state round-trips through `to_json()` / `from_json(text)`.
+#[pyclass(name = "BudgetTracker", module = "scaleplan")]
+pub struct PyBudgetTracker {
+    inner: an::budget::BudgetTracker,
+}
+
+#[pymethods]
+impl PyBudgetTracker {
+    #[new]
+    fn new(py: Python<'_>, budget: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let b: an::budget::Budget = doc(py, budget)?;
+        Ok(PyBudgetTracker {
+            inner: guard(py, || an::budget::BudgetTracker::new(b))?,
+        })
+    }
+    /// Records one cost entry (entries in date order); the alerts it fires.
+    fn record(&mut self, py: Python<'_>, entry: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let e: an::budget::CostEntry = doc(py, entry)?;
+        let alerts = guard(py, || self.inner.record(&e))?;
+        to_py(py, &alerts)
+    }
+    /// The status on `as_of` (`YYYY-MM-DD`).
+    fn status(&self, py: Python<'_>, as_of: &str) -> PyResult<Py<PyAny>> {
+        let d = guard(py, || an::budget::Date::parse("as_of", as_of))?;
+        let s = guard(py, || self.inner.status(d))?;
+        to_py(py, &s)
+    }
+    /// The whole state as JSON text.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        guard(py, || scaleplan::json::to_string(&self.inner))
+    }
+    /// Resumes a tracker saved with `to_json()` (checked: an edited state is `invalid_state`).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Ok(PyBudgetTracker {
+            inner: guard(py, || scaleplan::json::from_str(text))?,
+        })
+    }
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyBudgetTracker>()?;
     m.add_class::<PyDetection>()?;
     m.add_class::<PyStream>()?;
     m.add_function(wrap_pyfunction!(detect, m)?)?;

@@ -261,7 +261,26 @@ fn savings(
     to_py(py, &recs)
 }
 
+/// A recommendation after a lifecycle step (`"approve"`, `"implement"`, `"reject"`, `"expire"`) on `date`
+/// by `actor`; the input is not changed.
+#[pyfunction]
+#[pyo3(signature = (recommendation, step, date, actor = ""))]
+fn recommendation_step(
+    py: Python<'_>,
+    recommendation: &Bound<'_, PyAny>,
+    step: &str,
+    date: &str,
+    actor: &str,
+) -> PyResult<Py<PyAny>> {
+    let mut r: fc::savings::Recommendation = doc(py, recommendation)?;
+    let s: fc::savings::Step = guard(py, || step.parse())?;
+    let d = guard(py, || scaleplan::anomaly::budget::Date::parse("date", date))?;
+    guard(py, || r.apply(s, d, actor))?;
+    to_py(py, &r)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(recommendation_step, m)?)?;
     m.add_class::<PyForecast>()?;
     m.add_class::<PyGrowth>()?;
     m.add_class::<PyExhaustion>()?;

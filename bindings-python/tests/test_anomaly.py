@@ -96,3 +96,47 @@ def test_forecast_growth_exhaustion_and_savings():
     with pytest.raises(scaleplan.InvalidInputError) as err:
         scaleplan.forecast([1.0], 3)
     assert err.value.code == "too_few_observations"
+
+
+def test_budget_tracker_records_alerts_once_and_resumes_from_json():
+    budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+    t = scaleplan.BudgetTracker(budget)
+    fired = []
+    for d in range(1, 21):
+        if d == 10:
+            t = scaleplan.BudgetTracker.from_json(t.to_json())
+        fired += t.record({"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+                           "service": "api", "team": "core"})
+    assert [a["threshold"] for a in fired if a["kind"] == "threshold"] == [50]
+    s = t.status("2026-06-20")
+    assert str(s["spent"]["amount"]) == "2000.00"
+    with pytest.raises(scaleplan.ScaleplanError) as err:
+        t.record({"date": "2026-06-19", "amount": {"amount": "1.00", "currency": "USD"},
+                  "service": "api", "team": "core"})
+    assert err.value.code == "invalid_timestamps"
+    with pytest.raises(scaleplan.ScaleplanError) as err:
+        t.record({"date": "2026-06-21", "amount": {"amount": "1.00", "currency": "EUR"},
+                  "service": "api", "team": "core"})
+    assert err.value.code == "currency_mismatch"
+    edited = t.to_json().replace('"3000.00"', '"0"')
+    with pytest.raises(scaleplan.ScaleplanError):
+        scaleplan.BudgetTracker.from_json(edited)
+
+
+def test_recommendation_lifecycle_steps():
+    recs = scaleplan.savings(
+        [{"id": "web", "units": 10, "unit_monthly_cost": {"amount": "70.00", "currency": "USD"},
+          "utilisation": [12, 15, 18, 14, 16, 13, 17], "observed_days": 30, "reserved_discount": "0.30"}],
+        {"as_of": "2026-07-01"})
+    r = scaleplan.recommendation_step(recs[0], "approve", "2026-07-01", "lead")
+    assert r["status"] == "approved" and recs[0]["status"] == "pending"
+    r = scaleplan.recommendation_step(r, "implement", "2026-07-03", "sre")
+    assert r["status"] == "implemented" and [h["actor"] for h in r["history"]][-2:] == ["lead", "sre"]
+    with pytest.raises(scaleplan.IllegalTransitionError) as err:
+        scaleplan.recommendation_step(r, "reject", "2026-07-04", "cfo")
+    assert err.value.code == "illegal_transition"
+    with pytest.raises(scaleplan.InvalidInputError) as err:
+        scaleplan.recommendation_step(recs[0], "undo", "2026-07-01")
+    assert err.value.code == "unknown_variant"
+    expired = scaleplan.recommendation_step(recs[0], "expire", recs[0]["expires"])
+    assert expired["status"] == "expired"

@@ -6,6 +6,7 @@ one core function and converts the result. Errors are subclasses of :class:`Scal
 """
 
 from ._scaleplan import (
+    BudgetTracker,
     ConflictError,
     Detection,
     DetectorStream,
@@ -55,6 +56,7 @@ from ._scaleplan import (
     normal_means,
     plan_json,
     ratio,
+    recommendation_step,
     regression,
     rollout_plan,
     sample_size_means,
@@ -77,6 +79,7 @@ from ._scaleplan import (
 )
 
 __all__ = [
+    "BudgetTracker",
     "ConflictError",
     "Detection",
     "DetectorStream",
@@ -126,6 +129,7 @@ __all__ = [
     "normal_means",
     "plan_json",
     "ratio",
+    "recommendation_step",
     "regression",
     "rollout_plan",
     "sample_size_means",

@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BudgetTracker",
     "ConflictError",
     "Detection",
     "DetectorStream",
@@ -62,6 +63,7 @@ __all__ = [
     "sample_size_proportions",
     "sample_size_proportions_batch",
     "savings",
+    "recommendation_step",
     "scaling_triggers",
     "sequential",
     "sequential_batch",
@@ -540,6 +542,17 @@ def regression(
     alpha: float | None = None,
 ) -> dict[str, Any]: ...
 def budget_status(budget: Any, entries: Any, as_of: str) -> dict[str, Any]: ...
+@final
+class BudgetTracker:
+    """A budget followed entry by entry, with serialisable state."""
+
+    def __new__(cls, budget: Any) -> BudgetTracker: ...
+    def record(self, entry: Any) -> list[dict[str, Any]]: ...
+    def status(self, as_of: str) -> dict[str, Any]: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> BudgetTracker: ...
+
 
 @final
 class Forecast:
@@ -621,3 +634,4 @@ def exhaustion(
     values: npt.ArrayLike, capacity: float, horizon: int, season_length: int | None = None
 ) -> Exhaustion: ...
 def savings(resources: Any, options: Any) -> list[dict[str, Any]]: ...
+def recommendation_step(recommendation: Any, step: str, date: str, actor: str = "") -> dict[str, Any]: ...

@@ -280,6 +280,66 @@ impl Recommendation {
     }
 }
 
+/// A step of a recommendation's lifecycle, by name (`"approve"`, `"implement"`, `"reject"`, `"expire"`):
+/// what the bindings and stored commands use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// [`Recommendation::approve`].
+    Approve,
+    /// [`Recommendation::implement`].
+    Implement,
+    /// [`Recommendation::reject`].
+    Reject,
+    /// [`Recommendation::expire_if_due`] (no change when not due).
+    Expire,
+}
+
+impl std::str::FromStr for Step {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Step> {
+        match s {
+            "approve" => Ok(Step::Approve),
+            "implement" => Ok(Step::Implement),
+            "reject" => Ok(Step::Reject),
+            "expire" => Ok(Step::Expire),
+            _ => Err(Error::UnknownVariant {
+                field: "action".into(),
+                value: s.to_string(),
+                expected: "approve, implement, reject, expire",
+            }),
+        }
+    }
+}
+
+impl Recommendation {
+    /// Applies a lifecycle step on `date` by `actor` (ignored for `expire`).
+    ///
+    /// # Errors
+    /// As the step: `illegal_transition`.
+    ///
+    /// # Example
+    /// ```
+    /// # use scaleplan::forecast::savings::*;
+    /// let step: Step = "approve".parse()?;
+    /// assert_eq!(step, Step::Approve);
+    /// assert_eq!("undo".parse::<Step>().unwrap_err().code(), "unknown_variant");
+    /// # Ok::<(), scaleplan::Error>(())
+    /// ```
+    pub fn apply(&mut self, step: Step, date: Date, actor: &str) -> Result<()> {
+        match step {
+            Step::Approve => self.approve(date, actor),
+            Step::Implement => self.implement(date, actor),
+            Step::Reject => self.reject(date, actor),
+            Step::Expire => {
+                self.expire_if_due(date);
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Recommendations for `resources`, largest saving first.
 ///
 /// Downsize when the 95th percentile of utilisation is below `downsize_below`: to

@@ -203,3 +203,57 @@ proptest! {
         prop_assert!(f.mean.iter().all(|v| v.is_finite()));
     }
 }
+
+#[test]
+fn recommendation_lifecycle_by_named_steps() {
+    use rust_decimal::Decimal;
+    use scaleplan::anomaly::budget::Date;
+    use scaleplan::forecast::savings::{ResourceUsage, SavingsOptions, Status, Step, recommend};
+    use scaleplan::money::{Currency, Money};
+    let web = ResourceUsage {
+        id: "web".into(),
+        units: 10,
+        unit_monthly_cost: Money::parse("70.00", Currency::USD).unwrap(),
+        utilisation: vec![12.0, 15.0, 18.0, 14.0, 16.0, 13.0, 17.0],
+        observed_days: 30,
+        reserved_discount: Some(Decimal::new(30, 2)),
+    };
+    let today = Date::new(2026, 7, 1).unwrap();
+    let recs = recommend(&[web], &SavingsOptions::new(today)).unwrap();
+    let step = |s: &str| s.parse::<Step>().unwrap();
+
+    // pending -> approved -> implemented, each step recorded with its actor.
+    let mut r = recs[0].clone();
+    r.apply(step("approve"), today, "lead").unwrap();
+    r.apply(step("implement"), today.add_days(2), "sre")
+        .unwrap();
+    assert_eq!(r.status, Status::Implemented);
+    assert_eq!(
+        r.apply(step("reject"), today, "lead").unwrap_err().code(),
+        "illegal_transition"
+    );
+    // implement before approve is illegal; reject from approved is allowed.
+    let mut r = recs[1].clone();
+    assert_eq!(
+        r.apply(step("implement"), today, "sre").unwrap_err().code(),
+        "illegal_transition"
+    );
+    r.apply(step("approve"), today, "lead").unwrap();
+    r.apply(step("reject"), today, "cfo").unwrap();
+    assert_eq!(r.status, Status::Rejected);
+    // expiry: no change before the day, expired on it, and then nothing can be approved.
+    let mut r = recs[0].clone();
+    let due = r.expires;
+    r.apply(step("expire"), due.add_days(-1), "").unwrap();
+    assert_eq!(r.status, Status::Pending);
+    r.apply(step("expire"), due, "").unwrap();
+    assert_eq!(r.status, Status::Expired);
+    assert_eq!(
+        r.apply(step("approve"), due, "lead").unwrap_err().code(),
+        "illegal_transition"
+    );
+    assert_eq!(
+        "undo".parse::<Step>().unwrap_err().code(),
+        "unknown_variant"
+    );
+}
