@@ -32,6 +32,10 @@ pub(crate) struct Ewma {
     #[serde(with = "super::nan_serde::scalar")]
     z: f64,
     decay2: f64,
+    /// The limits' width `σ √(λ/(2-λ) (1 - (1-λ)^{2t}))` at the last step (0: not yet computed); constant
+    /// once `(1-λ)^{2t}` has vanished, so the steady state needs no square root.
+    #[serde(default)]
+    width: f64,
 }
 
 impl Ewma {
@@ -56,6 +60,7 @@ impl Ewma {
             last: f64::NAN,
             z: target.unwrap_or(f64::NAN),
             decay2: 1.0,
+            width: 0.0,
         }
     }
 
@@ -72,17 +77,11 @@ impl Ewma {
         self.z = l * x + (1.0 - l) * self.z;
         // Once (1-λ)^{2t} is below f64's resolution the limits are the asymptotic ones: no square root,
         // and no subnormal products on the way to zero.
-        let width = if self.decay2 == 0.0 {
-            sigma * (l / (2.0 - l)).sqrt()
-        } else {
-            self.decay2 *= (1.0 - l) * (1.0 - l);
-            if self.decay2 < 1e-18 {
-                self.decay2 = 0.0;
-            }
-            sigma * (l / (2.0 - l) * (1.0 - self.decay2)).sqrt()
-        };
+        if self.decay2 != 0.0 || self.width == 0.0 {
+            (self.decay2, self.width) = limit_width(l, sigma, self.decay2);
+        }
         // Flag and severity by multiplication; the score's division only where it is used.
-        let width = width.max(1e-300);
+        let width = self.width;
         let d = self.z - mu;
         let lim = self.limit * width;
         let flag = match self.direction {
@@ -109,6 +108,16 @@ impl Ewma {
             && self.target.is_none_or(f64::is_finite)
             && !self.z.is_infinite()
             && (0.0..=1.0).contains(&self.decay2)
+            && self.width.is_finite()
+            && self.width >= 0.0
+            // A stored steady-state width must be the one σ and λ give (it is not recomputed).
+            && (self.decay2 != 0.0
+                || self.width == 0.0
+                || self.sigma.is_some_and(|s| {
+                    let l = self.lambda;
+                    let w = (s * (l / (2.0 - l)).sqrt()).max(1e-300);
+                    (self.width - w).abs() <= 1e-12 * w
+                }))
             && !self.sum.is_nan()
             && !self.mr_sum.is_nan()
             && !self.last.is_infinite()
@@ -132,4 +141,19 @@ impl Ewma {
             .get_or_insert(mr.max(1e-9 * target.abs().max(1.0)));
         self.z = target;
     }
+}
+
+/// `(1-λ)^{2t}` advanced one step (unless it has vanished: below 1e-18 it is 0) and the limits' width
+/// `σ √(λ/(2-λ) (1 - (1-λ)^{2t}))` for it. A pure function, so the chart's state can stay in registers
+/// in a loop.
+#[inline(never)]
+fn limit_width(l: f64, sigma: f64, decay2: f64) -> (f64, f64) {
+    let mut d = decay2;
+    if d != 0.0 {
+        d *= (1.0 - l) * (1.0 - l);
+        if d < 1e-18 {
+            d = 0.0;
+        }
+    }
+    (d, (sigma * (l / (2.0 - l) * (1.0 - d)).sqrt()).max(1e-300))
 }
