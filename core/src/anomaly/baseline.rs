@@ -97,22 +97,20 @@ impl Baseline {
             let c = 2.0 * r - 1.0;
             let critical = xd >= c * num || xd * c <= num;
             // score = x / (num / den) = x den / num.
+            let flag = self.flagged(up, down);
             return Step {
-                flag: self.flagged(up, down),
-                critical: self.flagged(up, down) && critical,
+                flag,
+                critical: flag && critical,
                 score_num: xd,
                 score_den: num,
                 expected_num: num,
                 expected_den: den,
             };
         }
-        let up = x > num / den;
-        Step::new(
-            self.flagged(up, false),
-            self.flagged(up, false),
-            if up { f64::MAX } else { 1.0 },
-            num / den,
-        )
+        let base = num / den;
+        let up = x > base;
+        let flag = self.flagged(up, false);
+        Step::new(flag, flag, if up { f64::MAX } else { 1.0 }, base)
     }
 
     #[inline]

@@ -114,8 +114,7 @@ impl Ewma {
             && (self.decay2 != 0.0
                 || self.width == 0.0
                 || self.sigma.is_some_and(|s| {
-                    let l = self.lambda;
-                    let w = (s * (l / (2.0 - l)).sqrt()).max(1e-300);
+                    let (_, w) = limit_width(self.lambda, s, 0.0);
                     (self.width - w).abs() <= 1e-12 * w
                 }))
             && !self.sum.is_nan()
