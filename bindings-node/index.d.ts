@@ -707,7 +707,7 @@ export interface Forecast {
 export interface ForecastOptions {
   /** "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive". */
   model?: string
-  /** Also optimise the initial seasonal states (slower, as R and statsforecast do). */
+  /** Search the initial seasonal states by likelihood, as R does (slower, and on M3 less accurate than the default). */
   thorough?: boolean
 }
 

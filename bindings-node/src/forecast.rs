@@ -14,7 +14,7 @@ use crate::significance::object;
 pub struct ForecastOptions {
     /// "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive".
     pub model: Option<String>,
-    /// Also optimise the initial seasonal states (slower, as R and statsforecast do).
+    /// Search the initial seasonal states by likelihood, as R does (slower, and on M3 less accurate than the default).
     pub thorough: Option<bool>,
 }
 

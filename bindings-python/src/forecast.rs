@@ -86,7 +86,8 @@ impl PyForecast {
 }
 
 /// Forecasts `values` `horizon` periods ahead. `model`: "auto" (AICc over ETS models), an ETS model such
-/// as "ETS(A,Ad,N)", or "seasonal_naive".
+/// as "ETS(A,Ad,N)", or "seasonal_naive". `thorough`: search the initial seasonal states by likelihood, as
+/// R does (slower, and on M3 less accurate than the default).
 #[pyfunction]
 #[pyo3(signature = (values, horizon, season_length = None, level = 95.0, *, model = "auto", thorough = false))]
 fn forecast(

@@ -2,7 +2,8 @@
 //! R's `optim` uses for `ets`.
 
 /// Minimises `f` from `x0` with initial steps `steps`; stops after `max_evals` evaluations or when the
-/// simplex's values agree to `tol` (relative). `None` when no finite value was ever found.
+/// simplex's values agree within `tol` (absolute, in the units of `f`). `None` when no finite value was
+/// ever found.
 pub(crate) fn minimize(
     mut f: impl FnMut(&[f64]) -> f64,
     x0: &[f64],
@@ -30,7 +31,7 @@ pub(crate) fn minimize(
         pts = idx.iter().map(|&i| pts[i].clone()).collect();
         vals = idx.iter().map(|&i| vals[i]).collect();
         let (best, worst) = (vals[0], vals[d]);
-        if best.is_finite() && (worst - best).abs() <= tol * (best.abs() + tol) {
+        if best.is_finite() && worst - best <= tol {
             break;
         }
         centroid.iter_mut().for_each(|c| *c = 0.0);

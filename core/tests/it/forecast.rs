@@ -55,6 +55,36 @@ fn the_result_names_its_model_and_holds_its_band() {
 }
 
 #[test]
+fn the_trend_smoothing_stays_under_its_cap() {
+    // A slope that jumps every 8 periods: the likelihood alone would chase it with a large β.
+    let mut level = 100.0;
+    let y: Vec<f64> = (0..120)
+        .map(|t| {
+            let slope = if (t / 8) % 2 == 0 { 4.0 } else { -3.0 };
+            level += slope;
+            level + ((t * 7919) % 13) as f64
+        })
+        .collect();
+    for (season, m, name) in [(None, 1, "ETS(A,A,N)"), (Some(12), 12, "ETS(A,A,A)")] {
+        let f = forecast(
+            &y,
+            &ForecastOptions {
+                horizon: 12,
+                season_length: season,
+                model: ModelChoice::Ets(name.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let p = f.params.unwrap();
+        assert!(
+            p.beta > 0.0 && p.beta < 0.2 / m as f64 && p.beta < p.alpha,
+            "{name}: {p:?}"
+        );
+    }
+}
+
+#[test]
 fn long_seasons_work_and_short_histories_fall_back_visibly() {
     let y = seasonal_series(168 * 3, 168);
     let auto = forecast(
