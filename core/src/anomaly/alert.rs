@@ -28,6 +28,7 @@ pub enum Severity {
 
 /// One anomaly, however many periods it lasts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Alert {
     /// Sequence number within the series or stream (0, 1, ...).
     pub id: u64,
@@ -85,6 +86,7 @@ pub struct AlertEvent {
 
 /// Groups flags into alerts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Tracker {
     cooldown: u64,
     detector: String,

@@ -18,6 +18,7 @@ pub enum Statistic {
 
 /// Streaming state of the baseline-ratio detector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Baseline {
     pub(crate) ratio: f64,
     pub(crate) direction: Direction,

@@ -13,6 +13,7 @@ const D2: f64 = 1.128;
 
 /// Streaming state of the EWMA chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Ewma {
     pub(crate) lambda: f64,
     pub(crate) limit: f64,

@@ -13,6 +13,7 @@ const MEANAD_TO_SIGMA: f64 = 1.253_314_137_315_500_3;
 
 /// Streaming state of the robust z detector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RobustZ {
     pub(crate) threshold: f64,
     pub(crate) direction: Direction,

@@ -13,6 +13,7 @@ use crate::dist;
 /// last `seasons` cycles; the expected value is their median (O(seasons) per point, independent of the
 /// season's length), and the residuals feed a robust z over the last `window` periods.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Seasonal {
     pub(crate) season_length: usize,
     pub(crate) seasons: usize,

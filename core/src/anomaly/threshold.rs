@@ -8,6 +8,7 @@ use super::{Direction, Step};
 
 /// Streaming state of the threshold detector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Threshold {
     pub(crate) threshold: f64,
     pub(crate) duration: usize,

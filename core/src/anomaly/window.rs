@@ -12,6 +12,7 @@ use super::nan_serde;
 /// The sum is updated by adding the new and subtracting the leaving value, and recomputed exactly every
 /// `8 w` points, so that rounding cannot drift (the error stays below `8 w` ulps of the window's scale).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct RingSum {
     #[serde(with = "nan_serde::vec")]
     buf: Vec<f64>,
@@ -98,6 +99,7 @@ impl RingSum {
 /// The last `w` periods, with the valid values also kept sorted: median and MAD in O(log w) comparisons
 /// (plus one `memmove` of at most `w` values on insert and remove).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct SortedWindow {
     #[serde(with = "nan_serde::vec")]
     ring: Vec<f64>,

@@ -283,6 +283,14 @@ fn corrupted_stream_state_is_refused() {
         "invalid_state"
     );
     assert_eq!(Stream::from_json("{").unwrap_err().code(), "json");
+    // A misspelt key inside the detector's state is refused, not ignored.
+    let misspelt = s
+        .to_json()
+        .unwrap()
+        .replacen("\"head\":0", "\"head\":0,\"haed\":0", 1);
+    let e = Stream::from_json(&misspelt).unwrap_err();
+    assert_eq!(e.code(), "json");
+    assert!(e.to_string().contains("haed"), "{e}");
 }
 
 #[test]
