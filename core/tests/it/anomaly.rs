@@ -413,8 +413,10 @@ proptest! {
     ) {
         let methods = [
             Method::baseline_ratio(7, 1.5),
+            Method::BaselineRatio(BaselineParams { window: 5, statistic: Statistic::Median, ratio: 1.5, ..BaselineParams::default() }),
             Method::RobustZ(RobustZParams { window: 20, ..RobustZParams::default() }),
             Method::Ewma(EwmaParams::default()),
+            Method::Ewma(EwmaParams { lambda: 0.6, direction: Direction::Up, ..EwmaParams::default() }),
             Method::Seasonal(SeasonalParams { season_length: 7, ..SeasonalParams::default() }),
             Method::Threshold(ThresholdParams { threshold: 150.0, duration: 2, ..ThresholdParams::default() }),
         ];
