@@ -337,7 +337,8 @@ fn initial_season(
 /// whose pattern has drifted; the second averages out the noise of a short one. The thorough mode searches
 /// the initial seasonal states from the whole-series decomposition instead.
 pub(crate) fn fit(spec: EtsSpec, y: &[f64], m: usize, thorough: bool) -> Option<EtsFit> {
-    if spec.season == SeasonType::N || thorough {
+    // Up to three seasons long, the two decompositions are the same one: fit once.
+    if spec.season == SeasonType::N || thorough || y.len() <= 3 * m {
         return fit_from(spec, y, m, thorough, true);
     }
     match (
