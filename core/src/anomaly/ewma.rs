@@ -6,7 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::Sink;
 use super::{Direction, Step};
+
+/// Directions as kernel parameters.
+const UP: u8 = 0;
+const DOWN: u8 = 1;
+const BOTH: u8 = 2;
 
 /// The individuals-chart constant d₂ for moving ranges of two.
 const D2: f64 = 1.128;
@@ -81,9 +87,13 @@ impl Ewma {
         if self.decay2 != 0.0 || self.width == 0.0 {
             (self.decay2, self.width) = limit_width(l, sigma, self.decay2);
         }
-        // Flag and severity by multiplication; the score's division only where it is used.
-        let width = self.width;
-        let d = self.z - mu;
+        self.verdict(self.z - mu, self.width, mu)
+    }
+
+    /// The verdict for the chart at `d = z - μ₀` with limits `μ₀ ± L width`: flag and severity by
+    /// multiplication; the score's division only where it is used.
+    #[inline(always)]
+    fn verdict(&self, d: f64, width: f64, mu: f64) -> Step {
         let lim = self.limit * width;
         let flag = match self.direction {
             Direction::Up => d > lim,
@@ -98,6 +108,64 @@ impl Ewma {
             expected_num: mu,
             expected_den: 1.0,
         }
+    }
+
+    /// μ₀ and σ are known and the limits have their steady width: [`Ewma::feed_steady`] applies.
+    pub(crate) fn is_steady(&self) -> bool {
+        self.target.is_some() && self.sigma.is_some() && self.decay2 == 0.0 && self.width != 0.0
+    }
+
+    /// [`Stream::extend`](super::Stream::extend)'s loop once [`Ewma::is_steady`], with the chart
+    /// statistic in a register: the same verdicts, events and final state as [`Ewma::step`] on each
+    /// point (point by point if the chart is not steady). Compiled per direction, so the loop decides
+    /// the flag alone and builds a verdict only for the tracker.
+    pub(crate) fn feed_steady(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+        match self.direction {
+            Direction::Up => self.feed_steady_in::<UP>(xs, sink),
+            Direction::Down => self.feed_steady_in::<DOWN>(xs, sink),
+            Direction::Both => self.feed_steady_in::<BOTH>(xs, sink),
+        }
+    }
+
+    #[inline(never)]
+    fn feed_steady_in<const DIR: u8>(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+        let (true, Some(mu)) = (self.is_steady(), self.target) else {
+            for &x in xs {
+                let s = self.step(x);
+                sink.point(x, s);
+            }
+            return;
+        };
+        let (l, width) = (self.lambda, self.width);
+        let k = 1.0 - l;
+        let lim = self.limit * width;
+        let mut z = self.z;
+        let mut index = sink.index;
+        let mut open = sink.is_open();
+        for &x in xs {
+            if x.is_nan() {
+                if open {
+                    sink.observe_at(index, x, Step::quiet(mu));
+                    open = sink.is_open();
+                }
+            } else {
+                z = l * x + k * z;
+                let d = z - mu;
+                // As in `verdict`.
+                let flag = match DIR {
+                    UP => d > lim,
+                    DOWN => d < -lim,
+                    _ => d.abs() > lim,
+                };
+                if flag | open {
+                    sink.observe_at(index, x, self.verdict(d, width, mu));
+                    open = sink.is_open();
+                }
+            }
+            index += 1;
+        }
+        self.z = z;
+        sink.index = index;
     }
 
     /// The invariants a deserialised chart must hold (finite state, counters within their bounds).

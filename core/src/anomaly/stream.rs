@@ -27,6 +27,13 @@ pub(crate) enum State {
 /// detector (no dispatch per point).
 pub(crate) trait Detect {
     fn step(&mut self, x: f64) -> Step;
+
+    /// Feeds a slice into `sink` (the loop of [`Stream::extend`]): point by point through
+    /// [`Detect::step`], unless the detector has a kernel that keeps its state in registers. A kernel
+    /// leaves the same state, flags and events as the steps would, bit for bit.
+    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+        feed_each(self, xs, sink);
+    }
 }
 
 macro_rules! detect_impl {
@@ -39,7 +46,92 @@ macro_rules! detect_impl {
         }
     )*};
 }
-detect_impl!(Baseline, RobustZ, Ewma, Seasonal, Threshold);
+detect_impl!(RobustZ, Seasonal, Threshold);
+
+impl Detect for Baseline {
+    #[inline(always)]
+    fn step(&mut self, x: f64) -> Step {
+        Baseline::step(self, x)
+    }
+
+    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+        if !self.feed_kernel(xs, sink) {
+            feed_each(self, xs, sink);
+        }
+    }
+}
+
+impl Detect for Ewma {
+    #[inline(always)]
+    fn step(&mut self, x: f64) -> Step {
+        Ewma::step(self, x)
+    }
+
+    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+        // Point by point until μ₀ and σ are known and the limits have their steady width, then the kernel.
+        let mut i = 0;
+        while i < xs.len() && !self.is_steady() {
+            let s = self.step(xs[i]);
+            sink.point(xs[i], s);
+            i += 1;
+        }
+        if i < xs.len() {
+            self.feed_steady(&xs[i..], sink);
+        }
+    }
+}
+
+/// Where [`Stream::extend`]'s points go: the alert tracker (only flagged points, and every point while an
+/// alert is open) and the events it reports.
+pub(crate) struct Sink<'a> {
+    tracker: &'a mut Tracker,
+    method: &'a Method,
+    /// Index of the next point.
+    pub(crate) index: u64,
+    events: &'a mut Vec<AlertEvent>,
+}
+
+impl Sink<'_> {
+    /// Whether the tracker must see every point (an alert is open).
+    #[inline(always)]
+    pub(crate) fn is_open(&self) -> bool {
+        self.tracker.is_open()
+    }
+
+    /// The next point with its verdict.
+    #[inline(always)]
+    pub(crate) fn point(&mut self, x: f64, s: Step) {
+        if s.flag || self.tracker.is_open() {
+            self.observe(x, s);
+        }
+        self.index += 1;
+    }
+
+    /// The point at `index` goes to the tracker (a kernel calls this for flagged points and while
+    /// [`Sink::is_open`], then advances `index` itself). Out of line: kernels stay small.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn observe_at(&mut self, index: u64, x: f64, s: Step) {
+        let explain = Explainer::new(self.method);
+        if let Some(ev) = self.tracker.observe(index, index as f64, x, s, &explain) {
+            self.events.push(ev);
+        }
+    }
+
+    #[inline(always)]
+    fn observe(&mut self, x: f64, s: Step) {
+        self.observe_at(self.index, x, s);
+    }
+}
+
+/// The generic loop: one [`Detect::step`] per point.
+#[inline(always)]
+fn feed_each<D: Detect + ?Sized>(d: &mut D, xs: &[f64], sink: &mut Sink<'_>) {
+    for &x in xs {
+        let s = d.step(x);
+        sink.point(x, s);
+    }
+}
 
 /// Runs `f` with the state as a concrete detector: a loop inside `f` is monomorphised per detector.
 macro_rules! with_detector {
@@ -158,6 +250,23 @@ pub struct Stream {
     first_time: Option<f64>,
 }
 
+/// [`Stream::extend`] checks and feeds a long slice in runs of this many points (16 KiB: in L1 cache).
+const CHECKED_RUN: usize = 2048;
+
+/// `not_finite` for the first infinity in `xs` (a slice starting at `offset` of the caller's values): a
+/// branch-free scan first (it vectorises), the position only when there is one.
+fn first_infinity(xs: &[f64], offset: usize) -> Result<()> {
+    if xs.iter().fold(false, |any, x| any | x.is_infinite())
+        && let Some(i) = xs.iter().position(|x| x.is_infinite())
+    {
+        return Err(Error::NotFinite {
+            field: check::at("values", offset + i),
+            value: xs[i],
+        });
+    }
+    Ok(())
+}
+
 /// Gaps longer than this many periods are replayed as this many missing periods (every window is then
 /// empty anyway), so a stream never does unbounded work for one point.
 const MAX_REPLAYED_GAP: u64 = 1_000_000;
@@ -230,21 +339,37 @@ impl Stream {
     /// whole slice: the fast way to feed a stream a batch of points). Returns the alert events.
     ///
     /// # Errors
-    /// `not_finite` for an infinite value (checked before any point is pushed: the stream is unchanged).
+    /// `not_finite` for an infinite value, at its index in `xs`; the stream is then unchanged, as if no
+    /// point had been pushed.
     pub fn extend(&mut self, xs: &[f64]) -> Result<Vec<AlertEvent>> {
-        // A branch-free scan first (it vectorises); the position only when there is an infinity.
-        if xs.iter().fold(false, |any, x| any | x.is_infinite())
-            && let Some(i) = xs.iter().position(|x| x.is_infinite())
-        {
-            return Err(Error::NotFinite {
-                field: check::at("values", i),
-                value: xs[i],
-            });
-        }
         let mut events = Vec::new();
-        let (tracker, method, t) = (&mut self.tracker, &self.method, &mut self.t);
-        with_detector!(&mut self.state, d => feed(d, xs, tracker, method, t, &mut events));
+        if xs.len() <= CHECKED_RUN {
+            first_infinity(xs, 0)?;
+            self.feed(xs, &mut events);
+            return Ok(events);
+        }
+        // A long slice is checked run by run, each just before it is fed (it is then read from cache,
+        // not memory, a second time); the state is put back if a later run holds an infinity.
+        let saved = self.clone();
+        for (k, run) in xs.chunks(CHECKED_RUN).enumerate() {
+            if let Err(e) = first_infinity(run, k * CHECKED_RUN) {
+                *self = saved;
+                return Err(e);
+            }
+            self.feed(run, &mut events);
+        }
         Ok(events)
+    }
+
+    fn feed(&mut self, xs: &[f64], events: &mut Vec<AlertEvent>) {
+        let mut sink = Sink {
+            tracker: &mut self.tracker,
+            method: &self.method,
+            index: self.t,
+            events,
+        };
+        with_detector!(&mut self.state, d => d.feed(xs, &mut sink));
+        self.t = sink.index;
     }
 
     /// Pushes a value observed at `time` (any unit). The first two timestamps fix the step; a later gap
@@ -349,31 +474,6 @@ impl Stream {
 
 /// A loaded state matches a fresh one built from its method: same windows and the same parameters
 /// (a state whose copies of them were edited is refused).
-/// The loop of [`Stream::extend`], compiled per detector.
-#[inline(never)]
-fn feed<D: Detect>(
-    d: &mut D,
-    xs: &[f64],
-    tracker: &mut Tracker,
-    method: &Method,
-    t: &mut u64,
-    events: &mut Vec<AlertEvent>,
-) {
-    let mut index = *t;
-    for &x in xs {
-        let s = d.step(x);
-        let i = index;
-        index += 1;
-        if !s.flag && !tracker.is_open() {
-            continue;
-        }
-        if let Some(ev) = tracker.observe(i, i as f64, x, s, &Explainer::new(method)) {
-            events.push(ev);
-        }
-    }
-    *t = index;
-}
-
 fn same_kind(a: &State, b: &State) -> bool {
     match (a, b) {
         (State::BaselineRatio(x), State::BaselineRatio(y)) => {

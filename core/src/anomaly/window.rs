@@ -15,12 +15,12 @@ use super::nan_serde;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RingSum {
     #[serde(with = "nan_serde::vec")]
-    buf: Vec<f64>,
-    head: usize,
-    filled: usize,
-    valid: usize,
-    sum: f64,
-    since_exact: usize,
+    pub(super) buf: Vec<f64>,
+    pub(super) head: usize,
+    pub(super) filled: usize,
+    pub(super) valid: usize,
+    pub(super) sum: f64,
+    pub(super) since_exact: usize,
 }
 
 impl RingSum {
@@ -74,16 +74,11 @@ impl RingSum {
     #[inline(always)]
     pub(crate) fn push(&mut self, x: f64) {
         let w = self.buf.len();
-        let old = self.buf[self.head];
-        if self.filled == w && !old.is_nan() {
-            self.sum -= old;
-            self.valid -= 1;
-        }
-        if !x.is_nan() {
-            self.sum += x;
-            self.valid += 1;
-        }
-        self.buf[self.head] = x;
+        // The slots past `filled` hold NaN, so a window not yet full drops nothing. One addition of the
+        // difference: the running sum has one rounding per point.
+        let old = std::mem::replace(&mut self.buf[self.head], x);
+        self.sum += Self::contribution(x) - Self::contribution(old);
+        self.valid = self.valid + usize::from(!x.is_nan()) - usize::from(!old.is_nan());
         self.head = if self.head + 1 == w { 0 } else { self.head + 1 };
         if self.filled < w {
             self.filled += 1;
@@ -91,8 +86,19 @@ impl RingSum {
         self.since_exact += 1;
         if self.since_exact >= 8 * w {
             self.since_exact = 0;
-            self.sum = self.buf.iter().filter(|v| !v.is_nan()).sum();
+            self.sum = self.exact_sum();
         }
+    }
+
+    /// What a slot adds to the sum (a missing value adds nothing).
+    #[inline(always)]
+    pub(super) fn contribution(x: f64) -> f64 {
+        if x.is_nan() { 0.0 } else { x }
+    }
+
+    /// The sum of the valid points, added afresh.
+    pub(super) fn exact_sum(&self) -> f64 {
+        self.buf.iter().filter(|v| !v.is_nan()).sum()
     }
 }
 

@@ -417,6 +417,9 @@ proptest! {
             Method::RobustZ(RobustZParams { window: 20, ..RobustZParams::default() }),
             Method::Ewma(EwmaParams::default()),
             Method::Ewma(EwmaParams { lambda: 0.6, direction: Direction::Up, ..EwmaParams::default() }),
+            Method::Ewma(EwmaParams { lambda: 0.3, direction: Direction::Down, target: Some(100.0), sigma: Some(20.0), ..EwmaParams::default() }),
+            Method::BaselineRatio(BaselineParams { window: 4, ratio: 2.0, direction: Direction::Down, ..BaselineParams::default() }),
+            Method::BaselineRatio(BaselineParams { window: 6, ratio: 1.2, direction: Direction::Up, min_periods: Some(6), ..BaselineParams::default() }),
             Method::Seasonal(SeasonalParams { season_length: 7, ..SeasonalParams::default() }),
             Method::Threshold(ThresholdParams { threshold: 150.0, duration: 2, ..ThresholdParams::default() }),
         ];
@@ -430,6 +433,42 @@ proptest! {
             prop_assert_eq!(&pushed, &extended);
             prop_assert_eq!(one.to_json().unwrap(), many.to_json().unwrap());
         }
+    }
+}
+
+/// Long slices are checked and fed in runs: the kernels' state carries across runs, and an infinity in a
+/// later run leaves the stream as it was.
+#[test]
+fn a_long_slice_is_fed_as_pushes_and_an_infinity_late_in_it_changes_nothing() {
+    let xs: Vec<f64> = (0..10_000)
+        .map(|i| match i % 997 {
+            0 => f64::NAN,
+            500 => 400.0,
+            _ => 100.0 + ((i * 37) % 23) as f64,
+        })
+        .collect();
+    for m in [
+        Method::baseline_ratio(288, 1.5),
+        Method::Ewma(EwmaParams::default()),
+        Method::Threshold(ThresholdParams {
+            threshold: 150.0,
+            duration: 1,
+            ..ThresholdParams::default()
+        }),
+    ] {
+        let mut one = Stream::new(&m, 2).unwrap();
+        let pushed: Vec<_> = xs.iter().filter_map(|x| one.push(*x).unwrap()).collect();
+        let mut many = Stream::new(&m, 2).unwrap();
+        assert_eq!(pushed, many.extend(&xs).unwrap());
+        assert!(pushed.len() >= 20, "{}: {}", m.name(), pushed.len());
+        assert_eq!(one.to_json().unwrap(), many.to_json().unwrap());
+
+        let before = many.to_json().unwrap();
+        let mut bad = xs.clone();
+        bad[7_001] = f64::NEG_INFINITY;
+        let e = many.extend(&bad).unwrap_err();
+        assert!(e.to_string().contains("values[7001]"), "{e}");
+        assert_eq!(many.to_json().unwrap(), before);
     }
 }
 
