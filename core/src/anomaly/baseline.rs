@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stream::Sink;
+use super::stream::Visit;
 use super::window::{RingSum, SortedWindow};
 use super::{Direction, Step};
 
@@ -89,10 +89,10 @@ impl Baseline {
 
     /// [`Stream::extend`](super::Stream::extend)'s loop with a trailing mean (the kernel [`feed_mean`]);
     /// `false`, having done nothing, with a median.
-    pub(crate) fn feed_kernel(&mut self, xs: &[f64], sink: &mut Sink<'_>) -> bool {
+    pub(crate) fn feed_kernel<V: Visit>(&mut self, xs: &[f64], v: &mut V) -> bool {
         let rule = self.rule();
         if let Trailing::Mean(w) = &mut self.window {
-            feed_mean(rule, w, xs, sink);
+            feed_mean(rule, w, xs, v);
             return true;
         }
         false
@@ -177,12 +177,12 @@ fn flagged(dir: Direction, up: bool, down: bool) -> bool {
 /// The trailing-mean detector over a slice, with the window's sum, count and position in registers: the
 /// same verdicts, events and final state as [`Baseline::step`] on each point (the ring is walked in
 /// contiguous runs that end where it wraps or where the sum is recomputed exactly). Compiled per
-/// direction, so the loop decides the flag alone and builds a verdict only for the tracker.
-fn feed_mean(rule: Rule, w: &mut RingSum, xs: &[f64], sink: &mut Sink<'_>) {
+/// direction, so a stream's loop decides the flag alone and builds a verdict only for the tracker.
+fn feed_mean<V: Visit>(rule: Rule, w: &mut RingSum, xs: &[f64], v: &mut V) {
     match rule.direction {
-        Direction::Up => feed_mean_in::<UP>(rule, w, xs, sink),
-        Direction::Down => feed_mean_in::<DOWN>(rule, w, xs, sink),
-        Direction::Both => feed_mean_in::<BOTH>(rule, w, xs, sink),
+        Direction::Up => feed_mean_in::<UP, V>(rule, w, xs, v),
+        Direction::Down => feed_mean_in::<DOWN, V>(rule, w, xs, v),
+        Direction::Both => feed_mean_in::<BOTH, V>(rule, w, xs, v),
     }
 }
 
@@ -191,7 +191,7 @@ const DOWN: u8 = 1;
 const BOTH: u8 = 2;
 
 #[inline(never)]
-fn feed_mean_in<const DIR: u8>(rule: Rule, w: &mut RingSum, xs: &[f64], sink: &mut Sink<'_>) {
+fn feed_mean_in<const DIR: u8, V: Visit>(rule: Rule, w: &mut RingSum, xs: &[f64], v: &mut V) {
     let dir = match DIR {
         UP => Direction::Up,
         DOWN => Direction::Down,
@@ -202,8 +202,8 @@ fn feed_mean_in<const DIR: u8>(rule: Rule, w: &mut RingSum, xs: &[f64], sink: &m
     let (mut sum, mut valid, mut head, mut since) = (w.sum, w.valid, w.head, w.since_exact);
     // The count as a float too (exact: counts are far below 2^53), so the loop converts nothing.
     let mut den = valid as f64;
-    let mut index = sink.index;
-    let mut open = sink.is_open();
+    let mut index = v.index();
+    let mut open = v.is_open();
     let mut rest = xs;
     while !rest.is_empty() && head < cap {
         let n = (cap - head)
@@ -211,9 +211,11 @@ fn feed_mean_in<const DIR: u8>(rule: Rule, w: &mut RingSum, xs: &[f64], sink: &m
             .min(period.saturating_sub(since).max(1));
         let (run, tail) = rest.split_at(n);
         for (slot, &x) in w.buf[head..head + n].iter_mut().zip(run) {
-            if rule.flag(dir, x, valid, sum, den) | open {
-                sink.observe_at(index, x, rule.verdict(x, valid, sum, den));
-                open = sink.is_open();
+            if V::EVERY {
+                v.put_at(index, x, rule.verdict(x, valid, sum, den));
+            } else if rule.flag(dir, x, valid, sum, den) | open {
+                v.put_at(index, x, rule.verdict(x, valid, sum, den));
+                open = v.is_open();
             }
             index += 1;
             let old = std::mem::replace(slot, x);
@@ -235,5 +237,5 @@ fn feed_mean_in<const DIR: u8>(rule: Rule, w: &mut RingSum, xs: &[f64], sink: &m
     }
     w.filled = (w.filled + xs.len()).min(cap);
     (w.sum, w.valid, w.head, w.since_exact) = (sum, valid, head, since);
-    sink.index = index;
+    v.set_index(index);
 }

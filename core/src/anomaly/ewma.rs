@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stream::Sink;
+use super::stream::Visit;
 use super::{Direction, Step};
 
 /// Directions as kernel parameters.
@@ -117,22 +117,22 @@ impl Ewma {
 
     /// [`Stream::extend`](super::Stream::extend)'s loop once [`Ewma::is_steady`], with the chart
     /// statistic in a register: the same verdicts, events and final state as [`Ewma::step`] on each
-    /// point (point by point if the chart is not steady). Compiled per direction, so the loop decides
-    /// the flag alone and builds a verdict only for the tracker.
-    pub(crate) fn feed_steady(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+    /// point (point by point if the chart is not steady). Compiled per direction, so a stream's loop
+    /// decides the flag alone and builds a verdict only for the tracker.
+    pub(crate) fn feed_steady<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
         match self.direction {
-            Direction::Up => self.feed_steady_in::<UP>(xs, sink),
-            Direction::Down => self.feed_steady_in::<DOWN>(xs, sink),
-            Direction::Both => self.feed_steady_in::<BOTH>(xs, sink),
+            Direction::Up => self.feed_steady_in::<UP, V>(xs, v),
+            Direction::Down => self.feed_steady_in::<DOWN, V>(xs, v),
+            Direction::Both => self.feed_steady_in::<BOTH, V>(xs, v),
         }
     }
 
     #[inline(never)]
-    fn feed_steady_in<const DIR: u8>(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+    fn feed_steady_in<const DIR: u8, V: Visit>(&mut self, xs: &[f64], v: &mut V) {
         let (true, Some(mu)) = (self.is_steady(), self.target) else {
             for &x in xs {
                 let s = self.step(x);
-                sink.point(x, s);
+                v.point(x, s);
             }
             return;
         };
@@ -140,13 +140,13 @@ impl Ewma {
         let k = 1.0 - l;
         let lim = self.limit * width;
         let mut z = self.z;
-        let mut index = sink.index;
-        let mut open = sink.is_open();
+        let mut index = v.index();
+        let mut open = v.is_open();
         for &x in xs {
             if x.is_nan() {
-                if open {
-                    sink.observe_at(index, x, Step::quiet(mu));
-                    open = sink.is_open();
+                if V::EVERY || open {
+                    v.put_at(index, x, Step::quiet(mu));
+                    open = v.is_open();
                 }
             } else {
                 z = l * x + k * z;
@@ -157,15 +157,15 @@ impl Ewma {
                     DOWN => d < -lim,
                     _ => d.abs() > lim,
                 };
-                if flag | open {
-                    sink.observe_at(index, x, self.verdict(d, width, mu));
-                    open = sink.is_open();
+                if V::EVERY || flag | open {
+                    v.put_at(index, x, self.verdict(d, width, mu));
+                    open = v.is_open();
                 }
             }
             index += 1;
         }
         self.z = z;
-        sink.index = index;
+        v.set_index(index);
     }
 
     /// The invariants a deserialised chart must hold (finite state, counters within their bounds).

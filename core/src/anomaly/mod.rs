@@ -493,21 +493,15 @@ pub fn detect(
     cooldown: usize,
 ) -> Result<Detection> {
     check::non_empty("values", values)?;
-    for (i, v) in values.iter().enumerate() {
-        if v.is_infinite() {
-            return Err(Error::NotFinite {
-                field: check::at("values", i),
-                value: *v,
-            });
-        }
-    }
+    stream::first_infinity(values, 0)?;
     method.validate()?;
     let grid = series::Grid::new(values, timestamps)?;
     let resolved = resolve(method, &grid.slots, grid.step);
     let n = values.len();
     let mut flags = vec![false; n];
     let mut scores = vec![0.0; n];
-    let mut expected = vec![f64::NAN; n];
+    // Every point has a period, so every entry is written below (zeroed pages cost no pass to fill).
+    let mut expected = vec![0.0; n];
     let mut critical = vec![false; n];
     let mut put = |slot: usize, s: Step| {
         if let Some(i) = grid.point_at(slot) {
@@ -535,13 +529,14 @@ pub fn detect(
         let mut state = stream::State::new(&resolved)?;
         if grid.is_dense() {
             // No gaps: period i is point i (the common case: one loop per detector, no lookups).
-            let out = Outputs {
+            let mut out = Outputs {
                 flags: &mut flags,
                 scores: &mut scores,
                 expected: &mut expected,
                 critical: &mut critical,
+                next: 0,
             };
-            stream::with_detector!(&mut state, d => fill(d, &grid.slots, out));
+            stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut out));
         } else {
             for (slot, &x) in grid.slots.iter().enumerate() {
                 put(slot, state.step(x));
@@ -551,16 +546,21 @@ pub fn detect(
     let mut tracker = alert::Tracker::new(cooldown, resolved.name());
     let mut alerts = Vec::new();
     let explain = alert::Explainer::new(&resolved);
-    for i in 0..n {
+    let mut i = 0;
+    while i < n {
+        if !tracker.is_open() {
+            // Nothing to track until the next flag (gaps only count while an alert is open).
+            match flags[i..].iter().position(|&f| f) {
+                Some(k) => i += k,
+                None => break,
+            }
+        }
         // Gap slots between points count towards the cooldown.
         let gap = if i == 0 { 0 } else { grid.gap_before(i) };
         for _ in 0..gap {
             if let Some(a) = tracker.quiet() {
                 alerts.push(a);
             }
-        }
-        if !flags[i] && !tracker.is_open() {
-            continue;
         }
         let s = Step::new(flags[i], critical[i], scores[i], expected[i]);
         let time = timestamps.map_or(i as f64, |t| t[i]);
@@ -569,6 +569,7 @@ pub fn detect(
         {
             alerts.push(ev.alert);
         }
+        i += 1;
     }
     if let Some(a) = tracker.finish() {
         alerts.push(a);
@@ -590,26 +591,46 @@ pub fn detect(
     })
 }
 
-/// The per-point outputs of [`detect`].
+/// The per-point outputs of [`detect`], filled by a detector's loop (period i is point i).
 struct Outputs<'a> {
     flags: &'a mut [bool],
     scores: &'a mut [f64],
     expected: &'a mut [f64],
     critical: &'a mut [bool],
+    next: u64,
 }
 
-/// Runs a detector over a gap-free series into the outputs, compiled per detector.
-#[inline(never)]
-fn fill<D: stream::Detect>(d: &mut D, xs: &[f64], out: Outputs<'_>) {
-    let n = xs.len();
-    let (flags, scores) = (&mut out.flags[..n], &mut out.scores[..n]);
-    let (expected, critical) = (&mut out.expected[..n], &mut out.critical[..n]);
-    for (i, &x) in xs.iter().enumerate() {
-        let s = d.step(x);
-        flags[i] = s.flag;
-        scores[i] = s.score();
-        expected[i] = s.expected();
-        critical[i] = s.critical;
+impl stream::Visit for Outputs<'_> {
+    const EVERY: bool = true;
+
+    #[inline(always)]
+    fn index(&self) -> u64 {
+        self.next
+    }
+
+    #[inline(always)]
+    fn set_index(&mut self, index: u64) {
+        self.next = index;
+    }
+
+    #[inline(always)]
+    fn is_open(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn put_at(&mut self, index: u64, _x: f64, s: Step) {
+        let i = index as usize;
+        if i < self.flags.len()
+            && i < self.scores.len()
+            && i < self.expected.len()
+            && i < self.critical.len()
+        {
+            self.flags[i] = s.flag;
+            self.scores[i] = s.score();
+            self.expected[i] = s.expected();
+            self.critical[i] = s.critical;
+        }
     }
 }
 

@@ -28,11 +28,11 @@ pub(crate) enum State {
 pub(crate) trait Detect {
     fn step(&mut self, x: f64) -> Step;
 
-    /// Feeds a slice into `sink` (the loop of [`Stream::extend`]): point by point through
-    /// [`Detect::step`], unless the detector has a kernel that keeps its state in registers. A kernel
-    /// leaves the same state, flags and events as the steps would, bit for bit.
-    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
-        feed_each(self, xs, sink);
+    /// Feeds a slice to `v` (the loop of [`Stream::extend`] and of the batch [`super::detect`]): point
+    /// by point through [`Detect::step`], unless the detector has a kernel that keeps its state in
+    /// registers. A kernel leaves the same state and verdicts as the steps would, bit for bit.
+    fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        feed_each(self, xs, v);
     }
 }
 
@@ -54,9 +54,9 @@ impl Detect for Baseline {
         Baseline::step(self, x)
     }
 
-    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
-        if !self.feed_kernel(xs, sink) {
-            feed_each(self, xs, sink);
+    fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        if !self.feed_kernel(xs, v) {
+            feed_each(self, xs, v);
         }
     }
 }
@@ -67,69 +67,92 @@ impl Detect for Ewma {
         Ewma::step(self, x)
     }
 
-    fn feed(&mut self, xs: &[f64], sink: &mut Sink<'_>) {
+    fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
         // Point by point until μ₀ and σ are known and the limits have their steady width, then the kernel.
         let mut i = 0;
         while i < xs.len() && !self.is_steady() {
             let s = self.step(xs[i]);
-            sink.point(xs[i], s);
+            v.point(xs[i], s);
             i += 1;
         }
         if i < xs.len() {
-            self.feed_steady(&xs[i..], sink);
+            self.feed_steady(&xs[i..], v);
         }
     }
 }
 
-/// Where [`Stream::extend`]'s points go: the alert tracker (only flagged points, and every point while an
-/// alert is open) and the events it reports.
-pub(crate) struct Sink<'a> {
-    tracker: &'a mut Tracker,
-    method: &'a Method,
-    /// Index of the next point.
-    pub(crate) index: u64,
-    events: &'a mut Vec<AlertEvent>,
-}
+/// Where a detector's verdicts go: a stream's alert tracker (only flagged points, and every point while
+/// an alert is open) or a batch's output arrays (every point).
+pub(crate) trait Visit {
+    /// Every point's verdict is wanted (a batch), not only those the tracker needs.
+    const EVERY: bool;
 
-impl Sink<'_> {
-    /// Whether the tracker must see every point (an alert is open).
-    #[inline(always)]
-    pub(crate) fn is_open(&self) -> bool {
-        self.tracker.is_open()
-    }
+    /// Index of the next point.
+    fn index(&self) -> u64;
+
+    fn set_index(&mut self, index: u64);
+
+    /// An alert is open: the tracker must see every point.
+    fn is_open(&self) -> bool;
+
+    /// The verdict for the point at `index` (kernels call it for every point when [`Visit::EVERY`],
+    /// else for flagged points and while [`Visit::is_open`], and advance the index themselves).
+    fn put_at(&mut self, index: u64, x: f64, s: Step);
 
     /// The next point with its verdict.
     #[inline(always)]
-    pub(crate) fn point(&mut self, x: f64, s: Step) {
-        if s.flag || self.tracker.is_open() {
-            self.observe(x, s);
+    fn point(&mut self, x: f64, s: Step) {
+        let i = self.index();
+        if Self::EVERY || s.flag || self.is_open() {
+            self.put_at(i, x, s);
         }
-        self.index += 1;
+        self.set_index(i + 1);
+    }
+}
+
+/// [`Stream::extend`]'s verdicts: to the alert tracker, which reports events.
+pub(crate) struct Sink<'a> {
+    tracker: &'a mut Tracker,
+    method: &'a Method,
+    index: u64,
+    events: &'a mut Vec<AlertEvent>,
+}
+
+impl Visit for Sink<'_> {
+    const EVERY: bool = false;
+
+    #[inline(always)]
+    fn index(&self) -> u64 {
+        self.index
     }
 
-    /// The point at `index` goes to the tracker (a kernel calls this for flagged points and while
-    /// [`Sink::is_open`], then advances `index` itself). Out of line: kernels stay small.
+    #[inline(always)]
+    fn set_index(&mut self, index: u64) {
+        self.index = index;
+    }
+
+    #[inline(always)]
+    fn is_open(&self) -> bool {
+        self.tracker.is_open()
+    }
+
+    /// Out of line and cold: kernels stay small.
     #[cold]
     #[inline(never)]
-    pub(crate) fn observe_at(&mut self, index: u64, x: f64, s: Step) {
+    fn put_at(&mut self, index: u64, x: f64, s: Step) {
         let explain = Explainer::new(self.method);
         if let Some(ev) = self.tracker.observe(index, index as f64, x, s, &explain) {
             self.events.push(ev);
         }
     }
-
-    #[inline(always)]
-    fn observe(&mut self, x: f64, s: Step) {
-        self.observe_at(self.index, x, s);
-    }
 }
 
 /// The generic loop: one [`Detect::step`] per point.
 #[inline(always)]
-fn feed_each<D: Detect + ?Sized>(d: &mut D, xs: &[f64], sink: &mut Sink<'_>) {
+fn feed_each<D: Detect + ?Sized, V: Visit>(d: &mut D, xs: &[f64], v: &mut V) {
     for &x in xs {
         let s = d.step(x);
-        sink.point(x, s);
+        v.point(x, s);
     }
 }
 
@@ -255,7 +278,7 @@ const CHECKED_RUN: usize = 2048;
 
 /// `not_finite` for the first infinity in `xs` (a slice starting at `offset` of the caller's values): a
 /// branch-free scan first (it vectorises), the position only when there is one.
-fn first_infinity(xs: &[f64], offset: usize) -> Result<()> {
+pub(crate) fn first_infinity(xs: &[f64], offset: usize) -> Result<()> {
     if xs.iter().fold(false, |any, x| any | x.is_infinite())
         && let Some(i) = xs.iter().position(|x| x.is_infinite())
     {
