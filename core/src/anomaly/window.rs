@@ -151,17 +151,39 @@ impl SortedWindow {
         valid == self.sorted && self.ring.iter().all(|v| !v.is_infinite())
     }
 
-    /// Pushes `x` (NaN: missing).
+    /// Pushes `x` (NaN: missing). When a value leaves and one arrives, the sorted values between their
+    /// two places move by one slot (one `copy_within`, as a removal then an insertion would leave them).
     pub(crate) fn push(&mut self, x: f64) {
         let w = self.ring.len();
         let old = self.ring[self.head];
-        if self.filled == w && !old.is_nan() {
-            let i = self.sorted.partition_point(|v| *v < old);
-            self.sorted.remove(i);
-        }
-        if !x.is_nan() {
-            let i = self.sorted.partition_point(|v| *v < x);
-            self.sorted.insert(i, x);
+        let leaving = self.filled == w && !old.is_nan();
+        match (leaving, !x.is_nan()) {
+            (true, true) => {
+                let from = self.sorted.partition_point(|v| *v < old);
+                let to = self.sorted.partition_point(|v| *v < x);
+                if from < self.sorted.len() {
+                    if to <= from {
+                        // x ≤ old: [to, from) moves up one slot, x goes to `to`.
+                        self.sorted.copy_within(to..from, to + 1);
+                        self.sorted[to] = x;
+                    } else {
+                        // old < x: (from, to) moves down one slot, x goes just before `to`.
+                        self.sorted.copy_within(from + 1..to, from);
+                        self.sorted[to - 1] = x;
+                    }
+                }
+            }
+            (true, false) => {
+                let i = self.sorted.partition_point(|v| *v < old);
+                if i < self.sorted.len() {
+                    self.sorted.remove(i);
+                }
+            }
+            (false, true) => {
+                let i = self.sorted.partition_point(|v| *v < x);
+                self.sorted.insert(i, x);
+            }
+            (false, false) => {}
         }
         self.ring[self.head] = x;
         self.head = if self.head + 1 == w { 0 } else { self.head + 1 };
@@ -204,43 +226,62 @@ pub(crate) fn median_sorted(s: &[f64]) -> f64 {
     }
 }
 
-/// Median of `|s_i - m|` over a sorted slice, without building the deviations.
+/// Median of `|s_i - m|` over a sorted slice, without building the deviations: the deviations below
+/// and above `m` form two ascending sequences, the k-th smallest of their merge is found by bisection,
+/// and for an even count the next one is the smaller of the two candidates that follow it.
 pub(crate) fn mad_sorted(s: &[f64], m: f64) -> f64 {
     let n = s.len();
     if n == 0 {
         return f64::NAN;
     }
-    let split = s.partition_point(|v| *v < m);
-    // a[i] = m - s[split - 1 - i] (ascending), b[j] = s[split + j] - m (ascending).
-    let a = |i: usize| m - s[split - 1 - i];
-    let b = |j: usize| s[split + j] - m;
-    let (na, nb) = (split, n - split);
-    let kth = |k: usize| -> f64 {
-        // k-th smallest (0-based) of the merge of a and b: take i from a, k - i from b.
-        let (mut lo, mut hi) = (k.saturating_sub(nb), k.min(na));
-        while lo < hi {
-            let i = (lo + hi) / 2;
-            // i elements from a, k - i from b; too few from a if a[i] < b[k - i - 1]... classic search.
-            if k - i > 0 && i < na && a(i) < b(k - i - 1) {
-                lo = i + 1;
-            } else {
-                hi = i;
-            }
-        }
-        let i = lo;
-        let j = k - i;
-        match (i < na, j < nb) {
-            (true, true) => a(i).min(b(j)),
-            (true, false) => a(i),
-            (false, true) => b(j),
-            (false, false) => f64::NAN,
+    // Where m falls: at the middle when m is the median (checked), else by binary search.
+    let c = n / 2;
+    let split = if s[c] >= m && (c == 0 || s[c - 1] < m) {
+        c
+    } else {
+        s.partition_point(|v| *v < m)
+    };
+    let (below, above) = s.split_at(split);
+    let (na, nb) = (below.len(), above.len());
+    // a(i) = m - below[na - 1 - i], b(j) = above[j] - m, both ascending; +∞ past their ends.
+    let a = |i: usize| {
+        if i < na {
+            m - below[na - 1 - i]
+        } else {
+            f64::INFINITY
         }
     };
-    if n % 2 == 1 {
-        kth(n / 2)
-    } else {
-        0.5 * (kth(n / 2 - 1) + kth(n / 2))
+    let b = |j: usize| above.get(j).map_or(f64::INFINITY, |v| v - m);
+    // The k-th smallest (0-based) of the merge takes i from a and k - i from b: the least i in
+    // [lo, hi] with a(i) ≥ b(k - i - 1) (the test is true, then false, as i grows). A branch-free
+    // search: the outcomes are data, so a branch would be mispredicted half the time.
+    let k = (n - 1) / 2;
+    let (lo, hi) = (k.saturating_sub(nb), k.min(na));
+    let mut base = lo;
+    let mut size = hi - lo;
+    while size > 1 {
+        let half = size / 2;
+        let mid = base + half;
+        base = std::hint::select_unpredictable(a(mid) < b(k - mid - 1), mid, base);
+        size -= half;
     }
+    let lo = if size == 1 {
+        base + usize::from(a(base) < b(k - base - 1))
+    } else {
+        lo
+    };
+    let (i, j) = (lo, k - lo);
+    let (ai, bj) = (a(i), b(j));
+    let kth = ai.min(bj);
+    if n % 2 == 1 {
+        return kth;
+    }
+    let next = if ai <= bj {
+        a(i + 1).min(bj)
+    } else {
+        ai.min(b(j + 1))
+    };
+    0.5 * (kth + next)
 }
 
 #[cfg(test)]
@@ -259,20 +300,46 @@ mod tests {
     #[test]
     fn mad_matches_the_definition() {
         let mut state = 12345u64;
-        for n in 1..40 {
+        for n in 1..70 {
             for _ in 0..20 {
                 let xs: Vec<f64> = (0..n)
                     .map(|_| {
                         state = state
                             .wrapping_mul(6364136223846793005)
                             .wrapping_add(1442695040888963407);
-                        ((state >> 33) % 7) as f64
+                        // Few distinct values (ties everywhere) in half the cases, spread ones in the rest.
+                        if n % 2 == 0 {
+                            ((state >> 33) % 7) as f64
+                        } else {
+                            (state >> 11) as f64 / (1u64 << 53) as f64 * 100.0 - 30.0
+                        }
                     })
                     .collect();
                 let mut s = xs.clone();
                 s.sort_by(f64::total_cmp);
                 let m = median_sorted(&s);
                 assert_eq!(mad_sorted(&s, m), naive_mad(&xs), "{xs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_sorted_window_stays_the_sorted_valid_values() {
+        let mut state = 99u64;
+        for w in [1, 2, 5, 50] {
+            let mut s = SortedWindow::new(w);
+            for _ in 0..2_000 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let x = match (state >> 60) % 8 {
+                    0 => f64::NAN,
+                    1 => -0.0,
+                    2 => 0.0,
+                    _ => ((state >> 33) % 11) as f64 - 5.0,
+                };
+                s.push(x);
+                assert!(s.is_consistent(), "w {w}: {:?}", s);
             }
         }
     }
