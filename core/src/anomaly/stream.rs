@@ -46,7 +46,18 @@ macro_rules! detect_impl {
         }
     )*};
 }
-detect_impl!(RobustZ, Seasonal, Threshold);
+detect_impl!(RobustZ, Seasonal);
+
+impl Detect for Threshold {
+    #[inline(always)]
+    fn step(&mut self, x: f64) -> Step {
+        Threshold::step(self, x)
+    }
+
+    fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        Threshold::feed(self, xs, v);
+    }
+}
 
 impl Detect for Baseline {
     #[inline(always)]

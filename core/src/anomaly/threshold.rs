@@ -4,7 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::Visit;
 use super::{Direction, Step};
+
+/// Directions as kernel parameters.
+const UP: u8 = 0;
+const DOWN: u8 = 1;
+const BOTH: u8 = 2;
 
 /// Streaming state of the threshold detector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,14 +51,61 @@ impl Threshold {
             Direction::Both => x != self.threshold,
         };
         self.run = if past { self.run + 1 } else { 0 };
-        let flag = self.run >= self.duration;
+        self.verdict(self.run)
+    }
+
+    /// The verdict for a run of `run` points past the threshold.
+    #[inline(always)]
+    fn verdict(&self, run: usize) -> Step {
         Step {
-            flag,
-            critical: self.run >= self.duration.saturating_mul(2),
-            score_num: self.run as f64,
+            flag: run >= self.duration,
+            critical: run >= self.duration.saturating_mul(2),
+            score_num: run as f64,
             score_den: self.duration as f64,
             expected_num: self.threshold,
             expected_den: 1.0,
         }
+    }
+
+    /// [`Stream::extend`](super::Stream::extend)'s and the batch's loop, with the run length in a register
+    /// and the direction compiled in: the same verdicts and final state as [`Threshold::step`] on each
+    /// point.
+    pub(crate) fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        match self.direction {
+            Direction::Up => self.feed_in::<UP, V>(xs, v),
+            Direction::Down => self.feed_in::<DOWN, V>(xs, v),
+            Direction::Both => self.feed_in::<BOTH, V>(xs, v),
+        }
+    }
+
+    #[inline(never)]
+    fn feed_in<const DIR: u8, V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        let t = self.threshold;
+        let mut run = self.run;
+        let mut index = v.index();
+        let mut open = v.is_open();
+        for &x in xs {
+            if x.is_nan() {
+                if V::EVERY || open {
+                    v.put_at(index, x, Step::quiet(t));
+                    open = v.is_open();
+                }
+            } else {
+                // As in `step`.
+                let past = match DIR {
+                    UP => x > t,
+                    DOWN => x < t,
+                    _ => x != t,
+                };
+                run = if past { run + 1 } else { 0 };
+                if V::EVERY || (run >= self.duration) | open {
+                    v.put_at(index, x, self.verdict(run));
+                    open = v.is_open();
+                }
+            }
+            index += 1;
+        }
+        self.run = run;
+        v.set_index(index);
     }
 }
