@@ -142,3 +142,18 @@ pub(crate) fn no_overflow(what: impl FnOnce() -> String, values: &[f64]) -> Resu
         Err(Error::Overflow { what: what() })
     }
 }
+
+/// `not_finite` for the first infinity in `xs`, a run starting at `offset` of the caller's `name` values
+/// (NaN is allowed: a missing value). A branch-free scan first (it vectorises); the position only when
+/// there is one.
+pub(crate) fn no_infinity(name: &str, xs: &[f64], offset: usize) -> Result<()> {
+    if xs.iter().fold(false, |any, x| any | x.is_infinite())
+        && let Some(i) = xs.iter().position(|x| x.is_infinite())
+    {
+        return Err(Error::NotFinite {
+            field: at(name, offset + i),
+            value: xs[i],
+        });
+    }
+    Ok(())
+}

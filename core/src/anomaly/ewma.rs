@@ -115,11 +115,25 @@ impl Ewma {
         self.target.is_some() && self.sigma.is_some() && self.decay2 == 0.0 && self.width != 0.0
     }
 
+    /// [`Stream::extend`](super::Stream::extend)'s and the batch's loop: point by point until μ₀ and σ
+    /// are known and the limits have their steady width, then [`Ewma::feed_steady`].
+    pub(crate) fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        let mut i = 0;
+        while i < xs.len() && !self.is_steady() {
+            let s = self.step(xs[i]);
+            v.point(xs[i], s);
+            i += 1;
+        }
+        if i < xs.len() {
+            self.feed_steady(&xs[i..], v);
+        }
+    }
+
     /// [`Stream::extend`](super::Stream::extend)'s loop once [`Ewma::is_steady`], with the chart
     /// statistic in a register: the same verdicts, events and final state as [`Ewma::step`] on each
     /// point (point by point if the chart is not steady). Compiled per direction, so a stream's loop
     /// decides the flag alone and builds a verdict only for the tracker.
-    pub(crate) fn feed_steady<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+    fn feed_steady<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
         match self.direction {
             Direction::Up => self.feed_steady_in::<UP, V>(xs, v),
             Direction::Down => self.feed_steady_in::<DOWN, V>(xs, v),

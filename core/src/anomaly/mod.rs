@@ -493,7 +493,7 @@ pub fn detect(
     cooldown: usize,
 ) -> Result<Detection> {
     check::non_empty("values", values)?;
-    stream::first_infinity(values, 0)?;
+    check::no_infinity("values", values, 0)?;
     method.validate()?;
     let grid = series::Grid::new(values, timestamps)?;
     let resolved = resolve(method, &grid.slots, grid.step);

@@ -79,16 +79,7 @@ impl Detect for Ewma {
     }
 
     fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
-        // Point by point until μ₀ and σ are known and the limits have their steady width, then the kernel.
-        let mut i = 0;
-        while i < xs.len() && !self.is_steady() {
-            let s = self.step(xs[i]);
-            v.point(xs[i], s);
-            i += 1;
-        }
-        if i < xs.len() {
-            self.feed_steady(&xs[i..], v);
-        }
+        Ewma::feed(self, xs, v);
     }
 }
 
@@ -287,20 +278,6 @@ pub struct Stream {
 /// [`Stream::extend`] checks and feeds a long slice in runs of this many points (16 KiB: in L1 cache).
 const CHECKED_RUN: usize = 2048;
 
-/// `not_finite` for the first infinity in `xs` (a slice starting at `offset` of the caller's values): a
-/// branch-free scan first (it vectorises), the position only when there is one.
-pub(crate) fn first_infinity(xs: &[f64], offset: usize) -> Result<()> {
-    if xs.iter().fold(false, |any, x| any | x.is_infinite())
-        && let Some(i) = xs.iter().position(|x| x.is_infinite())
-    {
-        return Err(Error::NotFinite {
-            field: check::at("values", offset + i),
-            value: xs[i],
-        });
-    }
-    Ok(())
-}
-
 /// Gaps longer than this many periods are replayed as this many missing periods (every window is then
 /// empty anyway), so a stream never does unbounded work for one point.
 const MAX_REPLAYED_GAP: u64 = 1_000_000;
@@ -378,7 +355,7 @@ impl Stream {
     pub fn extend(&mut self, xs: &[f64]) -> Result<Vec<AlertEvent>> {
         let mut events = Vec::new();
         if xs.len() <= CHECKED_RUN {
-            first_infinity(xs, 0)?;
+            check::no_infinity("values", xs, 0)?;
             self.feed(xs, &mut events);
             return Ok(events);
         }
@@ -386,7 +363,7 @@ impl Stream {
         // not memory, a second time); the state is put back if a later run holds an infinity.
         let saved = self.clone();
         for (k, run) in xs.chunks(CHECKED_RUN).enumerate() {
-            if let Err(e) = first_infinity(run, k * CHECKED_RUN) {
+            if let Err(e) = check::no_infinity("values", run, k * CHECKED_RUN) {
                 *self = saved;
                 return Err(e);
             }
