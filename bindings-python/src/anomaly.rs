@@ -1,11 +1,11 @@
 //! `scaleplan` anomaly detection: `detect`, `DetectorStream`, `regression`, `budget_status`.
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scaleplan::anomaly as an;
 
-use crate::convert::{floats, json_text, to_py};
+use crate::convert::{floats, frozen_array, json_text, to_py};
 use crate::errors::guard;
 use crate::significance::doc;
 
@@ -45,10 +45,26 @@ fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     Ok(floats(py, &arr)?.as_slice()?.to_vec())
 }
 
-/// The result of `detect`: numpy arrays aligned with the input, and the alerts as dicts.
+/// The result of `detect`: numpy arrays aligned with the input (made once, read-only), and the alerts
+/// as dicts.
 #[pyclass(name = "Detection", module = "scaleplan", frozen)]
 pub struct PyDetection {
+    /// The core's result without its three arrays, which live in the numpy arrays below.
     inner: an::Detection,
+    flags: Py<PyArray1<bool>>,
+    scores: Py<PyArray1<f64>>,
+    expected: Py<PyArray1<f64>>,
+}
+
+impl PyDetection {
+    fn new(py: Python<'_>, mut inner: an::Detection) -> PyResult<Self> {
+        Ok(PyDetection {
+            flags: frozen_array(py, std::mem::take(&mut inner.flags))?,
+            scores: frozen_array(py, std::mem::take(&mut inner.scores))?,
+            expected: frozen_array(py, std::mem::take(&mut inner.expected))?,
+            inner,
+        })
+    }
 }
 
 #[pymethods]
@@ -56,17 +72,17 @@ impl PyDetection {
     /// Anomalous points (bool array).
     #[getter]
     fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
-        self.inner.flags.clone().into_pyarray(py)
+        self.flags.bind(py).clone()
     }
     /// Scores (0 where missing or warming up).
     #[getter]
     fn scores<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.scores.clone().into_pyarray(py)
+        self.scores.bind(py).clone()
     }
     /// Expected values (NaN before a baseline exists).
     #[getter]
     fn expected<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.expected.clone().into_pyarray(py)
+        self.expected.bind(py).clone()
     }
     /// Alerts, one per anomaly (list of dicts; `pandas.DataFrame(result.alerts)` makes a table).
     #[getter]
@@ -95,16 +111,22 @@ impl PyDetection {
     }
     /// Everything as a dict (the core's JSON).
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.inner)
+        let mut whole = self.inner.clone();
+        whole.flags = self.flags.bind(py).to_vec()?;
+        whole.scores = self.scores.bind(py).to_vec()?;
+        whole.expected = self.expected.bind(py).to_vec()?;
+        to_py(py, &whole)
     }
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let flags = self.flags.bind(py).readonly();
+        let flags = flags.as_slice()?;
+        Ok(format!(
             "Detection(method={:?}, points={}, flagged={}, alerts={})",
             self.inner.method,
-            self.inner.flags.len(),
-            self.inner.flags.iter().filter(|f| **f).count(),
+            flags.len(),
+            flags.iter().filter(|f| **f).count(),
             self.inner.alerts.len()
-        )
+        ))
     }
 }
 
@@ -129,7 +151,7 @@ fn detect(
     let inner = guard(py, || {
         py.detach(|| an::detect(v, t.as_deref(), &m, cooldown))
     })?;
-    Ok(PyDetection { inner })
+    PyDetection::new(py, inner)
 }
 
 /// A streaming detector: `push(value)` returns an alert event dict or None; the state round-trips

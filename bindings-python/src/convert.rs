@@ -1,6 +1,8 @@
 //! Conversions between Python values and core types.
 
-use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods};
+use numpy::{
+    Element, IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1, PyUntypedArrayMethods,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
@@ -22,6 +24,16 @@ pub(crate) fn floats<'py>(
     kwargs.set_item("dtype", np.getattr("float64")?)?;
     let arr = np.call_method("ascontiguousarray", (x,), Some(&kwargs))?;
     Ok(arr.cast_into::<PyArray1<f64>>()?.readonly())
+}
+
+/// A result's array, handed to numpy without a copy and made read-only, so that the result (a frozen
+/// object) returns the same unchanging array on every access.
+pub(crate) fn frozen_array<T: Element>(py: Python<'_>, v: Vec<T>) -> PyResult<Py<PyArray1<T>>> {
+    let a = v.into_pyarray(py);
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("write", false)?;
+    a.call_method("setflags", (), Some(&kwargs))?;
+    Ok(a.unbind())
 }
 
 /// A JSON document given as a `str` (JSON text) or as a Python object (dict/list), as canonical JSON text.

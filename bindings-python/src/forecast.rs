@@ -1,17 +1,32 @@
 //! `scaleplan` forecasting: `forecast`, `growth_rate`, `exhaustion`, `savings`.
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use scaleplan::forecast as fc;
 
-use crate::convert::{floats, to_py};
+use crate::convert::{floats, frozen_array, to_py};
 use crate::errors::guard;
 use crate::significance::doc;
 
 /// A forecast: `mean`, `lower`, `upper` (numpy arrays) and the `model` it used.
 #[pyclass(name = "Forecast", module = "scaleplan", frozen)]
 pub struct PyForecast {
+    /// The core's result without its three arrays, which live in the numpy arrays below.
     inner: fc::Forecast,
+    mean: Py<PyArray1<f64>>,
+    lower: Py<PyArray1<f64>>,
+    upper: Py<PyArray1<f64>>,
+}
+
+impl PyForecast {
+    fn new(py: Python<'_>, mut inner: fc::Forecast) -> PyResult<Self> {
+        Ok(PyForecast {
+            mean: frozen_array(py, std::mem::take(&mut inner.mean))?,
+            lower: frozen_array(py, std::mem::take(&mut inner.lower))?,
+            upper: frozen_array(py, std::mem::take(&mut inner.upper))?,
+            inner,
+        })
+    }
 }
 
 #[pymethods]
@@ -19,17 +34,17 @@ impl PyForecast {
     /// Point forecasts.
     #[getter]
     fn mean<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.mean.clone().into_pyarray(py)
+        self.mean.bind(py).clone()
     }
     /// Lower bounds of the interval.
     #[getter]
     fn lower<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.lower.clone().into_pyarray(py)
+        self.lower.bind(py).clone()
     }
     /// Upper bounds of the interval.
     #[getter]
     fn upper<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.upper.clone().into_pyarray(py)
+        self.upper.bind(py).clone()
     }
     /// E.g. "ETS(M,Ad,M)" or "SeasonalNaive(12)".
     #[getter]
@@ -73,13 +88,17 @@ impl PyForecast {
     }
     /// Everything as a dict.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.inner)
+        let mut whole = self.inner.clone();
+        whole.mean = self.mean.bind(py).to_vec()?;
+        whole.lower = self.lower.bind(py).to_vec()?;
+        whole.upper = self.upper.bind(py).to_vec()?;
+        to_py(py, &whole)
     }
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> String {
         format!(
             "Forecast(model={:?}, horizon={}, level={})",
             self.inner.model,
-            self.inner.mean.len(),
+            self.mean.bind(py).len(),
             self.inner.level
         )
     }
@@ -114,7 +133,7 @@ fn forecast(
     let v = floats(py, values)?;
     let v = v.as_slice()?;
     let inner = guard(py, || py.detach(|| fc::forecast(v, &o)))?;
-    Ok(PyForecast { inner })
+    PyForecast::new(py, inner)
 }
 
 /// A compound growth rate per period.
@@ -181,6 +200,8 @@ fn growth_rate(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<PyGrowth> 
 #[pyclass(name = "Exhaustion", module = "scaleplan", frozen)]
 pub struct PyExhaustion {
     inner: fc::Exhaustion,
+    /// The forecast behind the answer, made once.
+    forecast: Py<PyForecast>,
 }
 
 #[pymethods]
@@ -207,10 +228,8 @@ impl PyExhaustion {
     }
     /// The forecast behind the answer.
     #[getter]
-    fn forecast(&self) -> PyForecast {
-        PyForecast {
-            inner: self.inner.forecast.clone(),
-        }
+    fn forecast<'py>(&self, py: Python<'py>) -> Bound<'py, PyForecast> {
+        self.forecast.bind(py).clone()
     }
     /// In words.
     #[getter]
@@ -241,11 +260,11 @@ fn exhaustion(
 ) -> PyResult<PyExhaustion> {
     let v = floats(py, values)?;
     let v = v.as_slice()?;
-    Ok(PyExhaustion {
-        inner: guard(py, || {
-            py.detach(|| fc::exhaustion(v, capacity, horizon, season_length))
-        })?,
-    })
+    let inner = guard(py, || {
+        py.detach(|| fc::exhaustion(v, capacity, horizon, season_length))
+    })?;
+    let forecast = Py::new(py, PyForecast::new(py, inner.forecast.clone())?)?;
+    Ok(PyExhaustion { inner, forecast })
 }
 
 /// Savings recommendations (list of dicts) for resources (dicts: id, units, unit_monthly_cost,

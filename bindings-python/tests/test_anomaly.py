@@ -18,6 +18,28 @@ def test_detect_returns_numpy_arrays_and_one_alert_per_anomaly():
     assert math.isnan(d.expected[0])  # no baseline yet
 
 
+def test_result_arrays_are_made_once_read_only_and_match_to_dict():
+    # An attribute read costs nothing (no copy of a million-point array on every `d.scores[i]`), and
+    # the frozen result cannot be changed through its arrays.
+    y = np.full(40, 10.0)
+    y[25] = 50.0
+    d = scaleplan.detect(y, method="robust_z", window=10)
+    assert d.scores is d.scores and d.flags is d.flags and d.expected is d.expected
+    for a in (d.flags, d.scores, d.expected):
+        assert not a.flags.writeable
+        with pytest.raises(ValueError):
+            a[0] = a[1]
+    whole = d.to_dict()
+    assert whole["flags"] == d.flags.tolist() and whole["scores"] == d.scores.tolist()
+    assert [None if math.isnan(v) else v for v in d.expected] == whole["expected"]
+    assert "flagged=1" in repr(d)
+    f = scaleplan.forecast(np.arange(30.0) + 5, 6)
+    assert f.mean is f.mean and not f.upper.flags.writeable
+    assert f.to_dict()["lower"] == f.lower.tolist()
+    e = scaleplan.exhaustion(np.arange(24) * 2.0 + 50, 120.0, 36)
+    assert e.forecast is e.forecast and e.forecast.mean.shape == (36,)
+
+
 def test_auto_finds_the_daily_season_from_datetime64_timestamps():
     t = np.arange("2026-07-01T00", "2026-07-15T00", dtype="datetime64[h]")
     rng = np.random.default_rng(7)

@@ -490,7 +490,7 @@ class RolloutService:
 
 @final
 class Detection:
-    """The result of `detect`: arrays aligned with the input, and the alerts."""
+    """The result of `detect`: read-only arrays aligned with the input (made once), and the alerts."""
 
     @property
     def flags(self) -> npt.NDArray[np.bool_]: ...
@@ -556,7 +556,7 @@ class BudgetTracker:
 
 @final
 class Forecast:
-    """A forecast with its interval and the model it used."""
+    """A forecast with its interval (read-only arrays) and the model it used."""
 
     @property
     def mean(self) -> npt.NDArray[np.float64]: ...
