@@ -695,8 +695,11 @@ export interface Forecast {
   aicc?: number
   /** Standard deviation of the one-step errors. */
   sigma: number
-  /** Smoothing parameters `{ alpha, beta, gamma, phi }`, or null. */
-  params: { alpha: number; beta: number; gamma: number; phi: number } | null
+  /**
+   * Smoothing parameters `{ alpha, beta, gamma, phi }` and where the initial seasonal states came
+   * from (`initialSeason`: "first_seasons", "whole_series", "searched", or null without a season), or null.
+   */
+  params: { alpha: number; beta: number; gamma: number; phi: number; initialSeason: 'first_seasons' | 'whole_series' | 'searched' | null } | null
   /** The models compared, best first. */
   candidates: { model: string; aicc: number }[]
   /** What was done differently from the request, and why. */

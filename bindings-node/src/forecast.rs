@@ -37,8 +37,11 @@ pub struct Forecast {
     pub aicc: Option<f64>,
     /// Standard deviation of the one-step errors.
     pub sigma: f64,
-    /// Smoothing parameters `{ alpha, beta, gamma, phi }`, or null.
-    #[napi(ts_type = "{ alpha: number; beta: number; gamma: number; phi: number } | null")]
+    /// Smoothing parameters `{ alpha, beta, gamma, phi }` and where the initial seasonal states came
+    /// from (`initialSeason`: "first_seasons", "whole_series", "searched", or null without a season), or null.
+    #[napi(
+        ts_type = "{ alpha: number; beta: number; gamma: number; phi: number; initialSeason: 'first_seasons' | 'whole_series' | 'searched' | null } | null"
+    )]
     pub params: Value,
     /// The models compared, best first.
     #[napi(ts_type = "{ model: string; aicc: number }[]")]

@@ -44,6 +44,8 @@ test('forecast, growthRate, exhaustion', () => {
   assert.match(f.model, /^ETS\(/)
   assert.ok(f.mean instanceof Float64Array && f.mean.length === 12)
   for (let i = 0; i < 12; i++) assert.ok(f.lower[i] <= f.mean[i] && f.mean[i] <= f.upper[i])
+  if (f.seasonLength === 12) assert.ok(['first_seasons', 'whole_series'].includes(f.params.initialSeason))
+  assert.equal(sp.forecast(new Float64Array(30).map((_, t) => 5 + t), 6).params.initialSeason, null)
   assert.equal(sp.forecast(y, 3, 12, 95, { model: 'seasonal_naive' }).model, 'SeasonalNaive(12)')
   const g = sp.growthRate(new Float64Array([100, 110, 121, 133]))
   assert.ok(Math.abs(g.rate - 0.0997) < 1e-3 && g.confidenceLabel === 'high')

@@ -71,7 +71,8 @@ impl PyForecast {
     fn sigma(&self) -> f64 {
         self.inner.sigma
     }
-    /// Smoothing parameters (dict) or None.
+    /// Smoothing parameters (dict: alpha, beta, gamma, phi, and `initial_season`: "first_seasons",
+    /// "whole_series", "searched" or None) or None.
     #[getter]
     fn params(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         to_py(py, &self.inner.params)

@@ -103,6 +103,8 @@ def test_forecast_growth_exhaustion_and_savings():
     f = scaleplan.forecast(y, 12, season_length=12)
     assert f.model.startswith("ETS(") and f.mean.shape == (12,)
     assert np.all(f.lower <= f.mean) and np.all(f.mean <= f.upper)
+    assert f.season_length != 12 or f.params["initial_season"] in ("first_seasons", "whole_series")
+    assert scaleplan.forecast(np.arange(30.0) + 5, 6).params["initial_season"] is None
     naive = scaleplan.forecast(y, 12, season_length=12, model="seasonal_naive")
     assert naive.model == "SeasonalNaive(12)" and naive.mean[0] == y[-12]
     g = scaleplan.growth_rate([100, 110, 121, 133])

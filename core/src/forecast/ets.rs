@@ -20,7 +20,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-use super::nelder_mead;
+use super::{InitialSeason, nelder_mead};
 use crate::anomaly::seasonal_decomposition;
 use crate::dist;
 
@@ -178,6 +178,8 @@ pub(crate) struct EtsFit {
     pub(crate) aicc: f64,
     /// Variance of the innovations (relative ones for multiplicative errors), `SSE / (n - k)` as R.
     pub(crate) sigma2: f64,
+    /// Where the initial seasonal states came from (none without a season).
+    pub(crate) initial_season: Option<InitialSeason>,
     /// States after the last observation: level, trend, seasonal ring (index `t mod m`).
     level: f64,
     trend: f64,
@@ -494,6 +496,13 @@ fn fit_from(spec: EtsSpec, y: &[f64], m: usize, thorough: bool, whole: bool) -> 
         phi: p.phi,
         aicc,
         sigma2,
+        initial_season: has_s.then_some(if free_seasons {
+            InitialSeason::Searched
+        } else if whole {
+            InitialSeason::WholeSeries
+        } else {
+            InitialSeason::FirstSeasons
+        }),
         level: r.level,
         trend: r.trend,
         season,
@@ -672,8 +681,68 @@ const fn u64_seed() -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::quantile_unsorted;
+    use super::{
+        ErrorType, EtsSpec, InitialSeason, SeasonType, TrendType, fit, fit_from, quantile_unsorted,
+    };
     use crate::anomaly::quantile_sorted;
+
+    /// The automatic fit keeps the more likely of the two initial decompositions and names it.
+    #[test]
+    fn the_fit_names_the_initial_seasons_it_kept() {
+        let mut rng = super::super::rng::Rng::new(5);
+        let spec = EtsSpec {
+            error: ErrorType::A,
+            trend: TrendType::N,
+            season: SeasonType::A,
+        };
+        // Twelve years of months: a pattern that drifts (its peak moves by one month after year 4),
+        // and one that does not.
+        for drift in [true, false] {
+            let y: Vec<f64> = (0..144)
+                .map(|t| {
+                    let shift = if drift && t >= 48 { 1 } else { 0 };
+                    let phase = (t + shift) % 12;
+                    100.0 + 20.0 * (phase as f64 * std::f64::consts::PI / 6.0).sin() + rng.normal()
+                })
+                .collect();
+            let first = fit_from(spec, &y, 12, false, false).expect("first seasons");
+            let whole = fit_from(spec, &y, 12, false, true).expect("whole series");
+            assert_eq!(first.initial_season, Some(InitialSeason::FirstSeasons));
+            assert_eq!(whole.initial_season, Some(InitialSeason::WholeSeries));
+            let kept = fit(spec, &y, 12, false).expect("fit");
+            let best = if whole.aicc < first.aicc {
+                &whole
+            } else {
+                &first
+            };
+            assert_eq!(kept.aicc, best.aicc);
+            assert_eq!(kept.initial_season, best.initial_season);
+            // The drifting pattern is better started from its first years; the steady one from all.
+            let expected = if drift {
+                InitialSeason::FirstSeasons
+            } else {
+                InitialSeason::WholeSeries
+            };
+            assert_eq!(kept.initial_season, Some(expected), "drift {drift}");
+        }
+        // Three seasons or fewer: one decomposition, of the whole series; thorough: searched; no season:
+        // none.
+        let short: Vec<f64> = (0..36).map(|t| 50.0 + (t % 12) as f64).collect();
+        let f = fit(spec, &short, 12, false).expect("short");
+        assert_eq!(f.initial_season, Some(InitialSeason::WholeSeries));
+        let f = fit(spec, &short, 12, true).expect("thorough");
+        assert_eq!(f.initial_season, Some(InitialSeason::Searched));
+        let plain = EtsSpec {
+            season: SeasonType::N,
+            ..spec
+        };
+        assert_eq!(
+            fit(plain, &short, 12, false)
+                .expect("no season")
+                .initial_season,
+            None
+        );
+    }
 
     #[test]
     fn selected_quantiles_equal_sorted_ones() {

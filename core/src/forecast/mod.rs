@@ -90,6 +90,22 @@ pub struct EtsParams {
     pub gamma: f64,
     /// Damping φ (1 without damping).
     pub phi: f64,
+    /// Where the initial seasonal states came from (none without a season): the automatic fit tries
+    /// both decompositions and keeps the more likely one, and says which here.
+    #[serde(default)]
+    pub initial_season: Option<InitialSeason>,
+}
+
+/// Where a seasonal ETS model's initial seasonal states come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InitialSeason {
+    /// A classical decomposition of the first three seasons (a long series whose pattern has drifted).
+    FirstSeasons,
+    /// A classical decomposition of the whole series (R's choice; it averages out a short series' noise).
+    WholeSeries,
+    /// Searched by likelihood from the whole-series decomposition (`thorough`, seasons up to 24).
+    Searched,
 }
 
 /// A model tried by the automatic choice.
@@ -286,6 +302,7 @@ fn finish(
             beta: fit.beta,
             gamma: fit.gamma,
             phi: fit.phi,
+            initial_season: fit.initial_season,
         }),
         aicc: Some(fit.aicc),
         sigma: fit.sigma2.sqrt(),
