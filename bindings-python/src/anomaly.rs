@@ -2,6 +2,7 @@
 
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 use scaleplan::anomaly as an;
 
@@ -54,6 +55,8 @@ pub struct PyDetection {
     flags: Py<PyArray1<bool>>,
     scores: Py<PyArray1<f64>>,
     expected: Py<PyArray1<f64>>,
+    /// The alerts as a list of dicts, made on first access.
+    alerts: PyOnceLock<Py<PyAny>>,
 }
 
 impl PyDetection {
@@ -62,6 +65,7 @@ impl PyDetection {
             flags: frozen_array(py, std::mem::take(&mut inner.flags))?,
             scores: frozen_array(py, std::mem::take(&mut inner.scores))?,
             expected: frozen_array(py, std::mem::take(&mut inner.expected))?,
+            alerts: PyOnceLock::new(),
             inner,
         })
     }
@@ -84,10 +88,12 @@ impl PyDetection {
     fn expected<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
         self.expected.bind(py).clone()
     }
-    /// Alerts, one per anomaly (list of dicts; `pandas.DataFrame(result.alerts)` makes a table).
+    /// Alerts, one per anomaly (list of dicts, made once; `pandas.DataFrame(result.alerts)` makes a table).
     #[getter]
     fn alerts(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        to_py(py, &self.inner.alerts)
+        self.alerts
+            .get_or_try_init(py, || to_py(py, &self.inner.alerts))
+            .map(|a| a.clone_ref(py))
     }
     /// The detector that ran, with its parameters.
     #[getter]

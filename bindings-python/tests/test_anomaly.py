@@ -25,6 +25,7 @@ def test_result_arrays_are_made_once_read_only_and_match_to_dict():
     y[25] = 50.0
     d = scaleplan.detect(y, method="robust_z", window=10)
     assert d.scores is d.scores and d.flags is d.flags and d.expected is d.expected
+    assert d.alerts is d.alerts and len(d.alerts) == 1 and d.alerts[0]["start_index"] == 25
     for a in (d.flags, d.scores, d.expected):
         assert not a.flags.writeable
         with pytest.raises(ValueError):
