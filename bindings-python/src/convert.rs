@@ -52,7 +52,7 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
 }
 
 /// Is `s` a plain decimal number (`-12.50`)? In scaleplan JSON only exact amounts are written so.
-fn is_decimal(s: &str) -> bool {
+pub(crate) fn is_decimal(s: &str) -> bool {
     let t = s.strip_prefix('-').unwrap_or(s);
     let mut parts = t.splitn(2, '.');
     let int = parts.next().unwrap_or("");
@@ -112,8 +112,28 @@ pub(crate) fn parse<T: std::str::FromStr<Err = scaleplan::Error>>(
     s.parse::<T>().map_err(|e| to_py_err(py, e))
 }
 
-/// A Python object from the canonical JSON of a core value (`json.loads`).
+/// A Python object from a core value: what `loads` gives for its canonical JSON, built directly (see
+/// `to_python`).
 pub(crate) fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    let text = guard(py, || scaleplan::json::to_string(value))?;
-    loads(py, &text)
+    use crate::to_python::{ConvertError, ToPython};
+    let decimal = py.import("decimal")?.getattr("Decimal")?;
+    match value.serialize(ToPython {
+        py,
+        decimal: &decimal,
+    }) {
+        Ok(v) => Ok(v.unbind()),
+        Err(ConvertError::Python(e)) => Err(e),
+        Err(ConvertError::Unsupported(message)) => Err(to_py_err(
+            py,
+            scaleplan::Error::Json {
+                what: std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("value"),
+                line: 0,
+                column: 0,
+                message,
+            },
+        )),
+    }
 }

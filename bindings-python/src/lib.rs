@@ -8,6 +8,7 @@ mod estimate;
 mod forecast;
 mod rollout;
 mod significance;
+mod to_python;
 
 use pyo3::prelude::*;
 
