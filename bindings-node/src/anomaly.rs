@@ -1,14 +1,15 @@
 //! Anomaly detection for Node: `detect`, `DetectorStream`, `regression`, `budgetStatus`. Series are
 //! `Float64Array`s (NaN: missing); parameters are plain objects (camelCase or snake_case keys).
 
-use napi::bindgen_prelude::{Float64Array, Uint8Array};
+use napi::Env;
+use napi::bindgen_prelude::{Float64Array, Uint8Array, Unknown};
 use napi_derive::napi;
 use scaleplan::anomaly as an;
 use serde_json::Value;
 
 use crate::errors::{Result, guard};
-use crate::estimate::input;
-use crate::significance::object;
+use crate::estimate::{input, large_input};
+use crate::significance::{object, parsed};
 
 /// The method and its parameters, and the cooldown.
 fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, usize)> {
@@ -37,7 +38,7 @@ fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, us
 
 /// The result of `detect`: arrays aligned with the input, and the alerts.
 #[napi(object)]
-pub struct Detection {
+pub struct Detection<'e> {
     /// The detector that ran, with its parameters.
     pub method: String,
     /// The season used, if any.
@@ -50,7 +51,7 @@ pub struct Detection {
     pub expected: Float64Array,
     /// One alert per anomaly.
     #[napi(ts_type = "Alert[]")]
-    pub alerts: Value,
+    pub alerts: Unknown<'e>,
     /// Periods without a value.
     pub missing: u32,
     /// The timestamps' median step, when timestamps were given.
@@ -62,16 +63,17 @@ pub struct Detection {
 #[napi(
     ts_args_type = "values: Float64Array, timestamps?: Float64Array | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
 )]
-pub fn detect(
+pub fn detect<'e>(
+    env: &'e Env,
     values: Float64Array,
     timestamps: Option<Float64Array>,
     method: Option<String>,
     params: Option<Value>,
-) -> Result<Detection> {
+) -> Result<Detection<'e>> {
     let (m, cooldown) = self::method(method, params)?;
     let d = guard(|| an::detect(&values, timestamps.as_deref(), &m, cooldown))?;
     Ok(Detection {
-        alerts: object(&d.alerts)?,
+        alerts: parsed(env, &d.alerts)?,
         method: d.method,
         season_length: d.season_length.map(|m| m as u32),
         flags: Uint8Array::new(d.flags.iter().map(|f| u8::from(*f)).collect()),
@@ -114,16 +116,16 @@ impl DetectorStream {
 
     /// Pushes a value observed at `time`: the events of this point and of any gap before it.
     #[napi(ts_return_type = "AlertEvent[]")]
-    pub fn push_at(&mut self, time: f64, value: f64) -> Result<Value> {
+    pub fn push_at<'e>(&mut self, env: &'e Env, time: f64, value: f64) -> Result<Unknown<'e>> {
         let evs = guard(|| self.inner.push_at(time, value))?;
-        object(&evs)
+        parsed(env, &evs)
     }
 
     /// Pushes many values in order (the detector chosen once for the whole array); the events.
     #[napi(ts_return_type = "AlertEvent[]")]
-    pub fn extend(&mut self, values: Float64Array) -> Result<Value> {
+    pub fn extend<'e>(&mut self, env: &'e Env, values: Float64Array) -> Result<Unknown<'e>> {
         let evs = guard(|| self.inner.extend(&values))?;
-        object(&evs)
+        parsed(env, &evs)
     }
 
     /// Periods seen (missing included).
@@ -185,9 +187,9 @@ pub fn regression(
 #[napi(
     ts_args_type = "budget: Record<string, unknown>, entries: Record<string, unknown>[], asOf: string"
 )]
-pub fn budget_status(budget: Value, entries: Value, as_of: String) -> Result<Value> {
+pub fn budget_status(env: &Env, budget: Value, entries: Unknown, as_of: String) -> Result<Value> {
     let b: an::budget::Budget = input(budget)?;
-    let e: Vec<an::budget::CostEntry> = input(entries)?;
+    let e: Vec<an::budget::CostEntry> = large_input(env, entries)?;
     let d = guard(|| an::budget::Date::parse("as_of", &as_of))?;
     let s = guard(|| an::budget::budget_status(&b, &e, d))?;
     object(&s)

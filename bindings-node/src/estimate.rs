@@ -3,12 +3,14 @@
 //! never a float. Results are plain objects with camelCase keys and money as decimal strings;
 //! `estimateJson` gives the canonical snake_case bytes.
 
+use napi::Env;
 use napi::bindgen_prelude::Float64Array;
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, Unknown, ValueType};
 use napi_derive::napi;
 use scaleplan::estimate as est;
 use serde_json::Value;
 
-use crate::errors::{Result, guard};
+use crate::errors::{Code, Result, guard};
 use crate::significance::object;
 
 fn snake(key: &str) -> String {
@@ -34,6 +36,31 @@ fn snake_keys(v: Value) -> Value {
         Value::Array(a) => Value::Array(a.into_iter().map(snake_keys).collect()),
         other => other,
     }
+}
+
+/// A document that may be large (cost entries, line items, audit events, resources with their
+/// utilisation), given as JSON text or as objects: objects become JSON text through the engine's own
+/// `JSON.stringify` (napi's conversion to a `serde_json::Value` refuses more than 1,000,000 values), then
+/// it is read as [`input`] reads it.
+pub(crate) fn large_input<T: serde::de::DeserializeOwned>(env: &Env, v: Unknown<'_>) -> Result<T> {
+    let on_js = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
+    let text = if v.get_type().map_err(on_js)? == ValueType::String {
+        String::from_unknown(v).map_err(on_js)?
+    } else {
+        let json: Object = env
+            .get_global()
+            .and_then(|g| g.get_named_property_unchecked("JSON"))
+            .map_err(on_js)?;
+        let stringify: Function<Unknown, Option<String>> = json
+            .get_named_property_unchecked("stringify")
+            .map_err(on_js)?;
+        // `undefined` (a missing argument) has no JSON: read as null, refused by the type as before.
+        stringify
+            .call(v)
+            .map_err(on_js)?
+            .unwrap_or_else(|| "null".into())
+    };
+    input(guard(|| scaleplan::json::from_str::<Value>(&text))?)
 }
 
 /// A document given as JSON text or as an object (camelCase or snake_case keys).
@@ -217,8 +244,8 @@ impl JsErlangC {
     ts_return_type = "CostTotals",
     ts_args_type = "lineItems: LineItem[], currency?: string | undefined | null"
 )]
-pub fn cost_totals(line_items: Value, currency: Option<String>) -> Result<Value> {
-    let items: Vec<est::LineItem> = input(line_items)?;
+pub fn cost_totals(env: &Env, line_items: Unknown, currency: Option<String>) -> Result<Value> {
+    let items: Vec<est::LineItem> = large_input(env, line_items)?;
     let c: scaleplan::money::Currency = guard(|| currency.as_deref().unwrap_or("USD").parse())?;
     object(&guard(|| est::cost_totals(&items, c))?)
 }

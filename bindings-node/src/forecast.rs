@@ -1,12 +1,13 @@
 //! Forecasting for Node: `forecast`, `growthRate`, `exhaustion`, `savings`.
 
-use napi::bindgen_prelude::Float64Array;
+use napi::Env;
+use napi::bindgen_prelude::{Float64Array, Unknown};
 use napi_derive::napi;
 use scaleplan::forecast as fc;
 use serde_json::Value;
 
 use crate::errors::{Result, guard};
-use crate::estimate::input;
+use crate::estimate::{input, large_input};
 use crate::significance::object;
 
 /// Options of `forecast`.
@@ -129,8 +130,8 @@ pub fn exhaustion(
     ts_args_type = "resources: Record<string, unknown>[], options: Record<string, unknown>",
     ts_return_type = "Recommendation[]"
 )]
-pub fn savings(resources: Value, options: Value) -> Result<Value> {
-    let r: Vec<fc::savings::ResourceUsage> = input(resources)?;
+pub fn savings(env: &Env, resources: Unknown, options: Value) -> Result<Value> {
+    let r: Vec<fc::savings::ResourceUsage> = large_input(env, resources)?;
     let o: fc::savings::SavingsOptions = input(options)?;
     object(&guard(|| fc::savings::recommend(&r, &o))?)
 }

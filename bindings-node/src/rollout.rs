@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use std::collections::BTreeMap;
 
-use napi::bindgen_prelude::{AsyncTask, Either3, JsObjectValue, JsValue, Null};
+use napi::bindgen_prelude::{AsyncTask, Either3, JsObjectValue, JsValue, Null, Unknown};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
 use scaleplan::deploy::{Deployer, SimulatedDeployer};
@@ -16,7 +16,7 @@ use scaleplan::store::{self, Store};
 use serde_json::Value;
 
 use crate::errors::{Result, guard};
-use crate::estimate::input;
+use crate::estimate::{input, large_input};
 use crate::significance::object;
 
 /// Replays the gating policy over recorded evidence (the policy spec's replay format).
@@ -90,8 +90,8 @@ pub fn window_status(window: Value, policy: Option<Value>) -> Result<String> {
 
 /// Checks an audit log (events as `RolloutService.audit` returns them).
 #[napi(ts_args_type = "events: AuditEvent[]", ts_return_type = "ChainCheck")]
-pub fn verify_audit(events: Value) -> Result<Value> {
-    let events: Vec<ro::AuditEvent> = input(events)?;
+pub fn verify_audit(env: &Env, events: Unknown) -> Result<Value> {
+    let events: Vec<ro::AuditEvent> = large_input(env, events)?;
     object(&ro::verify(&events))
 }
 

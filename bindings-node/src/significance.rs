@@ -1,12 +1,13 @@
 //! Significance functions for Node. Results are plain objects with camelCase keys, converted from the
 //! core's canonical JSON; `canonicalJson` / `assessReadinessJson` give the canonical snake_case bytes.
 
-use napi::bindgen_prelude::Float64Array;
+use napi::Env;
+use napi::bindgen_prelude::{Float64Array, Function, JsObjectValue, Object, Unknown};
 use napi_derive::napi;
 use scaleplan::significance as sig;
 use serde_json::Value;
 
-use crate::errors::{Result, guard};
+use crate::errors::{Code, Result, guard};
 
 /// Conversions arm: `{ visitors, conversions }`.
 #[napi(object)]
@@ -93,6 +94,22 @@ pub(crate) fn object<T: serde::Serialize>(value: &T) -> Result<Value> {
     let text = guard(|| scaleplan::json::to_string(value))?;
     let v: Value = guard(|| scaleplan::json::from_str(&text))?;
     Ok(camel_keys(v))
+}
+
+/// A result that may be large (alert events, alerts) as a JS value, through the engine's own
+/// `JSON.parse` of the camelCase JSON: napi's conversion of a `serde_json::Value` refuses more than
+/// 1,000,000 values (about 55,000 alert events), and makes one N-API call per key and value.
+pub(crate) fn parsed<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
+    let camel = object(value)?;
+    let text = guard(|| scaleplan::json::to_string(&camel))?;
+    let on_js = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
+    let json: Object = env
+        .get_global()
+        .and_then(|g| g.get_named_property_unchecked("JSON"))
+        .map_err(on_js)?;
+    let parse: Function<String, Unknown> =
+        json.get_named_property_unchecked("parse").map_err(on_js)?;
+    parse.call(text).map_err(on_js)
 }
 
 fn test_options(o: Option<TestOptions>) -> Result<sig::TestOptions> {

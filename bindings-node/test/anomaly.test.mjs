@@ -105,3 +105,32 @@ test('recommendationStep walks the lifecycle', () => {
   assert.throws(() => sp.recommendationStep(recs[0], 'undo', '2026-07-01'), (e) => e.code === 'unknown_variant')
   assert.equal(sp.recommendationStep(recs[0], 'expire', recs[0].expires).status, 'expired')
 })
+
+test('a result of more than a million JSON values comes back whole (alerts and events)', () => {
+  // 400,000 points two up, two down: 100,000 threshold alerts and 300,000 events, about 5.4 million
+  // values, where napi's own serde_json conversion stops at 1,000,000 ("Exceeded maximum JSON value count").
+  const x = new Float64Array(400_000).map((_, i) => (i % 4 < 2 ? 100 : 0))
+  const d = sp.detect(x, null, 'threshold', { threshold: 50, duration: 1, cooldown: 0 })
+  assert.equal(d.alerts.length, 100_000)
+  assert.equal(d.alerts[99_999].startIndex, 399_996)
+  const s = new sp.DetectorStream('threshold', { threshold: 50, duration: 1, cooldown: 0 })
+  const evs = s.extend(x)
+  assert.equal(evs.length, 300_000)
+  assert.deepEqual(evs.slice(0, 3).map((e) => e.event), ['opened', 'updated', 'closed'])
+  assert.equal(evs[299_999].alert.endIndex, 399_997)
+  assert.equal(s.periods, 400_000)
+})
+
+test('an input of more than a million values is read whole (savings over long utilisation series)', () => {
+  // 2 x 510,000 utilisation samples: over napi's 1,000,000-value limit for a serde_json::Value argument,
+  // so the binding hands such documents to the engine's JSON.stringify instead.
+  const res = (id, n) => ({ id, units: 10, unitMonthlyCost: { amount: '70.00', currency: 'USD' },
+    utilisation: Array.from({ length: n }, (_, i) => 12 + (i % 7)), observedDays: 30, reservedDiscount: '0.30' })
+  const big = sp.savings([res('web', 510_000), res('api', 510_000)], { asOf: '2026-07-01' })
+  const small = sp.savings([res('web', 7), res('api', 7)], { asOf: '2026-07-01' })
+  assert.deepEqual(big.map((r) => [r.id, r.monthlySaving.amount]), small.map((r) => [r.id, r.monthlySaving.amount]))
+  assert.deepEqual(big.map((r) => r.monthlySaving.amount).sort(), ['490.00', '490.00', '63.00', '63.00'])
+  // JSON text is taken as it is; a missing argument is the typed json error it was before.
+  assert.equal(sp.savings(JSON.stringify([res('web', 7)]), { asOf: '2026-07-01' }).length, 2)
+  assert.throws(() => sp.savings(undefined, { asOf: '2026-07-01' }), (e) => e.code === 'json')
+})
