@@ -90,18 +90,19 @@ pub(crate) fn camel_keys(v: Value) -> Value {
     }
 }
 
+/// A core value as a JSON tree with camelCase keys: the canonical JSON's values (NaN and ±∞ as null),
+/// built without writing and parsing the text.
 pub(crate) fn object<T: serde::Serialize>(value: &T) -> Result<Value> {
-    let text = guard(|| scaleplan::json::to_string(value))?;
-    let v: Value = guard(|| scaleplan::json::from_str(&text))?;
-    Ok(camel_keys(v))
+    serde_json::to_value(value)
+        .map(camel_keys)
+        .map_err(|e| napi::Error::new(Code("json"), e.to_string()))
 }
 
 /// A result that may be large (alert events, alerts) as a JS value, through the engine's own
 /// `JSON.parse` of the camelCase JSON: napi's conversion of a `serde_json::Value` refuses more than
 /// 1,000,000 values (about 55,000 alert events), and makes one N-API call per key and value.
 pub(crate) fn parsed<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
-    let camel = object(value)?;
-    let text = guard(|| scaleplan::json::to_string(&camel))?;
+    let text = object(value)?.to_string();
     let on_js = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
     let json: Object = env
         .get_global()
