@@ -5,13 +5,13 @@
 
 use napi::Env;
 use napi::bindgen_prelude::Float64Array;
-use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, Unknown, ValueType};
+use napi::bindgen_prelude::{FromNapiValue, Function, Unknown, ValueType};
 use napi_derive::napi;
 use scaleplan::estimate as est;
 use serde_json::Value;
 
 use crate::errors::{Code, Result, guard};
-use crate::significance::object;
+use crate::significance::{engine_json, object};
 
 fn snake(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
@@ -43,21 +43,22 @@ fn snake_keys(v: Value) -> Value {
 /// `JSON.stringify` (napi's conversion to a `serde_json::Value` refuses more than 1,000,000 values), then
 /// it is read as [`input`] reads it.
 pub(crate) fn large_input<T: serde::de::DeserializeOwned>(env: &Env, v: Unknown<'_>) -> Result<T> {
-    let on_js = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
-    let text = if v.get_type().map_err(on_js)? == ValueType::String {
-        String::from_unknown(v).map_err(on_js)?
+    let internal = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
+    let text = if v.get_type().map_err(internal)? == ValueType::String {
+        String::from_unknown(v).map_err(internal)?
     } else {
-        let json: Object = env
-            .get_global()
-            .and_then(|g| g.get_named_property_unchecked("JSON"))
-            .map_err(on_js)?;
-        let stringify: Function<Unknown, Option<String>> = json
-            .get_named_property_unchecked("stringify")
-            .map_err(on_js)?;
-        // `undefined` (a missing argument) has no JSON: read as null, refused by the type as before.
+        let stringify: Function<Unknown, Option<String>> =
+            engine_json(env, "stringify").map_err(internal)?;
+        // A circular structure or a BigInt: the document has no JSON; `undefined` (a missing argument)
+        // has none either and reads as null, which the expected type refuses as before.
         stringify
             .call(v)
-            .map_err(on_js)?
+            .map_err(|e| {
+                napi::Error::new(
+                    Code("json"),
+                    format!("the document cannot be written as JSON: {}", e.reason),
+                )
+            })?
             .unwrap_or_else(|| "null".into())
     };
     input(guard(|| scaleplan::json::from_str::<Value>(&text))?)

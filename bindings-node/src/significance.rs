@@ -2,7 +2,9 @@
 //! core's canonical JSON; `canonicalJson` / `assessReadinessJson` give the canonical snake_case bytes.
 
 use napi::Env;
-use napi::bindgen_prelude::{Float64Array, Function, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{
+    Float64Array, FromNapiValue, Function, JsObjectValue, JsValuesTupleIntoVec, Object, Unknown,
+};
 use napi_derive::napi;
 use scaleplan::significance as sig;
 use serde_json::Value;
@@ -103,14 +105,19 @@ pub(crate) fn object<T: serde::Serialize>(value: &T) -> Result<Value> {
 /// 1,000,000 values (about 55,000 alert events), and makes one N-API call per key and value.
 pub(crate) fn parsed<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     let text = object(value)?.to_string();
-    let on_js = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
-    let json: Object = env
-        .get_global()
-        .and_then(|g| g.get_named_property_unchecked("JSON"))
-        .map_err(on_js)?;
-    let parse: Function<String, Unknown> =
-        json.get_named_property_unchecked("parse").map_err(on_js)?;
-    parse.call(text).map_err(on_js)
+    let internal = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
+    let parse: Function<String, Unknown> = engine_json(env, "parse").map_err(internal)?;
+    parse.call(text).map_err(internal)
+}
+
+/// The engine's own `JSON.parse` or `JSON.stringify`.
+pub(crate) fn engine_json<'e, A, R>(env: &'e Env, name: &str) -> napi::Result<Function<'e, A, R>>
+where
+    A: JsValuesTupleIntoVec,
+    R: FromNapiValue,
+{
+    let json: Object = env.get_global()?.get_named_property_unchecked("JSON")?;
+    json.get_named_property_unchecked(name)
 }
 
 fn test_options(o: Option<TestOptions>) -> Result<sig::TestOptions> {

@@ -134,4 +134,8 @@ test('an input of more than a million values is read whole (savings over long ut
   // JSON text is taken as it is; a missing argument is the typed json error it was before.
   assert.equal(sp.savings(JSON.stringify([res('web', 7)]), { asOf: '2026-07-01' }).length, 2)
   assert.throws(() => sp.savings(undefined, { asOf: '2026-07-01' }), (e) => e.code === 'json')
+  const loop = res('web', 7)
+  loop.self = loop
+  assert.throws(() => sp.savings([loop], { asOf: '2026-07-01' }),
+    (e) => e.code === 'json' && /cannot be written as JSON: TypeError: Converting circular structure/.test(e.message))
 })
