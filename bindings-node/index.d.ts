@@ -440,6 +440,35 @@ export interface Exhaustion {
   reason: string
 }
 
+/** sMAPE (percent), MASE (null when the history repeats itself exactly) and interval coverage. */
+export interface Accuracy {
+  smape: number
+  mase: number | null
+  coverage: number
+}
+
+/** One origin of a `backtest`: the forecast made on `values[0..cutoff)` against what followed. */
+export interface BacktestWindow {
+  cutoff: number
+  actual: number[]
+  model: string
+  mean: number[]
+  lower: number[]
+  upper: number[]
+  accuracy: Accuracy
+  benchmark: Accuracy
+}
+
+/** The result of `backtest`: the windows, the forecast's and the seasonal-naive benchmark's errors. */
+export interface Backtest {
+  horizon: number
+  step: number
+  windows: BacktestWindow[]
+  accuracy: Accuracy
+  benchmark: Accuracy
+  summary: string
+}
+
 /** A savings recommendation (`savings`). */
 export interface Recommendation {
   id: string
@@ -603,6 +632,25 @@ export declare function assessReadiness(experiment: string | object, policy: str
 
 /** Readiness as canonical JSON text (the same bytes as Rust and Python). */
 export declare function assessReadinessJson(experiment: string, policy: string): string
+
+/**
+ * Rolling-origin backtest of `forecast(values, horizon, seasonLength, level, options)`: `windows`
+ * origins `step` periods apart, the last `horizon` periods before the end; each window's forecast, sMAPE,
+ * MASE and interval coverage, and the seasonal-naive benchmark's from the same origins.
+ */
+export declare function backtest(values: Float64Array, horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null): Backtest
+
+/** Options of `backtest`: the forecast's (`model`, `thorough`) and the origins'. */
+export interface BacktestOptions {
+  /** "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive". */
+  model?: string
+  /** Search the initial seasonal states by likelihood, as R does. */
+  thorough?: boolean
+  /** Forecast origins (default 3). */
+  windows?: number
+  /** Periods between origins (default: the horizon). */
+  step?: number
+}
 
 /** Benjamini–Hochberg adjusted p-values. */
 export declare function benjaminiHochberg(pValues: Float64Array): Float64Array

@@ -844,6 +844,7 @@ module.exports.UslFit = nativeBinding.UslFit
 module.exports.JsUslFit = nativeBinding.JsUslFit
 module.exports.assessReadiness = nativeBinding.assessReadiness
 module.exports.assessReadinessJson = nativeBinding.assessReadinessJson
+module.exports.backtest = nativeBinding.backtest
 module.exports.benjaminiHochberg = nativeBinding.benjaminiHochberg
 module.exports.betaBinomial = nativeBinding.betaBinomial
 module.exports.budgetStatus = nativeBinding.budgetStatus

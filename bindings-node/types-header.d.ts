@@ -440,6 +440,35 @@ export interface Exhaustion {
   reason: string
 }
 
+/** sMAPE (percent), MASE (null when the history repeats itself exactly) and interval coverage. */
+export interface Accuracy {
+  smape: number
+  mase: number | null
+  coverage: number
+}
+
+/** One origin of a `backtest`: the forecast made on `values[0..cutoff)` against what followed. */
+export interface BacktestWindow {
+  cutoff: number
+  actual: number[]
+  model: string
+  mean: number[]
+  lower: number[]
+  upper: number[]
+  accuracy: Accuracy
+  benchmark: Accuracy
+}
+
+/** The result of `backtest`: the windows, the forecast's and the seasonal-naive benchmark's errors. */
+export interface Backtest {
+  horizon: number
+  step: number
+  windows: BacktestWindow[]
+  accuracy: Accuracy
+  benchmark: Accuracy
+  summary: string
+}
+
 /** A savings recommendation (`savings`). */
 export interface Recommendation {
   id: string

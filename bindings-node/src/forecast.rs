@@ -80,27 +80,69 @@ pub fn forecast(
     level: Option<f64>,
     options: Option<ForecastOptions>,
 ) -> Result<Forecast> {
-    let mut o = fc::ForecastOptions {
+    let (model, thorough) = options.map_or((None, None), |x| (x.model, x.thorough));
+    let o = core_options(horizon, season_length, level, model, thorough)?;
+    to_js(guard(|| fc::forecast(&values, &o))?)
+}
+
+/// The core's options from the arguments `forecast` and `backtest` share.
+fn core_options(
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    model: Option<String>,
+    thorough: Option<bool>,
+) -> Result<fc::ForecastOptions> {
+    let defaults = fc::ForecastOptions::default();
+    Ok(fc::ForecastOptions {
         horizon: whole("horizon", horizon)?,
         season_length: season_length
             .map(|m| whole("season_length", m))
             .transpose()?,
-        ..fc::ForecastOptions::default()
-    };
-    if let Some(l) = level {
-        o.level = l;
-    }
-    if let Some(x) = options {
-        if let Some(m) = x.model {
-            o.model = match m.as_str() {
-                "auto" => fc::ModelChoice::Auto,
-                "seasonal_naive" => fc::ModelChoice::SeasonalNaive,
-                _ => fc::ModelChoice::Ets(m),
-            };
-        }
-        o.thorough = x.thorough.unwrap_or(false);
-    }
-    to_js(guard(|| fc::forecast(&values, &o))?)
+        level: level.unwrap_or(defaults.level),
+        model: match model.as_deref() {
+            None | Some("auto") => fc::ModelChoice::Auto,
+            Some("seasonal_naive") => fc::ModelChoice::SeasonalNaive,
+            Some(m) => fc::ModelChoice::Ets(m.to_string()),
+        },
+        thorough: thorough.unwrap_or(false),
+    })
+}
+
+/// Options of `backtest`: the forecast's (`model`, `thorough`) and the origins'.
+#[napi(object)]
+pub struct BacktestOptions {
+    /// "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive".
+    pub model: Option<String>,
+    /// Search the initial seasonal states by likelihood, as R does.
+    pub thorough: Option<bool>,
+    /// Forecast origins (default 3).
+    pub windows: Option<f64>,
+    /// Periods between origins (default: the horizon).
+    pub step: Option<f64>,
+}
+
+/// Rolling-origin backtest of `forecast(values, horizon, seasonLength, level, options)`: `windows`
+/// origins `step` periods apart, the last `horizon` periods before the end; each window's forecast, sMAPE,
+/// MASE and interval coverage, and the seasonal-naive benchmark's from the same origins.
+#[napi(ts_return_type = "Backtest")]
+pub fn backtest(
+    values: Float64Array,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<BacktestOptions>,
+) -> Result<Value> {
+    let x = options.unwrap_or(BacktestOptions {
+        model: None,
+        thorough: None,
+        windows: None,
+        step: None,
+    });
+    let o = core_options(horizon, season_length, level, x.model, x.thorough)?;
+    let windows = x.windows.map_or(Ok(3), |w| whole("windows", w))?;
+    let step = x.step.map(|s| whole("step", s)).transpose()?;
+    object(&guard(|| fc::backtest(&values, &o, windows, step))?)
 }
 
 /// The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`.

@@ -139,3 +139,23 @@ test('an input of more than a million values is read whole (savings over long ut
   assert.throws(() => sp.savings([loop], { asOf: '2026-07-01' }),
     (e) => e.code === 'json' && /cannot be written as JSON: TypeError: Converting circular structure/.test(e.message))
 })
+
+test('backtest matches statsforecast cross_validation (testdata/forecast/backtest.json)', async () => {
+  const { fixture } = await import('./helpers.mjs')
+  const fx = fixture('forecast/backtest.json')
+  const near = (a, e) => Math.abs(a - e) <= fx.tolerance * Math.abs(e)
+  for (const c of fx.cases) {
+    const b = sp.backtest(new Float64Array(c.values), c.horizon, c.season_length, 95,
+      { model: 'seasonal_naive', windows: c.windows, step: c.step })
+    assert.deepEqual(b.windows.map((w) => w.cutoff), c.expected.map((e) => e.cutoff))
+    b.windows.forEach((w, i) => {
+      const e = c.expected[i]
+      w.mean.forEach((v, k) => assert.ok(near(v, e.mean[k]), `${c.name} mean`))
+      w.lower.forEach((v, k) => assert.ok(near(v, e.lower[k]), `${c.name} lower`))
+      assert.ok(near(w.accuracy.smape, e.smape) && near(w.accuracy.mase, e.mase), c.name)
+      assert.ok(Math.abs(w.accuracy.coverage - e.coverage) < 1e-12, c.name)
+    })
+  }
+  assert.throws(() => sp.backtest(new Float64Array(30), 6, null, 95, { windows: 0 }), (e) => e.code === 'out_of_range')
+  assert.throws(() => sp.backtest(new Float64Array(30), 6, null, 95, { windows: 1.5 }), (e) => e.code === 'not_integer')
+})

@@ -44,6 +44,7 @@ const cpu = Array.from({ length: 61 }, (_, m) => ({ time: 60 * m, value: 90 }))
 const triggers = sp.scalingTriggers({ now: 3600, cpuPercent: cpu, instances: 10, instanceMonthlyPrice: '1.00' })
 const scaled = sp.hpaScale({ maxReplicas: 10 }, 0, 2, 5)
 const phase = sp.growthPhase(1100, 'startup')
+const bt = sp.backtest(new Float64Array(40).map((_, t) => 100 + t + (t % 4) * 5), 4, 4, 95, { model: 'seasonal_naive', windows: 2 })
 
 const cases = {
   ProportionsResult: sp.twoProportions(...arms),
@@ -77,6 +78,9 @@ const cases = {
   MilestonePlan: sp.capacityMilestones({ targetUsers: 1, instanceType: 'app.small',
     demand: { users: 1, peakRpsPerUser: 1, cpuSecondsPerRequest: 0.1 } },
     sp.loadCatalog(readFileSync(join(ROOT, 'examples', 'data', 'catalog.toml'), 'utf8')), [{ label: 'a', users: 10 }])[0],
+  Backtest: bt,
+  BacktestWindow: bt.windows[0],
+  Accuracy: bt.accuracy,
   ProportionsBatch: sp.twoProportionsBatch(
     new Float64Array([1000]), new Float64Array([100]), new Float64Array([1000]), new Float64Array([120])),
 }

@@ -119,22 +119,57 @@ fn forecast(
     model: &str,
     thorough: bool,
 ) -> PyResult<PyForecast> {
-    let choice = match model {
-        "auto" => fc::ModelChoice::Auto,
-        "seasonal_naive" => fc::ModelChoice::SeasonalNaive,
-        other => fc::ModelChoice::Ets(other.to_string()),
-    };
-    let o = fc::ForecastOptions {
-        horizon,
-        season_length,
-        level,
-        model: choice,
-        thorough,
-    };
+    let o = options(horizon, season_length, level, model, thorough);
     let v = floats(py, values)?;
     let v = v.as_slice()?;
     let inner = guard(py, || py.detach(|| fc::forecast(v, &o)))?;
     PyForecast::new(py, inner)
+}
+
+/// The core's options from the keyword arguments `forecast` and `backtest` share.
+fn options(
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+    model: &str,
+    thorough: bool,
+) -> fc::ForecastOptions {
+    fc::ForecastOptions {
+        horizon,
+        season_length,
+        level,
+        model: match model {
+            "auto" => fc::ModelChoice::Auto,
+            "seasonal_naive" => fc::ModelChoice::SeasonalNaive,
+            other => fc::ModelChoice::Ets(other.to_string()),
+        },
+        thorough,
+    }
+}
+
+/// Rolling-origin backtest of `forecast(values, horizon, season_length, level, model=, thorough=)`:
+/// `windows` origins `step` periods apart (default: the horizon), the last `horizon` periods before the
+/// end; each window's forecast, sMAPE, MASE and interval coverage, and the seasonal-naive benchmark's from
+/// the same origins (a dict; `pandas.DataFrame(b["windows"])` makes a table).
+#[pyfunction]
+#[pyo3(signature = (values, horizon, season_length = None, level = 95.0, *, windows = 3, step = None, model = "auto", thorough = false))]
+#[allow(clippy::too_many_arguments)]
+fn backtest(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+    windows: usize,
+    step: Option<usize>,
+    model: &str,
+    thorough: bool,
+) -> PyResult<Py<PyAny>> {
+    let o = options(horizon, season_length, level, model, thorough);
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    let b = guard(py, || py.detach(|| fc::backtest(v, &o, windows, step)))?;
+    to_py(py, &b)
 }
 
 /// A compound growth rate per period.
@@ -306,6 +341,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyGrowth>()?;
     m.add_class::<PyExhaustion>()?;
     m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest, m)?)?;
     m.add_function(wrap_pyfunction!(growth_rate, m)?)?;
     m.add_function(wrap_pyfunction!(exhaustion, m)?)?;
     m.add_function(wrap_pyfunction!(savings, m)?)?;

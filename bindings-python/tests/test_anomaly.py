@@ -165,3 +165,33 @@ def test_recommendation_lifecycle_steps():
     assert err.value.code == "unknown_variant"
     expired = scaleplan.recommendation_step(recs[0], "expire", recs[0]["expires"])
     assert expired["status"] == "expired"
+
+
+def test_backtest_matches_statsforecast_cross_validation():
+    # testdata/forecast/backtest.json: statsforecast cross_validation + utilsforecast losses (1e-9).
+    import json
+    from conftest import ROOT
+
+    fx = json.loads((ROOT / "testdata/forecast/backtest.json").read_text())
+    for case in fx["cases"]:
+        b = scaleplan.backtest(np.array(case["values"]), case["horizon"], case["season_length"],
+                               windows=case["windows"], step=case["step"], model="seasonal_naive")
+        assert [w["cutoff"] for w in b["windows"]] == [e["cutoff"] for e in case["expected"]]
+        for w, e in zip(b["windows"], case["expected"]):
+            np.testing.assert_allclose(w["mean"], e["mean"], rtol=1e-9)
+            np.testing.assert_allclose(w["upper"], e["upper"], rtol=1e-9)
+            assert abs(w["accuracy"]["smape"] - e["smape"]) <= 1e-9 * e["smape"]
+            assert abs(w["accuracy"]["mase"] - e["mase"]) <= 1e-9 * e["mase"]
+            assert w["accuracy"]["coverage"] == pytest.approx(e["coverage"], rel=1e-12)
+    t = np.arange(96)
+    y = (500 + 3 * t) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+    b = scaleplan.backtest(y, 12, 12)
+    assert b["step"] == 12 and [w["cutoff"] for w in b["windows"]] == [60, 72, 84]
+    assert all(w["model"].startswith("ETS(") for w in b["windows"])
+    assert b["accuracy"]["mase"] < b["benchmark"]["mase"] and "beats the seasonal-naive" in b["summary"]
+    with pytest.raises(scaleplan.InvalidInputError) as err:
+        scaleplan.backtest(y, 12, 12, windows=0)
+    assert err.value.code == "out_of_range"
+    with pytest.raises(scaleplan.InvalidInputError) as err:
+        scaleplan.backtest(y[:30], 12, 12, windows=3)
+    assert err.value.code == "too_few_observations"

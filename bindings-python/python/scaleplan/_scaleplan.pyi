@@ -30,6 +30,7 @@ __all__ = [
     "__version__",
     "_record_from_json",
     "assess_readiness",
+    "backtest",
     "benjamini_hochberg",
     "beta_binomial",
     "beta_binomial_batch",
@@ -591,6 +592,17 @@ def forecast(
     model: str = "auto",
     thorough: bool = False,
 ) -> Forecast: ...
+def backtest(
+    values: npt.ArrayLike,
+    horizon: int,
+    season_length: int | None = None,
+    level: float = 95.0,
+    *,
+    windows: int = 3,
+    step: int | None = None,
+    model: str = "auto",
+    thorough: bool = False,
+) -> dict[str, Any]: ...
 
 @final
 class GrowthRate:

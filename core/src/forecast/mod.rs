@@ -1,7 +1,7 @@
 //! Cost and capacity projection: growth rates from history ([`growth_rate`]), exponential-smoothing
 //! forecasts with automatic model choice and prediction intervals ([`forecast`]), the seasonal-naive
-//! benchmark ([`seasonal_naive`]), capacity exhaustion ([`exhaustion`]) and savings recommendations
-//! ([`savings`]).
+//! benchmark ([`seasonal_naive`]), rolling-origin backtests against it ([`backtest`]), capacity
+//! exhaustion ([`exhaustion`]) and savings recommendations ([`savings`]).
 //!
 //! # Example
 //! ```
@@ -18,6 +18,7 @@
 //! # Ok::<(), scaleplan::Error>(())
 //! ```
 
+mod backtest;
 mod capacity;
 mod ets;
 mod growth;
@@ -27,6 +28,7 @@ pub mod savings;
 
 use serde::{Deserialize, Serialize};
 
+pub use backtest::{Accuracy, Backtest, BacktestWindow, backtest};
 pub use capacity::{Exhaustion, exhaustion};
 pub use ets::{ErrorType, EtsSpec, SeasonType, TrendType};
 pub use growth::{GrowthRate, Projection, growth_rate};
@@ -147,7 +149,7 @@ pub struct Forecast {
 const MAX_HORIZON: usize = 10_000;
 const MAX_SEASON: usize = 100_000;
 
-fn validate(values: &[f64], o: &ForecastOptions) -> Result<()> {
+pub(crate) fn validate(values: &[f64], o: &ForecastOptions) -> Result<()> {
     check::at_least("values", values.len() as u64, 2)?;
     for (i, v) in values.iter().enumerate() {
         check::finite(&check::at("values", i), *v)?;

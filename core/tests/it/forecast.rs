@@ -287,3 +287,155 @@ fn recommendation_lifecycle_by_named_steps() {
         "unknown_variant"
     );
 }
+
+/// The backtest's windows, seasonal-naive forecasts, intervals and errors against statsforecast's
+/// `cross_validation` and utilsforecast's losses (`testdata/forecast/make_backtest.py`, 1e-9 relative).
+#[test]
+fn backtest_matches_statsforecast_cross_validation() {
+    use crate::tolerance::close;
+    use scaleplan::forecast::backtest;
+    let path = format!(
+        "{}/../testdata/forecast/backtest.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("JSON");
+    let tol = doc["tolerance"].as_f64().expect("tolerance");
+    let near = |a: f64, e: &serde_json::Value| close(a, e.as_f64().expect("number"), tol, 0.0);
+    let cases = doc["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 3);
+    for case in cases {
+        let name = case["name"].as_str().expect("name");
+        let values: Vec<f64> = serde_json::from_value(case["values"].clone()).expect("values");
+        let n = |k: &str| case[k].as_u64().expect(k) as usize;
+        let options = ForecastOptions {
+            horizon: n("horizon"),
+            season_length: case["season_length"].as_u64().map(|m| m as usize),
+            model: ModelChoice::SeasonalNaive,
+            ..Default::default()
+        };
+        let b = backtest(&values, &options, n("windows"), Some(n("step"))).expect(name);
+        let expected = case["expected"].as_array().expect("expected");
+        assert_eq!(b.windows.len(), expected.len(), "{name}");
+        for (w, e) in b.windows.iter().zip(expected) {
+            assert_eq!(
+                w.cutoff as u64,
+                e["cutoff"].as_u64().expect("cutoff"),
+                "{name}"
+            );
+            for (field, ours) in [("mean", &w.mean), ("lower", &w.lower), ("upper", &w.upper)] {
+                let theirs = e[field].as_array().expect(field);
+                assert_eq!(ours.len(), theirs.len());
+                for (a, x) in ours.iter().zip(theirs) {
+                    assert!(near(*a, x), "{name} {} {field}: {a} against {x}", w.cutoff);
+                }
+            }
+            // The forecast is the benchmark here: both match the reference.
+            for acc in [&w.accuracy, &w.benchmark] {
+                assert!(
+                    near(acc.smape, &e["smape"]),
+                    "{name} {}: sMAPE {}",
+                    w.cutoff,
+                    acc.smape
+                );
+                assert!(
+                    near(acc.mase.expect("mase"), &e["mase"]),
+                    "{name} {}",
+                    w.cutoff
+                );
+                assert!(near(acc.coverage, &e["coverage"]), "{name} {}", w.cutoff);
+            }
+        }
+        let mean = |k: &str| {
+            expected
+                .iter()
+                .map(|e| e[k].as_f64().expect(k))
+                .sum::<f64>()
+                / expected.len() as f64
+        };
+        assert!(close(b.accuracy.smape, mean("smape"), tol, 0.0));
+        assert!(close(
+            b.accuracy.mase.expect("mase"),
+            mean("mase"),
+            tol,
+            0.0
+        ));
+        assert!(close(b.accuracy.coverage, mean("coverage"), tol, 0.0));
+        assert!(
+            b.summary
+                .contains("does not beat the seasonal-naive benchmark"),
+            "{}",
+            b.summary
+        );
+    }
+}
+
+/// An ETS backtest scores the same windows against the same benchmark, and says which won.
+#[test]
+fn backtest_of_the_automatic_model_names_its_models_and_its_verdict() {
+    let y = seasonal_series(96, 12);
+    let options = ForecastOptions {
+        horizon: 12,
+        season_length: Some(12),
+        ..Default::default()
+    };
+    let b = scaleplan::forecast::backtest(&y, &options, 3, None).unwrap();
+    assert_eq!(
+        b.windows.iter().map(|w| w.cutoff).collect::<Vec<_>>(),
+        [60, 72, 84]
+    );
+    assert!(b.windows.iter().all(|w| w.model.starts_with("ETS(")));
+    let naive = ForecastOptions {
+        model: ModelChoice::SeasonalNaive,
+        ..options.clone()
+    };
+    let n = scaleplan::forecast::backtest(&y, &naive, 3, None).unwrap();
+    assert_eq!(b.benchmark, n.accuracy);
+    // A trending seasonal series: the ETS model should beat repeating last year.
+    let (ets, bench) = (b.accuracy.mase.unwrap(), b.benchmark.mase.unwrap());
+    assert!(ets < bench, "{ets} against {bench}");
+    assert!(b.summary.contains(&format!(
+        "beats the seasonal-naive benchmark (MASE {ets:.3} against {bench:.3})"
+    )));
+}
+
+#[test]
+fn backtest_refuses_what_it_cannot_do_with_typed_errors() {
+    use scaleplan::forecast::backtest;
+    let y: Vec<f64> = (0..30).map(|t| 10.0 + t as f64).collect();
+    let o = ForecastOptions {
+        horizon: 6,
+        model: ModelChoice::SeasonalNaive,
+        ..Default::default()
+    };
+    assert_eq!(
+        backtest(&y, &o, 0, None).unwrap_err().code(),
+        "out_of_range"
+    );
+    assert_eq!(
+        backtest(&y, &o, 2, Some(0)).unwrap_err().code(),
+        "out_of_range"
+    );
+    // 5 windows 6 apart and 6 ahead need 6 + 4 x 6 + 2 = 32 values.
+    let e = backtest(&y, &o, 5, None).unwrap_err();
+    assert_eq!(e.code(), "too_few_observations");
+    assert!(e.to_string().contains("32"), "{e}");
+    assert!(backtest(&y, &o, 4, None).is_ok());
+    assert_eq!(
+        backtest(&y, &o, 3, Some(usize::MAX)).unwrap_err().code(),
+        "too_few_observations"
+    );
+    let mut gap = y.clone();
+    gap[3] = f64::NAN;
+    assert_eq!(
+        backtest(&gap, &o, 2, None).unwrap_err().code(),
+        "not_finite"
+    );
+    // A flat history: MASE has no scale (None, never NaN); sMAPE of 0 against 0 is 0.
+    let flat = vec![0.0; 20];
+    let b = backtest(&flat, &o, 2, None).unwrap();
+    assert_eq!(b.accuracy.mase, None);
+    assert_eq!(b.accuracy.smape, 0.0);
+    assert_eq!(b.accuracy.coverage, 1.0);
+    assert!(b.summary.contains("MASE undefined"), "{}", b.summary);
+}
