@@ -79,6 +79,13 @@ def _base(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, float, np.nd
         level = 1000.0 * 1.25 ** (t / n)
         sd = 30.0
         return level * week + rng.normal(0, sd, n), sd, t * DAY + 1.7e9, 7
+    if kind == "day_week":
+        n = 24 * 7 * 10  # ten weeks of hourly traffic: a daily cycle, a weekend dip and 20 % growth
+        t = np.arange(n)
+        day = 1 + 0.3 * np.sin(2 * np.pi * t / 24 - 2.0)
+        weekend = np.where((t // 24) % 7 >= 5, 0.75, 1.0)
+        sd = 8.0
+        return 600.0 * (1 + 0.2 * t / n) * day * weekend + rng.normal(0, sd, n), sd, t * HOUR + 1.7e9, 168
     if kind == "counts":
         n = 24 * 7 * 5  # five weeks of hourly request counts (Poisson)
         t = np.arange(n)
@@ -87,8 +94,8 @@ def _base(kind: str, rng: np.random.Generator) -> tuple[np.ndarray, float, np.nd
     raise ValueError(kind)
 
 
-SCENARIOS = ["noise", "heavy_tails", "trend", "daily", "weekly", "counts", "missing"]
-CLEAN = ["clean_noise", "clean_heavy_tails", "clean_daily", "clean_weekly", "clean_counts"]
+SCENARIOS = ["noise", "heavy_tails", "trend", "daily", "weekly", "counts", "missing", "day_week"]
+CLEAN = ["clean_noise", "clean_heavy_tails", "clean_daily", "clean_weekly", "clean_counts", "clean_day_week"]
 
 
 def make_series(scenario: str, seed: int) -> Series:

@@ -2,9 +2,9 @@
 
 The harness is benches/compare/anomaly_eval.py (seeded series, event-based scoring); its full run (20
 seeds) is committed in benches/compare/results/anomaly_eval.md. Here 6 seeds per scenario; the floors
-sit about 0.1 under what those seeds give (auto: precision 0.73, recall 0.90 overall; see the results
-file), so a regression in a detector or in the season choice fails, while the floors are not a tuning
-target.
+sit about 0.1 under what those seeds give (auto: precision 0.69, recall 0.85 overall since the hourly
+day-and-week scenario joined, 0.73 and 0.90 before it; see the results file), so a regression in a
+detector or in the season choice fails, while the floors are not a tuning target.
 """
 
 import sys
@@ -24,8 +24,8 @@ def results():
 
 def test_default_detector_overall(results):
     auto = results["all"]["auto"]
-    assert auto["recall"] >= 0.85
-    assert auto["precision"] >= 0.65
+    assert auto["recall"] >= 0.75
+    assert auto["precision"] >= 0.6
     assert auto["delay"] <= 1.5
     assert results["all_clean"]["auto"]["false_alarms_per_1000"] <= 5.0
 
@@ -40,6 +40,8 @@ def test_default_detector_overall(results):
         ("missing", 0.8, 0.65),
         ("counts", 0.75, 0.4),
         ("heavy_tails", 0.9, 0.4),
+        # Four weeks of warm-up for a 168-hour season, and three weeks to adapt after a level shift.
+        ("day_week", 0.4, 0.3),
     ],
 )
 def test_default_detector_per_scenario(results, scenario, recall, precision):
@@ -51,10 +53,17 @@ def test_default_detector_per_scenario(results, scenario, recall, precision):
 def test_auto_finds_the_true_season():
     import scaleplan
 
-    for scenario, season in [("daily", 24), ("weekly", 7), ("counts", 24), ("missing", 24), ("noise", None)]:
+    for scenario, season in [("daily", 24), ("weekly", 7), ("counts", 24), ("missing", 24), ("noise", None),
+                             ("day_week", 168), ("clean_day_week", 168)]:
         for seed in range(3):
             s = anomaly_eval.make_series(scenario, seed)
             assert scaleplan.detect(s.values, s.timestamps).season_length == season, (scenario, seed)
+
+
+def test_a_weekend_dip_is_a_season_not_an_anomaly(results):
+    # Hourly traffic with a daily cycle and a weekend dip: the day's autocorrelation is the higher, but
+    # the week's profile explains clearly more, so auto takes the week and flags no weekend.
+    assert results["clean_day_week"]["auto"]["false_alarms_per_1000"] <= 1.0
 
 
 def test_batch_seasonal_esd_holds_up(results):

@@ -687,9 +687,10 @@ const SEASON_MIN_ACF: f64 = 0.4;
 const LONGER_SEASON_GAIN: f64 = 0.75;
 
 /// The season of the series, if it shows one: among the candidates the series holds four cycles of, those
-/// with a lag-m autocorrelation over 0.4 of the detrended series; the strongest wins, except that a
-/// shorter season dividing it (the day in the week) is preferred unless the longer profile explains
-/// clearly more (a week pattern on top of the day's). Missing values are interpolated for the test.
+/// with a lag-m autocorrelation over 0.4 of the detrended series; of the strongest one's family (the
+/// strong seasons it divides or that divide it: the day and the week) the shortest is preferred unless a
+/// longer profile explains clearly more (a week pattern on top of the day's). Missing values are
+/// interpolated for the test.
 fn season_from_data(x: &[f64], step: Option<f64>) -> Option<usize> {
     let filled = seasonal::interpolate(x);
     let strong: Vec<(usize, f64)> = season_candidates(step)
@@ -701,15 +702,26 @@ fn season_from_data(x: &[f64], step: Option<f64>) -> Option<usize> {
     let &(best, _) = strong
         .iter()
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    let d = detrended(&filled, best);
-    let spread_best = profile_spread(&d, best);
-    strong
+    // The strongest season's family: the strong seasons it divides or that divide it, shortest first.
+    // From the shortest, a longer one (a multiple of the current choice) is taken only when its profile
+    // explains clearly more. The day's autocorrelation is often the higher even when the week adds a
+    // pattern (a weekend dip), so the week is weighed whichever of the two is the stronger.
+    let mut family: Vec<usize> = strong
         .iter()
         .map(|&(m, _)| m)
-        .filter(|&m| m < best && best % m == 0)
-        .min()
-        .filter(|&m| spread_best >= LONGER_SEASON_GAIN * profile_spread(&d, m))
-        .or(Some(best))
+        .filter(|&m| m % best == 0 || best % m == 0)
+        .collect();
+    family.sort_unstable();
+    let mut choice = *family.first()?;
+    for &m in &family[1..] {
+        if m % choice == 0 {
+            let d = detrended(&filled, m);
+            if profile_spread(&d, m) < LONGER_SEASON_GAIN * profile_spread(&d, choice) {
+                choice = m;
+            }
+        }
+    }
+    Some(choice)
 }
 
 /// The series minus its centred moving average of m (NaN at the ends).
@@ -718,7 +730,10 @@ fn detrended(x: &[f64], m: usize) -> Vec<f64> {
     x.iter().zip(&trend).map(|(v, t)| v - t).collect()
 }
 
-/// The median absolute residual after removing the per-phase median of period m.
+/// How far values fall from the profile of period m: the median of `|v - median of the other values at
+/// v's phase|`. Leaving the value out makes the comparison fair between a short season with many values a
+/// phase and a long one with few: the in-sample median of five values sits on one of them and would
+/// flatter the longer profile.
 fn profile_spread(d: &[f64], m: usize) -> f64 {
     let mut phases: Vec<Vec<f64>> = vec![Vec::new(); m];
     for (i, v) in d.iter().enumerate() {
@@ -726,21 +741,28 @@ fn profile_spread(d: &[f64], m: usize) -> f64 {
             phases[i % m].push(*v);
         }
     }
-    let medians: Vec<f64> = phases
-        .iter_mut()
-        .map(|p| {
-            p.sort_unstable_by(f64::total_cmp);
-            median_sorted(p)
-        })
-        .collect();
-    let mut resid: Vec<f64> = d
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_nan())
-        .map(|(i, v)| (v - medians[i % m]).abs())
-        .collect();
+    let mut resid = Vec::with_capacity(d.len());
+    for p in &mut phases {
+        p.sort_unstable_by(f64::total_cmp);
+        for i in 0..p.len() {
+            if let Some(others) = median_without(p, i) {
+                resid.push((p[i] - others).abs());
+            }
+        }
+    }
     resid.sort_unstable_by(f64::total_cmp);
     median_sorted(&resid)
+}
+
+/// The median of a sorted slice without its element `i` (none when nothing is left).
+fn median_without(sorted: &[f64], i: usize) -> Option<f64> {
+    let n = sorted.len().checked_sub(1).filter(|&n| n > 0)?;
+    let at = |j: usize| if j < i { sorted[j] } else { sorted[j + 1] };
+    Some(if n % 2 == 1 {
+        at(n / 2)
+    } else {
+        0.5 * (at(n / 2 - 1) + at(n / 2))
+    })
 }
 
 /// Lag-k autocorrelation over the pairs where both ends are valid.

@@ -481,3 +481,34 @@ fn extend_refuses_infinity_before_pushing_anything() {
     assert!(e.to_string().contains("values[2]"), "{e}");
     assert_eq!(s.to_json().unwrap(), before);
 }
+
+/// Hourly traffic with a daily cycle and a weekend dip: the day's autocorrelation is the higher, but the
+/// week explains clearly more, so `auto` takes the week and flags no weekend; the same cycle without the
+/// dip keeps the day. (The example `examples/python/cost_watch.py` raised 27 weekend alerts before.)
+#[test]
+fn auto_takes_the_week_when_a_weekend_dip_rides_on_the_daily_cycle() {
+    let mut state = 7u64;
+    let mut noise = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 20.0 - 10.0
+    };
+    let n = 24 * 7 * 10;
+    let ts: Vec<f64> = (0..n).map(|t| 1.7e9 + 3600.0 * t as f64).collect();
+    let shape = |t: usize, dip: f64| {
+        let day = 1.0 + 0.35 * (2.0 * std::f64::consts::PI * ((t % 24) as f64 - 6.0) / 24.0).sin();
+        let weekend = if (t / 24) % 7 >= 5 { dip } else { 1.0 };
+        (800.0 + 0.5 * t as f64) * day * weekend
+    };
+    let auto = Method::Auto(AutoParams::default());
+    let week: Vec<f64> = (0..n).map(|t| shape(t, 0.8) + noise()).collect();
+    let d = detect(&week, Some(&ts), &auto, 1).unwrap();
+    assert_eq!(d.season_length, Some(168));
+    assert!(d.alerts.is_empty(), "{:?}", d.alerts.first());
+    let day: Vec<f64> = (0..n).map(|t| shape(t, 1.0) + noise()).collect();
+    assert_eq!(
+        detect(&day, Some(&ts), &auto, 1).unwrap().season_length,
+        Some(24)
+    );
+}
