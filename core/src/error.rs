@@ -202,6 +202,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A readiness policy breaks a rule (a guardrail margin of 0 that no experiment can pass, …).
+    #[error("invalid policy: `{field}`: {message}")]
+    InvalidPolicy {
+        /// The offending field, e.g. `guardrails[0].max_relative_regression`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A metric window is inconsistent (misaligned, more errors than requests, …).
     #[error("invalid window: `{field}`: {message}")]
     InvalidWindow {
@@ -444,6 +452,7 @@ impl Error {
             Error::CapacityUnreachable { .. } => "capacity_unreachable",
             Error::Toml { .. } => "toml",
             Error::InvalidPlan { .. } => "invalid_plan",
+            Error::InvalidPolicy { .. } => "invalid_policy",
             Error::InvalidWindow { .. } => "invalid_window",
             Error::InvalidReplay { .. } => "invalid_replay",
             Error::IllegalTransition { .. } => "illegal_transition",

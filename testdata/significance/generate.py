@@ -44,18 +44,39 @@ def write(name, source, rel, abs_, cases, note=None):
         fh.write("\n")
 
 
-def relative_delta(t, var_t, c, var_c, alpha):
-    """Delta-method CI of t/c - 1 with statsmodels' NonlinearDeltaCov (analytic gradient)."""
+def relative_delta(t, var_t, c, var_c, alpha, df=None):
+    """Delta-method CI of (t - c) / |c| with statsmodels' NonlinearDeltaCov (analytic gradient).
+
+    The change is taken against |c| (GrowthBook after its issue 6658), so that a treatment above a negative
+    control is a positive change; for c > 0 it is t/c - 1. With `df` the quantile is Student t at `df`
+    (Welch's test, as gbstats' TwoSidedTTest), otherwise the normal quantile (z tests).
+    """
     if c == 0:
         return None, None
     nl = NonlinearDeltaCov(
-        lambda p: np.array([p[0] / p[1] - 1.0]),
+        lambda p: np.array([(p[0] - p[1]) / abs(p[1])]),
         np.array([t, c]),
         np.diag([var_t, var_c]),
-        deriv=lambda p: np.array([[1.0 / p[1], -p[0] / p[1] ** 2]]),
+        deriv=lambda p: np.array([[1.0 / abs(p[1]), -p[0] / (p[1] * abs(p[1]))]]),
     )
-    lo, hi = nl.conf_int(alpha=alpha)[0]
-    return t / c - 1.0, ci(lo, hi)
+    if df is None:
+        lo, hi = nl.conf_int(alpha=alpha)[0]
+    else:
+        lo, hi = nl.conf_int(alpha=alpha, use_t=True, df=df)[0]
+    return (t - c) / abs(c), ci(lo, hi)
+
+
+def gbstats_relative_ci(nc, mc, vc, nt, mt, vt, alpha):
+    """gbstats' own relative interval (TwoSidedTTest, difference_type="relative") for a positive control."""
+    from gbstats.frequentist.tests import FrequentistConfig, TwoSidedTTest
+    from gbstats.models.statistics import SampleMeanStatistic
+
+    def stat(n, m, v):
+        return SampleMeanStatistic(n=n, sum=n * m, sum_squares=v * (n - 1) + n * m * m)
+
+    r = TwoSidedTTest(stat(nc, mc, vc), stat(nt, mt, vt),
+                      FrequentistConfig(alpha=alpha, difference_type="relative")).compute_result()
+    return r.ci
 
 
 # ---------------------------------------------------------------- proportions
@@ -111,7 +132,8 @@ def welch():
         rr = stats.ttest_ind(t, c, equal_var=False)
         lo, hi = rr.confidence_interval(1 - alpha)
         cm, cv, tm, tv = c.mean(), c.var(ddof=1), t.mean(), t.var(ddof=1)
-        lift, rci = relative_delta(tm, tv / nt, cm, cv / nc, alpha)
+        df = (tv / nt + cv / nc) ** 2 / ((tv / nt) ** 2 / (nt - 1) + (cv / nc) ** 2 / (nc - 1))
+        lift, rci = relative_delta(tm, tv / nt, cm, cv / nc, alpha, df)
         cases.append({"name": name, "control": {"n": nc, "mean": cm, "variance": cv},
                       "treatment": {"n": nt, "mean": tm, "variance": tv}, "alpha": alpha, "alternative": alt,
                       "expected": {"t": f(r.statistic), "df": f(r.df), "p_value": f(r.pvalue),
@@ -123,22 +145,31 @@ def welch():
                   ("equal-arms", (100, 7.0, 3.0), (100, 7.0, 3.0)),
                   ("negative-effect", (5000, 0.5, 0.04), (4000, 0.48, 0.05)),
                   ("zero-control-mean", (30, 0.0, 1.0), (30, 0.4, 1.0)),
-                  ("doc-example", (50, 10.0, 4.0), (60, 11.0, 9.0))]
+                  ("doc-example", (50, 10.0, 4.0), (60, 11.0, 9.0)),
+                  # issue 16: with the normal quantile the relative interval was [-1.18, 3.18]
+                  ("small-arms-relative-t", (2, 1.0, 0.5), (3, 2.0, 0.7)),
+                  # a revenue-change metric: negative control mean; the treatment is better, so the change is > 0
+                  ("negative-control-better", (400, -2.0, 9.0), (420, -1.5, 8.0)),
+                  ("negative-control-worse", (400, -2.0, 9.0), (420, -2.6, 8.0))]
     for name, (nc, mc, vc), (nt, mt, vt) in stat_specs:
         alpha = 0.05
         r = stats.ttest_ind_from_stats(mt, math.sqrt(vt), nt, mc, math.sqrt(vc), nc, equal_var=False)
         se = math.sqrt(vt / nt + vc / nc)
         df = (vt / nt + vc / nc) ** 2 / ((vt / nt) ** 2 / (nt - 1) + (vc / nc) ** 2 / (nc - 1))
         q = stats.t.ppf(1 - alpha / 2, df)
-        lift, rci = relative_delta(mt, vt / nt, mc, vc / nc, alpha)
+        lift, rci = relative_delta(mt, vt / nt, mc, vc / nc, alpha, df)
+        if mc > 0 and vc > 0 and vt > 0:
+            g = gbstats_relative_ci(nc, mc, vc, nt, mt, vt, alpha)
+            assert abs(g[0] - rci["lo"]) <= 1e-12 * abs(g[0]) and abs(g[1] - rci["hi"]) <= 1e-12 * abs(g[1]), (name, g, rci)
         cases.append({"name": name, "control": {"n": nc, "mean": mc, "variance": vc},
                       "treatment": {"n": nt, "mean": mt, "variance": vt}, "alpha": alpha, "alternative": "two-sided",
                       "expected": {"t": f(r.statistic), "df": df, "p_value": f(r.pvalue), "absolute_effect": mt - mc,
                                    "absolute_ci": ci(mt - mc - q * se, mt - mc + q * se),
                                    "relative_lift": f(lift), "relative_ci": rci}})
     write("welch.json", "scipy.stats.ttest_ind(equal_var=False) on seeded raw samples (with .confidence_interval) and "
-          "ttest_ind_from_stats(equal_var=False) with scipy.stats.t.ppf for the interval; relative CI: statsmodels "
-          "NonlinearDeltaCov (normal quantile)", 1e-9, 1e-15, cases)
+          "ttest_ind_from_stats(equal_var=False) with scipy.stats.t.ppf for the interval; relative change (t - c)/|c| "
+          "with its CI from statsmodels NonlinearDeltaCov(use_t=True, df=Welch df), equal to gbstats 0.8.0 "
+          "TwoSidedTTest(difference_type='relative') at 1e-12 where the control mean is positive", 1e-9, 1e-15, cases)
 
 
 # ---------------------------------------------------------------- ratio

@@ -18,6 +18,17 @@ pub enum Correction {
     BenjaminiHochberg,
 }
 
+impl Correction {
+    /// The canonical (snake_case) name, as in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Correction::None => "none",
+            Correction::Holm => "holm",
+            Correction::BenjaminiHochberg => "benjamini_hochberg",
+        }
+    }
+}
+
 impl std::str::FromStr for Correction {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Alternative, Interval, MeanSummary, TestOptions, check_relative, relative_lift};
 use crate::check;
-use crate::dist::{norm_ppf, t_ppf, t_sf};
+use crate::dist::{t_ppf, t_sf};
 use crate::error::{Error, Result};
 
 /// The result of [`welch`].
@@ -25,9 +25,12 @@ pub struct WelchResult {
     pub absolute_effect: f64,
     /// `d ± t_{1-α/2, df} · se`.
     pub absolute_ci: Interval,
-    /// `treatment_mean / control_mean - 1`; `None` when the control mean is 0.
+    /// `(treatment_mean - control_mean) / |control_mean|` (`treatment / control - 1` for a positive control);
+    /// `None` when the control mean is 0.
     pub relative_lift: Option<f64>,
-    /// Delta-method interval for the relative lift (normal quantile); `None` when the control mean is 0.
+    /// Delta-method interval for the relative lift, `lift ± t_{1-α/2, df} · se` with the same
+    /// Welch–Satterthwaite `df` as the absolute interval (as GrowthBook's gbstats); `None` when the control
+    /// mean is 0.
     pub relative_ci: Option<Interval>,
     /// The significance level used.
     pub alpha: f64,
@@ -63,14 +66,13 @@ pub fn welch(
     opts: &TestOptions,
 ) -> Result<WelchResult> {
     opts.validate()?;
-    compute(control, treatment, opts, norm_ppf(1.0 - opts.alpha / 2.0))
+    compute(control, treatment, opts)
 }
 
 fn compute(
     control: &MeanSummary,
     treatment: &MeanSummary,
     opts: &TestOptions,
-    z_crit: f64,
 ) -> Result<WelchResult> {
     let (vc, vt) = (control.var_of_mean(), treatment.var_of_mean());
     let var = vc + vt;
@@ -87,7 +89,7 @@ fn compute(
     let p_value = opts.alternative.p_value(t, |x| t_sf(x, df));
     let t_crit = t_ppf(1.0 - opts.alpha / 2.0, df);
     let (relative_lift, relative_ci) =
-        relative_lift(treatment.mean(), vt, control.mean(), vc, z_crit);
+        relative_lift(treatment.mean(), vt, control.mean(), vc, t_crit);
     check::no_overflow(
         || "welch: the difference of the means or its variance".into(),
         &[var, diff, t, df, p_value, t_crit * se],
@@ -163,7 +165,6 @@ pub fn welch_batch(
         ("treatment_mean", treatment_mean.len()),
         ("treatment_variance", treatment_variance.len()),
     ])?;
-    let z_crit = norm_ppf(1.0 - opts.alpha / 2.0);
     let mut out = WelchBatch {
         t: Vec::with_capacity(n),
         df: Vec::with_capacity(n),
@@ -180,7 +181,7 @@ pub fn welch_batch(
             .map_err(|e| e.in_field(&check::at("control", i)))?;
         let t = MeanSummary::from_f64(treatment_n[i], treatment_mean[i], treatment_variance[i])
             .map_err(|e| e.in_field(&check::at("treatment", i)))?;
-        let r = compute(&c, &t, opts, z_crit).map_err(|e| match e {
+        let r = compute(&c, &t, opts).map_err(|e| match e {
             Error::ZeroVariance { .. } => Error::ZeroVariance {
                 what: format!("welch segment {i}"),
             },

@@ -50,7 +50,8 @@ pub use proportions::{
 };
 pub use ratio::{RatioResult, ratio};
 pub use readiness::{
-    Direction, Experiment, GuardrailRule, Metric, MetricData, MetricRole, MetricVerdict, Readiness,
+    CorrectionFamily, Direction, Experiment, GuardrailRule, Metric, MetricData, MetricRole,
+    MetricVerdict, Readiness,
     ReadinessPolicy, Reason, Verdict, assess_readiness,
 };
 pub use sequential::{SequentialOptions, SequentialResult, sequential, sequential_batch};
@@ -170,9 +171,6 @@ impl TestOptions {
     }
 }
 
-/// Relative lift `t / c - 1` and its delta-method interval, given the estimates and their variances.
-///
-/// `Var(t/c) ≈ Var(t)/c² + t² Var(c)/c⁴` (independent arms). `None` when the control estimate is 0.
 /// Overflow check of a [`relative_lift`] result (a control value near 0 can make the ratio infinite).
 pub(crate) fn check_relative(
     what: &str,
@@ -188,21 +186,52 @@ pub(crate) fn check_relative(
     }
 }
 
+/// A relative change and its delta-method standard error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RelativeChange {
+    /// `(t - c) / |c|`.
+    pub(crate) lift: f64,
+    /// `sqrt(Var(t)/c² + t² Var(c)/c⁴)`.
+    pub(crate) se: f64,
+}
+
+impl RelativeChange {
+    /// The interval `lift ± crit · se`.
+    pub(crate) fn interval(self, crit: f64) -> Interval {
+        Interval::around(self.lift, crit * self.se)
+    }
+}
+
+/// Relative change `(t - c) / |c|` and its delta-method standard error, given the estimates and their
+/// variances; `None` when the control estimate is 0.
+///
+/// The change is taken against `|c|`, so that a treatment above the control is a positive change
+/// whatever the control's sign (a revenue-change metric with a negative control mean, say), as GrowthBook
+/// does since its issue 6658. For `c > 0` this is the usual `t / c - 1`. The gradient of `(t - c)/|c|` is
+/// `(1/|c|, -t/(c |c|))`, so `Var ≈ Var(t)/c² + t² Var(c)/c⁴` (independent arms) for either sign.
+pub(crate) fn relative_change(t: f64, var_t: f64, c: f64, var_c: f64) -> Option<RelativeChange> {
+    if c == 0.0 {
+        return None;
+    }
+    let ratio = t / c;
+    let var = var_t / (c * c) + ratio * ratio * var_c / (c * c);
+    Some(RelativeChange {
+        lift: (t - c) / c.abs(),
+        se: var.sqrt(),
+    })
+}
+
+/// [`relative_change`] with its interval at the critical value `crit` (the normal quantile for z tests,
+/// Student's t at the test's degrees of freedom for Welch's test).
 pub(crate) fn relative_lift(
     t: f64,
     var_t: f64,
     c: f64,
     var_c: f64,
-    z_crit: f64,
+    crit: f64,
 ) -> (Option<f64>, Option<Interval>) {
-    if c == 0.0 {
-        return (None, None);
+    match relative_change(t, var_t, c, var_c) {
+        None => (None, None),
+        Some(r) => (Some(r.lift), Some(r.interval(crit))),
     }
-    let ratio = t / c;
-    let var = var_t / (c * c) + ratio * ratio * var_c / (c * c);
-    let lift = ratio - 1.0;
-    (
-        Some(lift),
-        Some(Interval::around(lift, z_crit * var.sqrt())),
-    )
 }

@@ -23,9 +23,9 @@ pub struct RatioResult {
     pub absolute_effect: f64,
     /// Normal interval for the difference.
     pub absolute_ci: Interval,
-    /// `treatment_ratio / control_ratio - 1`; `None` when the control ratio is 0.
+    /// `(treatment_ratio - control_ratio) / |control_ratio|`; `None` when the control ratio is 0.
     pub relative_lift: Option<f64>,
-    /// Delta-method interval for the relative lift.
+    /// Delta-method interval for the relative lift (normal quantile, as the absolute interval).
     pub relative_ci: Option<Interval>,
     /// The significance level used.
     pub alpha: f64,

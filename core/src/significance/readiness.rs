@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Correction, Interval, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions,
+    Correction, Interval, relative_change, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions,
     SrmResult, TestOptions, correct, ratio, sequential, srm, two_proportions, welch,
 };
 use crate::check;
@@ -197,12 +197,16 @@ pub struct Experiment {
 }
 
 /// A guardrail: a metric that must not get worse than `max_relative_regression` (e.g. 0.02 = 2%).
+///
+/// The margin must be positive: a non-inferiority test with a margin of 0 asks the interval to rule out
+/// *any* regression, which an unchanged metric never does (half its interval lies on the bad side), so
+/// such a guardrail could never pass and is refused as `invalid_policy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuardrailRule {
     /// The metric's name.
     pub metric: String,
-    /// Largest tolerated relative change in the bad direction, `>= 0`.
+    /// Largest tolerated relative change in the bad direction, `> 0`.
     pub max_relative_regression: f64,
 }
 
@@ -214,9 +218,11 @@ pub struct ReadinessPolicy {
     pub primary_metric: String,
     /// Significance level; default 0.05.
     pub alpha: f64,
-    /// Correction over the primary and secondary metrics (guardrails are not part of the family);
-    /// default Holm.
+    /// Multiple-testing correction within each family; default Holm.
     pub correction: Correction,
+    /// Which metrics the decision's correction spans; default [`CorrectionFamily::Primary`], so that
+    /// reporting one more secondary metric never changes the verdict.
+    pub correction_family: CorrectionFamily,
     /// Minimum units per arm; default 1,000.
     pub min_sample_per_arm: u64,
     /// Minimum runtime in days; default 7 (a full weekly cycle).
@@ -238,6 +244,7 @@ impl Default for ReadinessPolicy {
             primary_metric: String::new(),
             alpha: 0.05,
             correction: Correction::Holm,
+            correction_family: CorrectionFamily::Primary,
             min_sample_per_arm: 1000,
             min_runtime_days: 7.0,
             srm_check: true,
@@ -248,13 +255,39 @@ impl Default for ReadinessPolicy {
     }
 }
 
+/// The family of metrics whose p-values are corrected together for the decision.
+///
+/// Guardrails are never in it: they are non-inferiority tests, judged on their intervals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionFamily {
+    /// The decision metrics only (the primary). Secondary metrics are corrected among themselves, for the
+    /// report, and never change the verdict. The default, as in GrowthBook and Eppo, which correct goal
+    /// metrics and report secondary metrics apart.
+    #[default]
+    Primary,
+    /// The primary and every secondary metric in one family: a stricter decision that weakens with every
+    /// metric added.
+    PrimaryAndSecondary,
+}
+
+impl CorrectionFamily {
+    fn name(self) -> &'static str {
+        match self {
+            CorrectionFamily::Primary => "primary",
+            CorrectionFamily::PrimaryAndSecondary => "primary_and_secondary",
+        }
+    }
+}
+
 /// A metric's role in the decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricRole {
     /// Must win.
     Primary,
-    /// Reported, corrected with the primary, does not gate.
+    /// Reported, does not gate; corrected with the primary only under
+    /// [`CorrectionFamily::PrimaryAndSecondary`].
     Secondary,
     /// Must not regress beyond its margin.
     Guardrail,
@@ -298,11 +331,11 @@ pub struct MetricVerdict {
     pub absolute_ci: Interval,
     /// Relative lift; `None` when the control value is 0.
     pub relative_lift: Option<f64>,
-    /// Interval for the relative lift.
+    /// Interval for the relative lift (a confidence sequence in sequential mode).
     pub relative_ci: Option<Interval>,
     /// Raw p-value (always-valid in sequential mode).
     pub p_value: f64,
-    /// p-value after the policy's correction; `None` for guardrails.
+    /// p-value after the policy's correction within the metric's family; `None` for guardrails.
     pub adjusted_p_value: Option<f64>,
     /// The verdict.
     pub verdict: Verdict,
@@ -350,6 +383,8 @@ struct Analysis {
     ci: Interval,
     lift: Option<f64>,
     lift_ci: Option<Interval>,
+    /// The delta-method standard error of the relative lift (for the confidence sequence).
+    lift_se: Option<f64>,
     p: f64,
 }
 
@@ -363,9 +398,8 @@ fn analyse(m: &Metric, opts: &TestOptions) -> Result<Analysis> {
     Ok(match &m.data {
         MetricData::Proportion { control, treatment } => {
             let r = two_proportions(control, treatment, opts).map_err(named)?;
-            let se = (r.absolute_ci.hi - r.absolute_ci.lo)
-                / 2.0
-                / crate::dist::norm_ppf(1.0 - opts.alpha / 2.0);
+            let z = crate::dist::norm_ppf(1.0 - opts.alpha / 2.0);
+            let se = (r.absolute_ci.hi - r.absolute_ci.lo) / 2.0 / z;
             Analysis {
                 control: r.control_rate,
                 treatment: r.treatment_rate,
@@ -374,6 +408,7 @@ fn analyse(m: &Metric, opts: &TestOptions) -> Result<Analysis> {
                 ci: r.absolute_ci,
                 lift: r.relative_lift,
                 lift_ci: r.relative_ci,
+                lift_se: r.relative_ci.map(|ci| (ci.hi - ci.lo) / 2.0 / z),
                 p: r.p_value,
             }
         }
@@ -387,6 +422,13 @@ fn analyse(m: &Metric, opts: &TestOptions) -> Result<Analysis> {
                 ci: r.absolute_ci,
                 lift: r.relative_lift,
                 lift_ci: r.relative_ci,
+                lift_se: relative_change(
+                    treatment.mean(),
+                    treatment.var_of_mean(),
+                    control.mean(),
+                    control.var_of_mean(),
+                )
+                .map(|c| c.se),
                 p: r.p_value,
             }
         }
@@ -400,6 +442,13 @@ fn analyse(m: &Metric, opts: &TestOptions) -> Result<Analysis> {
                 ci: r.absolute_ci,
                 lift: r.relative_lift,
                 lift_ci: r.relative_ci,
+                lift_se: relative_change(
+                    treatment.ratio(),
+                    treatment.var_of_ratio(),
+                    control.ratio(),
+                    control.var_of_ratio(),
+                )
+                .map(|c| c.se),
                 p: r.p_value,
             }
         }
@@ -449,7 +498,7 @@ fn validate(experiment: &Experiment, policy: &ReadinessPolicy) -> Result<()> {
         });
     }
     let mut guards = std::collections::HashSet::new();
-    for g in &policy.guardrails {
+    for (i, g) in policy.guardrails.iter().enumerate() {
         if !known(&g.metric) {
             return Err(Error::UnknownMetric {
                 metric: g.metric.clone(),
@@ -462,7 +511,18 @@ fn validate(experiment: &Experiment, policy: &ReadinessPolicy) -> Result<()> {
                 name: g.metric.clone(),
             });
         }
-        check::non_negative("max_relative_regression", g.max_relative_regression)?;
+        let field = format!("guardrails[{i}].max_relative_regression");
+        check::non_negative(&field, g.max_relative_regression)?;
+        if g.max_relative_regression == 0.0 {
+            return Err(Error::InvalidPolicy {
+                field,
+                message: format!(
+                    "guardrail `{}` has a margin of 0, which no experiment can pass: half of an unchanged \
+                     metric's interval lies on the bad side; give the largest tolerated regression, e.g. 0.01 for 1%",
+                    g.metric
+                ),
+            });
+        }
     }
     Ok(())
 }
@@ -474,12 +534,18 @@ fn validate(experiment: &Experiment, policy: &ReadinessPolicy) -> Result<()> {
 /// 2. `min_sample`: every metric has at least `min_sample_per_arm` units in each arm.
 /// 3. `min_runtime`: `runtime_days >= min_runtime_days`.
 /// 4. `primary_metric`: the primary metric wins: corrected p-value `< alpha` and the effect goes in its
-///    good direction. Primary and secondary metrics form the correction family.
+///    good direction. The correction spans [`ReadinessPolicy::correction_family`] (the primary alone by
+///    default), and the reason names the family.
 /// 5. `guardrail` (one per guardrail): non-inferiority: the bad-side end of the relative interval (level
 ///    `1 - alpha`) is within `max_relative_regression`.
 ///
+/// With [`ReadinessPolicy::sequential`] set, every metric (guardrails included) reports always-valid
+/// p-values and confidence sequences, for the absolute and for the relative change, so that every interval
+/// a verdict rests on stays valid when the flag is checked at every tick.
+///
 /// # Errors
-/// `unknown_metric` for a policy metric the experiment lacks; `duplicate_name`; `out_of_range` for `alpha`,
+/// `unknown_metric` for a policy metric the experiment lacks; `duplicate_name`; `invalid_policy` for a
+/// guardrail margin of 0; `out_of_range` for `alpha`,
 /// `srm_threshold` or the treatment share; `zero_variance` for a metric whose arms have no variance.
 ///
 /// # Example
@@ -584,25 +650,48 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
     let mut analyses = Vec::with_capacity(experiment.metrics.len());
     for m in &experiment.metrics {
         let mut a = analyse(m, &opts)?;
-        if let (Some(seq), MetricRole::Primary | MetricRole::Secondary) =
-            (&policy.sequential, role(&m.name))
-        {
+        if let Some(seq) = &policy.sequential {
             let (nc, nt) = sample_sizes(m);
+            let n = (nc + nt) as f64;
             let seq_opts = SequentialOptions {
                 alpha: policy.alpha,
                 ..*seq
             };
-            let s = sequential(a.effect, a.se, (nc + nt) as f64, &seq_opts, None)?;
+            let s = sequential(a.effect, a.se, n, &seq_opts, None)?;
             a.p = s.p_value;
             a.ci = s.confidence_sequence;
+            a.lift_ci = match (a.lift, a.lift_se) {
+                (Some(l), Some(se)) if se > 0.0 => {
+                    Some(sequential(l, se, n, &seq_opts, None)?.confidence_sequence)
+                }
+                _ => a.lift_ci,
+            };
         }
         analyses.push(a);
     }
+    // The decision family and, under `Primary`, the secondary metrics as a family of their own.
+    let in_decision = |r: MetricRole| match policy.correction_family {
+        CorrectionFamily::Primary => r == MetricRole::Primary,
+        CorrectionFamily::PrimaryAndSecondary => r != MetricRole::Guardrail,
+    };
     let family: Vec<usize> = (0..experiment.metrics.len())
-        .filter(|&i| role(&experiment.metrics[i].name) != MetricRole::Guardrail)
+        .filter(|&i| in_decision(role(&experiment.metrics[i].name)))
         .collect();
-    let family_p: Vec<f64> = family.iter().map(|&i| analyses[i].p).collect();
-    let adjusted = correct(&family_p, policy.correction)?;
+    let secondary: Vec<usize> = (0..experiment.metrics.len())
+        .filter(|&i| {
+            let r = role(&experiment.metrics[i].name);
+            r == MetricRole::Secondary && !in_decision(r)
+        })
+        .collect();
+    let corrected = |members: &[usize]| -> Result<Vec<f64>> {
+        if members.is_empty() {
+            return Ok(Vec::new());
+        }
+        let p: Vec<f64> = members.iter().map(|&i| analyses[i].p).collect();
+        correct(&p, policy.correction)
+    };
+    let adjusted = corrected(&family)?;
+    let adjusted_secondary = corrected(&secondary)?;
 
     let mut verdicts = Vec::with_capacity(experiment.metrics.len());
     for (i, (m, a)) in experiment.metrics.iter().zip(&analyses).enumerate() {
@@ -614,7 +703,16 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
                 -x
             }
         };
-        let adj = family.iter().position(|&j| j == i).map(|k| adjusted[k]);
+        let adj = family
+            .iter()
+            .position(|&j| j == i)
+            .map(|k| adjusted[k])
+            .or_else(|| {
+                secondary
+                    .iter()
+                    .position(|&j| j == i)
+                    .map(|k| adjusted_secondary[k])
+            });
         let verdict = match (r, adj) {
             (MetricRole::Guardrail, _) | (_, None) => {
                 let margin = policy
@@ -649,6 +747,18 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
         });
     }
 
+    let family_names = family
+        .iter()
+        .map(|&i| format!("`{}`", experiment.metrics[i].name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let family_note = format!(
+        "{} correction over the `{}` family: {} metric{}, {family_names}",
+        policy.correction.name(),
+        policy.correction_family.name(),
+        family.len(),
+        if family.len() == 1 { "" } else { "s" }
+    );
     if let Some(v) = verdicts.iter().find(|v| v.role == MetricRole::Primary) {
         let p = v.adjusted_p_value.unwrap_or(v.p_value);
         let lift = v
@@ -656,15 +766,15 @@ pub fn assess_readiness(experiment: &Experiment, policy: &ReadinessPolicy) -> Re
             .map_or(String::new(), |l| format!(" ({:+.2}%)", 100.0 * l));
         let message = match v.verdict {
             Verdict::Win => format!(
-                "`{}` wins: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} < alpha {}",
+                "`{}` wins: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} < alpha {} ({family_note})",
                 v.metric, v.control_value, v.treatment_value, p, policy.alpha
             ),
             Verdict::Loss => format!(
-                "`{}` got worse: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} < alpha {}",
+                "`{}` got worse: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} < alpha {} ({family_note})",
                 v.metric, v.control_value, v.treatment_value, p, policy.alpha
             ),
             _ => format!(
-                "`{}` is not significant: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} >= alpha {}",
+                "`{}` is not significant: {:.6} -> {:.6}{lift}, adjusted p = {:.3e} >= alpha {} ({family_note})",
                 v.metric, v.control_value, v.treatment_value, p, policy.alpha
             ),
         };
