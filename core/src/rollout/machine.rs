@@ -1183,13 +1183,22 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
             remaining_secs: min - elapsed,
         });
     }
-    // E2
+    // E2. With fewer windows than the streak, a latest window under the volume floor is named too, so
+    // that a low-traffic rollout says why it cannot advance from its first tick (spec §6: insufficient_volume,
+    // "E2, latest Insufficient").
     let mut found = 0u32;
     let mut worst = None;
+    let mut latest_low = None;
     for i in 0..p.good_streak {
         let end = t.plus(-(i64::from(i)) * p.window);
         if let Some(r) = s.windows.iter().rev().find(|r| r.end == end) {
             found += 1;
+            if i == 0 && s.record_status(r, th) == WindowStatus::Insufficient {
+                latest_low = Some(Reason::InsufficientVolume {
+                    window_end: r.end,
+                    requests: r.requests,
+                });
+            }
             if worst.is_none() {
                 worst = match s.record_status(r, th) {
                     WindowStatus::Good => None,
@@ -1210,6 +1219,7 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
             found,
             required: p.good_streak,
         });
+        unmet.extend(latest_low);
     } else if let Some(w) = worst {
         unmet.push(w);
     }
