@@ -133,13 +133,24 @@ impl JsUslFit {
     pub fn residual_std_error(&self) -> Option<f64> {
         self.inner.residual_std_error
     }
-    /// Standard errors of [λ, σ, κ]; null with 3 points.
-    #[napi(getter)]
-    pub fn std_errors(&self) -> Option<Vec<f64>> {
-        self.inner.std_errors.map(|s| s.to_vec())
+    /// Coefficients held on a bound by the fit (e.g. `["kappa"]`); they have no standard error.
+    #[napi(getter, ts_return_type = "Array<'lambda' | 'sigma' | 'kappa'>")]
+    pub fn at_bound(&self) -> Result<Value> {
+        object(&self.inner.at_bound)
     }
-    /// 95% intervals of [λ, σ, κ] (t with n - 3 df); null with 3 points.
-    #[napi(getter, ts_return_type = "[Interval, Interval, Interval] | null")]
+    /// Standard errors by name; null on a bound and with 3 points.
+    #[napi(
+        getter,
+        ts_return_type = "{ lambda: number | null; sigma: number | null; kappa: number | null }"
+    )]
+    pub fn std_errors(&self) -> Result<Value> {
+        object(&self.inner.std_errors)
+    }
+    /// 95% intervals by name (t with n - 3 df); null where the standard error is.
+    #[napi(
+        getter,
+        ts_return_type = "{ lambda: Interval | null; sigma: Interval | null; kappa: Interval | null }"
+    )]
     pub fn intervals(&self) -> Result<Value> {
         object(&self.inner.intervals)
     }

@@ -69,7 +69,12 @@ test('uslFit matches the scipy fixture; throughput(n) and the peak', () => {
   for (const c of fx.cases) {
     const f = sp.uslFit(c.concurrency, c.throughput)
     for (const k of ['lambda', 'sigma', 'kappa']) assert.ok(rel(f[k], c.expected[k], fx.tolerance.coefficients_rel), `${c.name} ${k}`)
-    if (c.expected.std_errors) f.stdErrors.forEach((s, j) => assert.ok(rel(s, c.expected.std_errors[j], fx.tolerance.std_errors_rel)))
+    assert.deepEqual(f.atBound, c.expected.at_bound, c.name)
+    for (const k of ['lambda', 'sigma', 'kappa']) {
+      const want = c.expected.std_errors[k]
+      if (want === null) assert.ok(f.stdErrors[k] === null && f.intervals[k] === null, `${c.name} ${k} on a bound`)
+      else assert.ok(rel(f.stdErrors[k], want, fx.tolerance.std_errors_rel), `${c.name} ${k} std error`)
+    }
   }
   const f = sp.uslFit([1, 18, 36, 72, 108, 144, 216], [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2])
   assert.equal(Math.round(f.peakConcurrency), 97)

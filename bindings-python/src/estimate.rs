@@ -11,8 +11,6 @@ use crate::convert::{floats, json_text, parse, to_py};
 use crate::errors::guard;
 use crate::significance::{PyRecord, doc};
 
-type Pair = (f64, f64);
-
 fn count(py: Python<'_>, field: &str, x: f64) -> PyResult<u64> {
     guard(py, || scaleplan::count_from_f64(field, x))
 }
@@ -65,17 +63,20 @@ impl PyUslFit {
     fn residual_std_error(&self) -> Option<f64> {
         self.inner.residual_std_error
     }
-    /// Standard errors of (λ, σ, κ); None with 3 points.
+    /// Coefficients held on a bound by the fit (e.g. ["kappa"]); they have no standard error.
     #[getter]
-    fn std_errors(&self) -> Option<(f64, f64, f64)> {
-        self.inner.std_errors.map(|s| (s[0], s[1], s[2]))
+    fn at_bound(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.at_bound)
     }
-    /// 95% intervals of (λ, σ, κ) as (lo, hi), t with n - 3 df; None with 3 points.
+    /// Standard errors by name ({"lambda", "sigma", "kappa"}); None on a bound and with 3 points.
     #[getter]
-    fn intervals(&self) -> Option<(Pair, Pair, Pair)> {
-        self.inner
-            .intervals
-            .map(|i| ((i[0].lo, i[0].hi), (i[1].lo, i[1].hi), (i[2].lo, i[2].hi)))
+    fn std_errors(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.std_errors)
+    }
+    /// 95% intervals by name, each {"lo", "hi"} (t with n - 3 df); None where the standard error is.
+    #[getter]
+    fn intervals(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.intervals)
     }
     /// Residual degrees of freedom, n - 3.
     #[getter]

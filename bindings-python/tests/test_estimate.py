@@ -92,8 +92,13 @@ def test_usl_matches_scipy_fixture():
         assert rel(f.lambda_, e["lambda"], tol["coefficients_rel"]), c["name"]
         assert rel(f.sigma, e["sigma"], tol["coefficients_rel"]), c["name"]
         assert rel(f.kappa, e["kappa"], tol["coefficients_rel"]), c["name"]
-        if e.get("std_errors"):
-            assert all(rel(a, b, tol["std_errors_rel"]) for a, b in zip(f.std_errors, e["std_errors"]))
+        assert f.at_bound == e["at_bound"], c["name"]
+        for k in ("lambda", "sigma", "kappa"):
+            if e["std_errors"][k] is None:
+                assert f.std_errors[k] is None and f.intervals[k] is None, (c["name"], k)
+            else:
+                assert rel(f.std_errors[k], e["std_errors"][k], tol["std_errors_rel"]), (c["name"], k)
+                assert f.intervals[k]["lo"] < f.__getattribute__(k if k != "lambda" else "lambda_") < f.intervals[k]["hi"]
         assert json.loads(f.to_json())["lambda"] == f.lambda_
     f = scaleplan.usl_fit([1, 18, 36, 72, 108, 144, 216], [64.9, 995.9, 1652.4, 1853.2, 1828.9, 1775.0, 1702.2])
     assert round(f.peak_concurrency) == 97 and f.past_peak_warning(150) is not None

@@ -336,9 +336,14 @@ class UslFit:
     @property
     def residual_std_error(self) -> float | None: ...
     @property
-    def std_errors(self) -> tuple[float, float, float] | None: ...
+    def at_bound(self) -> list[Literal["lambda", "sigma", "kappa"]]:
+        """Coefficients the fit holds on a bound (``["kappa"]`` for contention-only scaling)."""
     @property
-    def intervals(self) -> tuple[_Interval, _Interval, _Interval] | None: ...
+    def std_errors(self) -> dict[str, float | None]:
+        """Standard errors keyed ``lambda``, ``sigma``, ``kappa``; None on a bound or with 3 points."""
+    @property
+    def intervals(self) -> dict[str, dict[str, float] | None]:
+        """95% t intervals (``{"lo", "hi"}``) keyed by coefficient; None where the standard error is."""
     @property
     def df(self) -> int: ...
     def throughput(self, n: float) -> float: ...

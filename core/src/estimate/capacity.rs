@@ -215,7 +215,7 @@ pub(crate) enum PreparedModel {
         headroom: f64,
     },
     Usl {
-        fit: UslFit,
+        fit: Box<UslFit>,
         headroom: f64,
     },
     Queueing {
@@ -262,7 +262,7 @@ impl PreparedModel {
                 }
                 let fit = usl_fit(concurrency, throughput).map_err(|e| e.in_field("model"))?;
                 PreparedModel::Usl {
-                    fit,
+                    fit: Box::new(fit),
                     headroom: headroom(*h)?,
                 }
             }
@@ -306,7 +306,7 @@ impl PreparedModel {
                 (
                     n,
                     SizingDetail::Usl {
-                        fit: fit.clone(),
+                        fit: (**fit).clone(),
                         predicted_throughput: x,
                     },
                 )

@@ -49,4 +49,4 @@ pub use triggers::{
     Evidence, Sample, TriggerAction, TriggerInput, TriggerRecommendation, TriggerReport,
     TriggerRules, scaling_triggers,
 };
-pub use usl::{UslFit, usl_fit};
+pub use usl::{UslCoefficient, UslCoefficients, UslFit, usl_fit};

@@ -2,11 +2,15 @@
 //! `X(N) = λ N / (1 + σ (N − 1) + κ N (N − 1))`, with contention `σ` and coherency `κ`. Throughput peaks
 //! at `N* = sqrt((1 − σ) / κ)`; past it, adding load or nodes **lowers** throughput.
 //!
-//! [`usl_fit`] estimates `(λ, σ, κ)` by nonlinear least squares (Levenberg–Marquardt with the bounds
-//! `λ > 0`, `0 ≤ σ ≤ 1`, `κ ≥ 0`, started from Gunther's linearisation), with standard errors from
-//! `s² (JᵀJ)⁻¹` and 95% intervals from the t distribution with `n − 3` degrees of freedom (the R `usl`
-//! package's `confint()` uses a different quantile; we do not copy it). Checked against the R package's
-//! SPEC SDM91 fit and scipy's `curve_fit` (`testdata/estimate/usl.json`).
+//! [`usl_fit`] estimates `(λ, σ, κ)` by nonlinear least squares: an active-set (projected)
+//! Levenberg–Marquardt within the bounds `λ > 0`, `0 ≤ σ ≤ 1`, `κ ≥ 0`, started from Gunther's
+//! linearisation. A coefficient whose best value lies on its bound (κ = 0 for near-linear scaling with
+//! contention only) is held there and reported in [`UslFit::at_bound`]; it gets no standard error and no
+//! interval, as R `usl` (through `nlsr::nlxb`) reports none for a bounded parameter. The free coefficients'
+//! standard errors come from `s² (J_freeᵀ J_free)⁻¹` with `s² = SSE / (n − 3)`, and their 95% intervals
+//! from the t distribution with `n − 3` degrees of freedom (the R package's `confint()` uses a different
+//! quantile; we do not copy it). Checked against the R package's SPEC SDM91 and raytracer fits and
+//! scipy's `curve_fit` / bounded `least_squares` (`testdata/estimate/usl.json`).
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +18,49 @@ use crate::check;
 use crate::dist::t_ppf;
 use crate::error::{Error, Result};
 use crate::significance::Interval;
+
+/// One of the three USL coefficients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UslCoefficient {
+    /// `λ`, throughput of one unit of concurrency.
+    Lambda,
+    /// `σ`, contention.
+    Sigma,
+    /// `κ`, coherency.
+    Kappa,
+}
+
+impl UslCoefficient {
+    const ALL: [UslCoefficient; 3] = [
+        UslCoefficient::Lambda,
+        UslCoefficient::Sigma,
+        UslCoefficient::Kappa,
+    ];
+}
+
+/// A value for each USL coefficient, keyed by name: `{"lambda": …, "sigma": …, "kappa": …}` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UslCoefficients<T> {
+    /// For `λ` (`lambda` in JSON).
+    #[serde(rename = "lambda")]
+    pub lambda_: T,
+    /// For `σ`.
+    pub sigma: T,
+    /// For `κ`.
+    pub kappa: T,
+}
+
+impl<T: Copy> UslCoefficients<T> {
+    fn from_fn(mut f: impl FnMut(usize) -> T) -> Self {
+        UslCoefficients {
+            lambda_: f(0),
+            sigma: f(1),
+            kappa: f(2),
+        }
+    }
+}
 
 /// A fitted USL model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,11 +81,15 @@ pub struct UslFit {
     pub r_squared: f64,
     /// Residual standard error `sqrt(SSE / (n − 3))`; `None` with exactly 3 points.
     pub residual_std_error: Option<f64>,
-    /// Standard errors of `(λ, σ, κ)`, in that order; `None` with exactly 3 points (no residual degrees
-    /// of freedom).
-    pub std_errors: Option<[f64; 3]>,
-    /// 95% intervals of `(λ, σ, κ)`: estimate ± t(0.975, n − 3) × standard error; `None` with 3 points.
-    pub intervals: Option<[Interval; 3]>,
+    /// The coefficients whose best value lies on a bound (`σ = 0`, `σ = 1` or `κ = 0`), held there by the
+    /// fit; empty when the optimum is interior.
+    pub at_bound: Vec<UslCoefficient>,
+    /// Standard errors by coefficient; `None` for a coefficient on its bound, and for all of them with
+    /// exactly 3 points (no residual degrees of freedom).
+    pub std_errors: UslCoefficients<Option<f64>>,
+    /// 95% intervals by coefficient: estimate ± t(0.975, n − 3) × standard error; `None` where the
+    /// standard error is.
+    pub intervals: UslCoefficients<Option<Interval>>,
     /// Residual degrees of freedom, `n − 3`.
     pub df: u64,
 }
@@ -83,7 +134,7 @@ fn gradient(l: f64, s: f64, k: f64, n: f64) -> [f64; 3] {
 /// `empty_input` for no points; `too_few_observations` for fewer than 3 points (or fewer than 3 distinct
 /// concurrencies; exactly 3 fit, without standard errors);
 /// `length_mismatch`; `not_finite`; `out_of_range` for a concurrency below 1 or a throughput that is
-/// not positive; `no_convergence` if the optimiser does not settle in 500 iterations.
+/// not positive; `no_convergence` if the optimiser does not settle in 1,000 iterations.
 ///
 /// # Example
 /// ```
@@ -95,6 +146,16 @@ fn gradient(l: f64, s: f64, k: f64, n: f64) -> [f64; 3] {
 /// assert!((fit.sigma - 0.02773).abs() < 1e-4 && (fit.kappa - 1.0437e-4).abs() < 1e-7);
 /// assert_eq!(fit.peak_concurrency.unwrap().round(), 97.0); // R: signif(peak.scalability(u), 2) = 97
 /// assert!(fit.past_peak_warning(150.0).is_some());
+/// assert!(fit.at_bound.is_empty() && fit.std_errors.kappa.is_some());
+///
+/// // Gunther's ray tracer (R `usl`, `data(raytracer)`): contention only, κ sits on its bound 0.
+/// let n = [1.0, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 48.0, 64.0];
+/// let x = [20.0, 78.0, 130.0, 170.0, 190.0, 200.0, 210.0, 230.0, 260.0, 280.0, 310.0];
+/// let fit = usl_fit(&n, &x)?;
+/// assert_eq!(fit.kappa, 0.0);
+/// assert_eq!(fit.at_bound, [scaleplan::estimate::UslCoefficient::Kappa]);
+/// assert!((fit.sigma - 0.0578).abs() < 5e-5 && (fit.lambda_ - 21.8488).abs() < 5e-5); // R: coef(u)
+/// assert!(fit.std_errors.kappa.is_none() && fit.intervals.kappa.is_none());
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
@@ -137,14 +198,25 @@ pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
     let mut cur = sse(p);
     let mut mu = 1e-3;
     let mut converged = false;
-    for _ in 0..500 {
+    let mut active = [false; 3];
+    for _ in 0..1000 {
         let (jtj, jtr) = normal_equations(concurrency, throughput, p);
+        // Active set: a coefficient on a bound whose gradient points out of the box is held there (its
+        // step is 0); the others take the damped Gauss-Newton step (projected Levenberg-Marquardt).
+        active =
+            [0, 1, 2].map(|i| at_bound(i, p[i]).is_some_and(|lower| pushes_out(lower, jtr[i])));
         // Marquardt's scaling: damp each parameter by its own curvature.
         let mut a = jtj;
-        for (i, row) in a.iter_mut().enumerate() {
-            row[i] += mu * jtj[i][i].max(1e-300);
+        let mut b = jtr;
+        for i in 0..3 {
+            if active[i] {
+                hold(&mut a, i);
+                b[i] = 0.0;
+            } else {
+                a[i][i] += mu * jtj[i][i].max(1e-300);
+            }
         }
-        let Some(step) = solve3(a, jtr) else {
+        let Some(step) = solve3(a, b) else {
             mu *= 10.0;
             continue;
         };
@@ -170,28 +242,49 @@ pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
     }
     if !converged {
         return Err(Error::NoConvergence {
-            what: "usl_fit (Levenberg-Marquardt, 500 iterations)".into(),
+            what: "usl_fit (projected Levenberg-Marquardt, 1,000 iterations)".into(),
         });
+    }
+    // The final active set at the solution: on a bound and held there by the gradient.
+    let (_, jtr) = normal_equations(concurrency, throughput, p);
+    for i in 0..3 {
+        active[i] =
+            at_bound(i, p[i]).is_some_and(|lower| pushes_out(lower, jtr[i]) || jtr[i] == 0.0);
     }
     let df = (n - 3) as u64;
     let mean = throughput.iter().sum::<f64>() / n as f64;
     let sst: f64 = throughput.iter().map(|x| (x - mean).powi(2)).sum();
-    let (jtj, _) = normal_equations(concurrency, throughput, p);
+    let (mut jtj, _) = normal_equations(concurrency, throughput, p);
+    // A coefficient on its bound is not estimated: drop its row and column (nlsr's summary zeroes its
+    // Jacobian column and reports no standard error), so the free ones' covariance is s² (J_freeᵀ J_free)⁻¹.
+    for i in (0..3).filter(|&i| active[i]) {
+        hold(&mut jtj, i);
+    }
     // Exactly three points: a perfect fit with no residual degrees of freedom, so no error estimate.
-    let std_errors = match (df, invert3(jtj)) {
-        (0, _) | (_, None) => None,
-        (_, Some(cov)) => {
-            let s2 = cur / df as f64;
-            Some([0, 1, 2].map(|i| (s2 * cov[i][i]).max(0.0).sqrt()))
-        }
-    };
-    let intervals = std_errors.map(|se| {
-        let t = t_ppf(0.975, df as f64);
-        [0, 1, 2].map(|i| Interval {
-            lo: p[i] - t * se[i],
-            hi: p[i] + t * se[i],
-        })
+    let cov = if df == 0 { None } else { invert3(jtj) };
+    let s2 = cur / df.max(1) as f64;
+    let se = [0, 1, 2].map(|i| {
+        cov.filter(|_| !active[i])
+            .map(|c| (s2 * c[i][i]).max(0.0).sqrt())
     });
+    let t = if df > 0 {
+        t_ppf(0.975, df as f64)
+    } else {
+        f64::NAN
+    };
+    let interval = |i: usize| {
+        se[i].map(|e| Interval {
+            lo: p[i] - t * e,
+            hi: p[i] + t * e,
+        })
+    };
+    let std_errors = UslCoefficients::from_fn(|i| se[i]);
+    let intervals = UslCoefficients::from_fn(interval);
+    let at_bound = UslCoefficient::ALL
+        .into_iter()
+        .zip(active)
+        .filter_map(|(c, a)| a.then_some(c))
+        .collect();
     // Below one unit of concurrency the model means nothing: when N* < 1 (e.g. σ = 1) the curve falls
     // from N = 1 on, so the peak is N = 1.
     let peak_concurrency = (p[2] > 0.0).then(|| ((1.0 - p[1]) / p[2]).sqrt().max(1.0));
@@ -203,11 +296,12 @@ pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
         peak_throughput: peak_concurrency.map(|m| model(p[0], p[1], p[2], m)),
         r_squared: 1.0 - cur / sst,
         residual_std_error: (df > 0).then(|| (cur / df as f64).sqrt()),
+        at_bound,
         std_errors,
         intervals,
         df,
     };
-    let se = std_errors.unwrap_or([0.0; 3]);
+    let se = se.map(|e| e.unwrap_or(0.0));
     check::no_overflow(
         || "usl_fit: the coefficients or their standard errors".into(),
         &[
@@ -223,8 +317,38 @@ pub fn usl_fit(concurrency: &[f64], throughput: &[f64]) -> Result<UslFit> {
     Ok(fit)
 }
 
+/// Replaces row and column `i` of a symmetric 3×3 system by those of the identity, so that coefficient `i`
+/// takes no step and drops out of the others' solution.
+fn hold(m: &mut [[f64; 3]; 3], i: usize) {
+    m[i] = [0.0; 3];
+    for row in m.iter_mut() {
+        row[i] = 0.0;
+    }
+    m[i][i] = 1.0;
+}
+
+/// The box: `λ ≥ 1e-12` (strictly positive), `0 ≤ σ ≤ 1`, `κ ≥ 0`.
+const LOWER: [f64; 3] = [1e-12, 0.0, 0.0];
+const UPPER: [f64; 3] = [f64::INFINITY, 1.0, f64::INFINITY];
+
 fn project(p: [f64; 3]) -> [f64; 3] {
-    [p[0].max(1e-12), p[1].clamp(0.0, 1.0), p[2].max(0.0)]
+    [0, 1, 2].map(|i| p[i].clamp(LOWER[i], UPPER[i]))
+}
+
+/// `Some(true)` on the lower bound, `Some(false)` on the upper one, `None` inside.
+fn at_bound(i: usize, v: f64) -> Option<bool> {
+    if v <= LOWER[i] {
+        Some(true)
+    } else if v >= UPPER[i] {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether the descent direction `Jᵀr` (the negative gradient of SSE/2) points out of the box at a bound.
+fn pushes_out(lower: bool, jtr: f64) -> bool {
+    if lower { jtr < 0.0 } else { jtr > 0.0 }
 }
 
 /// Gunther's linearisation: with `λ` the best observed throughput per unit of concurrency, `N / C(N) − 1 = σ (N − 1) + κ N (N − 1)`

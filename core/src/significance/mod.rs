@@ -51,8 +51,7 @@ pub use proportions::{
 pub use ratio::{RatioResult, ratio};
 pub use readiness::{
     CorrectionFamily, Direction, Experiment, GuardrailRule, Metric, MetricData, MetricRole,
-    MetricVerdict, Readiness,
-    ReadinessPolicy, Reason, Verdict, assess_readiness,
+    MetricVerdict, Readiness, ReadinessPolicy, Reason, Verdict, assess_readiness,
 };
 pub use sequential::{SequentialOptions, SequentialResult, sequential, sequential_batch};
 pub use srm::{SrmOptions, SrmResult, srm};

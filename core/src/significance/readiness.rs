@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Correction, Interval, relative_change, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions,
-    SrmResult, TestOptions, correct, ratio, sequential, srm, two_proportions, welch,
+    Correction, Interval, MeanSummary, Proportion, RatioSummary, SequentialOptions, SrmOptions,
+    SrmResult, TestOptions, correct, ratio, relative_change, sequential, srm, two_proportions,
+    welch,
 };
 use crate::check;
 use crate::error::{Error, Result};

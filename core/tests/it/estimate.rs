@@ -273,24 +273,64 @@ fn usl_matches_r_usl_and_scipy_curve_fit() {
         rel_close(name, fit.sigma, f("sigma"), rel);
         rel_close(name, fit.kappa, f("kappa"), rel);
         rel_close(name, fit.r_squared, f("r_squared"), rel);
-        let se: Vec<f64> = serde_json::from_value(e["std_errors"].clone()).unwrap();
-        let iv: Vec<[f64; 2]> = serde_json::from_value(e["intervals"].clone()).unwrap();
-        let (fse, fiv) = (fit.std_errors.unwrap(), fit.intervals.unwrap());
-        for ((got, want), (ci, [lo, hi])) in fse.iter().zip(&se).zip(fiv.iter().zip(&iv)) {
-            rel_close(name, *got, *want, se_rel);
-            let tol = se_rel * got * 3.0 + rel * ci.lo.abs();
-            assert!(
-                (ci.lo - lo).abs() <= tol && (ci.hi - hi).abs() <= tol,
-                "{name}: interval"
-            );
+        let by_name = |x: &UslCoefficients<Option<f64>>, k: &str| match k {
+            "lambda" => x.lambda_,
+            "sigma" => x.sigma,
+            _ => x.kappa,
+        };
+        let iv_by_name = |k: &str| match k {
+            "lambda" => fit.intervals.lambda_,
+            "sigma" => fit.intervals.sigma,
+            _ => fit.intervals.kappa,
+        };
+        let at_bound: Vec<String> = serde_json::from_value(e["at_bound"].clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&fit.at_bound).unwrap(),
+            serde_json::to_value(&at_bound).unwrap(),
+            "{name}: at_bound"
+        );
+        for k in ["lambda", "sigma", "kappa"] {
+            match (by_name(&fit.std_errors, k), e["std_errors"][k].as_f64()) {
+                (Some(got), Some(want)) => {
+                    rel_close(name, got, want, se_rel);
+                    let ci = iv_by_name(k).unwrap();
+                    let lo = e["intervals"][k][0].as_f64().unwrap();
+                    let hi = e["intervals"][k][1].as_f64().unwrap();
+                    let tol = se_rel * got * 3.0 + rel * ci.lo.abs();
+                    assert!(
+                        (ci.lo - lo).abs() <= tol && (ci.hi - hi).abs() <= tol,
+                        "{name}: interval of {k}"
+                    );
+                }
+                (None, None) => {
+                    assert!(iv_by_name(k).is_none(), "{name}: {k} has no interval");
+                    assert!(at_bound.iter().any(|b| b == k), "{name}: {k} on a bound");
+                }
+                (got, want) => panic!("{name}: {k} std error {got:?}, expected {want:?}"),
+            }
+        }
+        if let Some(r) = c.get("r_usl") {
+            let abs = r["abs"].as_f64().unwrap();
+            for (got, k) in [
+                (fit.lambda_, "lambda"),
+                (fit.sigma, "sigma"),
+                (fit.kappa, "kappa"),
+            ] {
+                let want = r[k].as_f64().unwrap();
+                assert!(
+                    (got - want).abs() <= abs,
+                    "{name}: {k} {got} against R usl's {want}"
+                );
+            }
         }
         assert_eq!(fit.df, e["df"].as_u64().unwrap());
-        rel_close(
-            name,
-            fit.peak_concurrency.unwrap(),
-            f("peak_concurrency"),
-            1e-5,
-        );
+        match e["peak_concurrency"].as_f64() {
+            Some(peak) => rel_close(name, fit.peak_concurrency.unwrap(), peak, 1e-5),
+            None => assert!(
+                fit.peak_concurrency.is_none(),
+                "{name}: no peak when kappa = 0"
+            ),
+        }
     }
 }
 
@@ -327,7 +367,10 @@ fn usl_errors_are_typed() {
     );
     // Exactly three points fit, but carry no standard errors.
     let three = usl_fit(&[1.0, 4.0, 16.0], &[100.0, 350.0, 900.0]).unwrap();
-    assert!(three.std_errors.is_none() && three.intervals.is_none());
+    let s = three.std_errors;
+    assert!(s.lambda_.is_none() && s.sigma.is_none() && s.kappa.is_none());
+    let i = three.intervals;
+    assert!(i.lambda_.is_none() && i.sigma.is_none() && i.kappa.is_none());
     assert!(three.residual_std_error.is_none());
 }
 

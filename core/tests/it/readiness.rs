@@ -133,7 +133,11 @@ fn a_secondary_metric_does_not_change_the_verdict_by_default() {
     assert_eq!(primary.adjusted_p_value, Some(primary.p_value));
     assert!((primary.p_value / 0.035_401_022_863_134_85 - 1.0).abs() < 1e-12);
     assert!(r.ready, "{:#?}", r.reasons);
-    let reason = r.reasons.iter().find(|x| x.rule == "primary_metric").unwrap();
+    let reason = r
+        .reasons
+        .iter()
+        .find(|x| x.rule == "primary_metric")
+        .unwrap();
     assert!(
         reason
             .message
@@ -154,7 +158,11 @@ fn a_secondary_metric_does_not_change_the_verdict_by_default() {
     let r = assess_readiness(&e, &wide).unwrap();
     assert!((r.verdicts[0].adjusted_p_value.unwrap() - 2.0 * r.verdicts[0].p_value).abs() < 1e-15);
     assert!(!r.ready);
-    let reason = r.reasons.iter().find(|x| x.rule == "primary_metric").unwrap();
+    let reason = r
+        .reasons
+        .iter()
+        .find(|x| x.rule == "primary_metric")
+        .unwrap();
     assert!(
         reason.message.contains(
             "holm correction over the `primary_and_secondary` family: 2 metrics, `conversion`, `clicks`"
@@ -165,7 +173,11 @@ fn a_secondary_metric_does_not_change_the_verdict_by_default() {
     // The family round-trips through the canonical JSON.
     let back: ReadinessPolicy = json::from_str(&json::to_string(&wide).unwrap()).unwrap();
     assert_eq!(back, wide);
-    assert!(json::to_string(&wide).unwrap().contains(r#""correction_family":"primary_and_secondary""#));
+    assert!(
+        json::to_string(&wide)
+            .unwrap()
+            .contains(r#""correction_family":"primary_and_secondary""#)
+    );
 }
 
 #[test]
@@ -200,7 +212,11 @@ fn sequential_mode_reports_confidence_sequences_for_every_interval() {
     .unwrap();
     for (a, b) in fixed.verdicts.iter().zip(&seq.verdicts) {
         let (ra, rb) = (a.relative_ci.unwrap(), b.relative_ci.unwrap());
-        assert!(rb.hi - rb.lo > ra.hi - ra.lo, "{}: {ra:?} vs {rb:?}", a.metric);
+        assert!(
+            rb.hi - rb.lo > ra.hi - ra.lo,
+            "{}: {ra:?} vs {rb:?}",
+            a.metric
+        );
         assert!(b.absolute_ci.hi - b.absolute_ci.lo > a.absolute_ci.hi - a.absolute_ci.lo);
         assert_eq!(a.relative_lift, b.relative_lift);
         // The relative confidence sequence is the mSPRT's around the lift with the delta-method se,
@@ -216,7 +232,11 @@ fn sequential_mode_reports_confidence_sequences_for_every_interval() {
             .confidence_sequence;
         // page_load_ms is Welch: its fixed interval uses t at df ≈ 96,000, 1.26e-5 wider than z
         // (scipy.stats.t.ppf(0.975, 96000) / 1.959964 - 1), so the se recovered with z is that much off.
-        let tol = if a.metric == "page_load_ms" { 2e-5 } else { 1e-12 };
+        let tol = if a.metric == "page_load_ms" {
+            2e-5
+        } else {
+            1e-12
+        };
         let width = rb.hi - rb.lo;
         assert!((cs.lo - rb.lo).abs() <= tol * width, "{}", a.metric);
         assert!((cs.hi - rb.hi).abs() <= tol * width, "{}", a.metric);
@@ -227,7 +247,13 @@ fn sequential_mode_reports_confidence_sequences_for_every_interval() {
     let g_seq = seq.verdicts[2].relative_ci.unwrap().hi;
     let mut pm = p.clone();
     pm.guardrails[0].max_relative_regression = 0.5 * (g_fixed + g_seq);
-    assert_eq!(assess_readiness(&e, &pm).unwrap().verdicts[2].verdict, Verdict::Pass);
+    assert_eq!(
+        assess_readiness(&e, &pm).unwrap().verdicts[2].verdict,
+        Verdict::Pass
+    );
     pm.sequential = Some(seq_opts);
-    assert_eq!(assess_readiness(&e, &pm).unwrap().verdicts[2].verdict, Verdict::Unproven);
+    assert_eq!(
+        assess_readiness(&e, &pm).unwrap().verdicts[2].verdict,
+        Verdict::Unproven
+    );
 }
