@@ -316,26 +316,26 @@ pub fn min_servers_batch(
     ))
 }
 
-/// The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`.
+/// The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`; `tolerance` is a
+/// number or `{ scaleUp, scaleDown }` (Kubernetes 1.33), the core's default (0.1 both ways) when omitted.
 #[napi(
     ts_return_type = "HpaRecommendation",
-    ts_args_type = "currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | undefined | null"
+    ts_args_type = "currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | { scaleUp: number; scaleDown: number } | undefined | null"
 )]
 pub fn hpa_desired_replicas(
     current_replicas: f64,
     pods: Value,
     target_utilization_percent: f64,
-    tolerance: Option<f64>,
+    tolerance: Option<Value>,
 ) -> Result<Value> {
     let current = count("current_replicas", current_replicas)?;
     let pods: Vec<est::Pod> = input(pods)?;
+    let tolerance: est::HpaTolerance = match tolerance {
+        Some(Value::Null) | None => est::HpaTolerance::default(),
+        Some(t) => input(t)?,
+    };
     object(&guard(|| {
-        est::hpa_desired_replicas(
-            current,
-            &pods,
-            target_utilization_percent,
-            tolerance.unwrap_or(0.1),
-        )
+        est::hpa_desired_replicas(current, &pods, target_utilization_percent, tolerance)
     })?)
 }
 

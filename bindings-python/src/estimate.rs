@@ -269,18 +269,23 @@ fn min_servers_batch<'py>(
         .into_pyarray(py))
 }
 
-/// The Kubernetes HPA replica rule; pods are `{state, request_milli, usage_milli}`.
+/// The Kubernetes HPA replica rule; pods are `{state, request_milli, usage_milli}`; `tolerance` is a
+/// number or `{scale_up, scale_down}` (the core's default when omitted).
 #[pyfunction]
-#[pyo3(signature = (current_replicas, pods, target_utilization_percent, tolerance = 0.1))]
+#[pyo3(signature = (current_replicas, pods, target_utilization_percent, tolerance = None))]
 fn hpa_desired_replicas(
     py: Python<'_>,
     current_replicas: f64,
     pods: &Bound<'_, PyAny>,
     target_utilization_percent: f64,
-    tolerance: f64,
+    tolerance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyRecord> {
     let current = count(py, "current_replicas", current_replicas)?;
     let pods: Vec<est::Pod> = doc(py, pods)?;
+    let tolerance: est::HpaTolerance = match tolerance {
+        Some(t) => doc(py, t)?,
+        None => est::HpaTolerance::default(),
+    };
     let r = guard(py, || {
         est::hpa_desired_replicas(current, &pods, target_utilization_percent, tolerance)
     })?;

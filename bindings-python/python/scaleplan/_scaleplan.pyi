@@ -406,8 +406,13 @@ def hpa_desired_replicas(
     current_replicas: float,
     pods: _Documents,
     target_utilization_percent: float,
-    tolerance: float = 0.1,
-) -> Record: ...
+    tolerance: float | Mapping[str, float] | None = None,
+) -> Record:
+    """The Kubernetes HPA replica rule (``replica_calculator.go``).
+
+    ``tolerance`` is one number for both directions or ``{"scale_up": ..., "scale_down": ...}``
+    (Kubernetes 1.33's configurable tolerance); None takes the default, 0.1 both ways.
+    """
 def hpa_scale(
     behavior: _Document,
     now: float,

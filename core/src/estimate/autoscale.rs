@@ -1,9 +1,10 @@
 //! The Kubernetes Horizontal Pod Autoscaler's replica rule, with Kubernetes' own semantics:
 //! `desired = ceil(ready_pods × utilization / target)` where utilization is the **integer** percentage
 //! `floor(100 × Σ usage / Σ request)` over the ready pods that report metrics, no change while
-//! `|1 − ratio| ≤ tolerance` (inclusive), and the second pass for missing metrics and unready pods
-//! (missing pods count as 100% of their request on a scale-down and 0% on a scale-up; unready pods as 0%
-//! on a scale-up; no change when that second pass would reverse the direction).
+//! `1 − scale_down ≤ ratio ≤ 1 + scale_up` (inclusive; Kubernetes 1.33's `HPAConfigurableTolerance`, a
+//! single tolerance being the same on both sides), and the second pass for missing metrics and unready
+//! pods (a missing pod counts as `max(100%, target)` of its request on a scale-down and 0% on a scale-up;
+//! unready pods as 0% on a scale-up; no change when that second pass would reverse the direction).
 //!
 //! Source: `pkg/controller/podautoscaler/replica_calculator.go` (`GetResourceReplicas`) and
 //! `metrics/utilization.go` (`GetResourceUtilizationRatio`) in kubernetes/kubernetes; the tests in
@@ -40,6 +41,88 @@ pub struct Pod {
     pub usage_milli: Option<f64>,
 }
 
+/// The band around a usage ratio of 1 inside which the HPA does not scale: `1 − scale_down ≤ ratio ≤
+/// 1 + scale_up`. JSON: a number (the same tolerance both ways, as before Kubernetes 1.33) or
+/// `{"scale_up": 0.05, "scale_down": 0.1}` (`behavior.scaleUp.tolerance` / `behavior.scaleDown.tolerance`).
+/// Default 0.1 both ways (the kube-controller-manager's `--horizontal-pod-autoscaler-tolerance`).
+///
+/// # Example
+/// ```
+/// use scaleplan::estimate::HpaTolerance;
+/// let t: HpaTolerance = scaleplan::json::from_str(r#"{"scale_up": 0.0, "scale_down": 0.2}"#)?;
+/// assert_eq!(t, HpaTolerance { scale_up: 0.0, scale_down: 0.2 });
+/// assert_eq!(scaleplan::json::from_str::<HpaTolerance>("0.1")?, HpaTolerance::default());
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HpaTolerance {
+    /// Largest ratio above 1 that does not scale up.
+    pub scale_up: f64,
+    /// Largest ratio below 1 that does not scale down.
+    pub scale_down: f64,
+}
+
+impl HpaTolerance {
+    /// The same tolerance both ways.
+    pub fn symmetric(tolerance: f64) -> Self {
+        HpaTolerance {
+            scale_up: tolerance,
+            scale_down: tolerance,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        check::non_negative("tolerance.scale_up", self.scale_up)?;
+        check::non_negative("tolerance.scale_down", self.scale_down)?;
+        Ok(())
+    }
+
+    /// `Tolerances.isWithin` of `replica_calculator.go`.
+    fn is_within(&self, ratio: f64) -> bool {
+        1.0 - self.scale_down <= ratio && ratio <= 1.0 + self.scale_up
+    }
+}
+
+impl Default for HpaTolerance {
+    fn default() -> Self {
+        HpaTolerance::symmetric(0.1)
+    }
+}
+
+impl From<f64> for HpaTolerance {
+    fn from(t: f64) -> Self {
+        HpaTolerance::symmetric(t)
+    }
+}
+
+impl<'de> Deserialize<'de> for HpaTolerance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Sides {
+            scale_up: f64,
+            scale_down: f64,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(f64),
+            Sides(Sides),
+        }
+        match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "a tolerance is a number or {\"scale_up\": number, \"scale_down\": number}",
+            )
+        })? {
+            Raw::One(t) => Ok(HpaTolerance::symmetric(t)),
+            Raw::Sides(s) => Ok(HpaTolerance {
+                scale_up: s.scale_up,
+                scale_down: s.scale_down,
+            }),
+        }
+    }
+}
+
 /// The result of [`hpa_desired_replicas`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,7 +141,8 @@ pub struct HpaRecommendation {
 ///
 /// # Errors
 /// `empty_input` when no pod is given or no ready pod reports a metric; `out_of_range` for a
-/// `target_utilization_percent` that is not a positive whole number or a `tolerance` outside [0, 1);
+/// `target_utilization_percent` that is not a positive whole number; `negative` / `not_finite` for a
+/// tolerance below 0 or NaN (any non-negative tolerance is valid, as in the HPA API);
 /// `not_finite` / `negative` / `not_integer` for bad milli-values (naming `pods[i].usage_milli`).
 ///
 /// # Example
@@ -69,14 +153,18 @@ pub struct HpaRecommendation {
 ///     .map(|&u| Pod { state: PodState::Ready, request_milli: 1000.0, usage_milli: Some(u) }).collect();
 /// let r = hpa_desired_replicas(3, &pods, 30.0, 0.1)?;
 /// assert_eq!((r.desired_replicas, r.utilization_percent), (5, 50));
+/// // A scale-up tolerance of 200% holds at a ratio of 1.67 (TestReplicaCalcConfigurableTolerance).
+/// let wide = scaleplan::estimate::HpaTolerance { scale_up: 2.0, scale_down: 0.1 };
+/// assert_eq!(hpa_desired_replicas(3, &pods, 30.0, wide)?.desired_replicas, 3);
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 pub fn hpa_desired_replicas(
     current_replicas: u64,
     pods: &[Pod],
     target_utilization_percent: f64,
-    tolerance: f64,
+    tolerance: impl Into<HpaTolerance>,
 ) -> Result<HpaRecommendation> {
+    let tolerance: HpaTolerance = tolerance.into();
     check::non_empty("pods", pods)?;
     let target = check::count("target_utilization_percent", target_utilization_percent)?;
     if target == 0 {
@@ -86,15 +174,10 @@ pub fn hpa_desired_replicas(
             allowed: "whole numbers >= 1",
         });
     }
-    if !(0.0..1.0).contains(&tolerance) {
-        return Err(Error::OutOfRange {
-            field: "tolerance".into(),
-            value: tolerance,
-            allowed: "[0, 1)",
-        });
-    }
+    tolerance.validate()?;
     // Group as groupPods does: ignored pods vanish, unready pods wait for the second pass, ready pods
     // without a metric are "missing". Only sums and counts are needed, so nothing is allocated.
+    let fallback = target.max(100);
     let mut ready = Group::default(); // usage and request sums of ready pods with a metric
     let (mut unready, mut missing) = (Group::default(), Group::default()); // request sums
     for (i, pod) in pods.iter().enumerate() {
@@ -109,7 +192,12 @@ pub fn hpa_desired_replicas(
         match (pod.state, usage) {
             (PodState::Ignored, _) => {}
             (PodState::Unready, _) => unready.add(0, request),
-            (PodState::Ready, None) => missing.add(0, request),
+            (PodState::Ready, None) => {
+                missing.add(0, request);
+                missing.fallback = missing
+                    .fallback
+                    .saturating_add(request.saturating_mul(fallback as i64) / 100);
+            }
             (PodState::Ready, Some(u)) => ready.add(u, request),
         }
     }
@@ -126,15 +214,18 @@ pub fn hpa_desired_replicas(
         usage_ratio: ratio,
         reason,
     };
-    let pct = |r: f64| format!("{:.0}%", 100.0 * r);
+    let band = format!(
+        "[{:.0}%, {:.0}%]",
+        100.0 * (1.0 - tolerance.scale_down),
+        100.0 * (1.0 + tolerance.scale_up)
+    );
     let scale_up_with_unready = unready.n > 0 && ratio > 1.0;
     if !scale_up_with_unready && missing.n == 0 {
-        if (1.0 - ratio).abs() <= tolerance {
+        if tolerance.is_within(ratio) {
             return Ok(rec(
                 current_replicas,
                 format!(
-                    "utilization {utilization}% against a target of {target}%: the ratio {ratio:.3} is within the tolerance {}; no change",
-                    pct(tolerance)
+                    "utilization {utilization}% against a target of {target}%: the ratio {ratio:.3} is within the tolerance band {band}; no change"
                 ),
             ));
         }
@@ -149,8 +240,11 @@ pub fn hpa_desired_replicas(
     }
     // Second pass: fill in the pods the first pass left out, conservatively.
     let mut all = ready;
+    // On a scale-down a pod without metrics counts at 100% of its request, or at the target when the
+    // target is above 100% (`fallbackUtilization := max(100, targetUtilization)`), pod by pod with
+    // Kubernetes' integer division (summed in `missing.fallback` above).
     if ratio < 1.0 {
-        all.add_all(missing.request, missing.request, missing.n);
+        all.add_all(missing.fallback, missing.request, missing.n);
     } else if ratio > 1.0 {
         all.add_all(0, missing.request, missing.n);
     }
@@ -159,12 +253,16 @@ pub fn hpa_desired_replicas(
     }
     let (_, new_ratio) = utilization_ratio(all, target);
     let unready_counted = if scale_up_with_unready { unready.n } else { 0 };
-    let missing_at = if ratio < 1.0 { "100%" } else { "0%" };
+    let missing_at = if ratio < 1.0 {
+        format!("{fallback}%")
+    } else {
+        "0%".into()
+    };
     let assumption = format!(
         "{} pods without metrics counted at {missing_at} of their request, {unready_counted} unready pods at 0%",
         missing.n
     );
-    if (1.0 - new_ratio).abs() <= tolerance
+    if tolerance.is_within(new_ratio)
         || (ratio < 1.0 && new_ratio > 1.0)
         || (ratio > 1.0 && new_ratio < 1.0)
     {
@@ -203,6 +301,8 @@ struct Group {
     usage: i64,
     request: i64,
     n: usize,
+    /// Σ `request × max(100, target) / 100` (missing pods only).
+    fallback: i64,
 }
 
 impl Group {

@@ -26,7 +26,7 @@ mod totals;
 mod triggers;
 mod usl;
 
-pub use autoscale::{HpaRecommendation, Pod, PodState, hpa_desired_replicas};
+pub use autoscale::{HpaRecommendation, HpaTolerance, Pod, PodState, hpa_desired_replicas};
 pub use behavior::{
     BehaviorDecision, HpaBehavior, HpaState, LimitReason, PolicyKind, ScaleEvent, ScalingPolicy,
     ScalingRules, SelectPolicy, TimedRecommendation,

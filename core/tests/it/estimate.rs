@@ -27,7 +27,7 @@ fn hpa_matches_kubernetes_replica_calculator_tests() {
             c["current_replicas"].as_u64().unwrap(),
             &pods,
             c["target_utilization_percent"].as_f64().unwrap(),
-            c["tolerance"].as_f64().unwrap(),
+            serde_json::from_value::<HpaTolerance>(c["tolerance"].clone()).unwrap(),
         )
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
@@ -55,10 +55,23 @@ fn hpa_tolerance_is_inclusive_and_errors_are_typed() {
     // 10% under the target: |1 - 0.9| = 0.0999... <= 0.1 in f64: no change (inclusive).
     let r = hpa_desired_replicas(4, &[pod(450.0); 4], 50.0, 0.1).unwrap();
     assert_eq!(r.desired_replicas, 4, "{}", r.reason);
-    // 10% over: 55 / 50 = 1.1000000000000001 in f64, so |1 - ratio| > 0.1 and the HPA scales, exactly as
-    // Kubernetes' float64 arithmetic does.
+    // 10% over: Kubernetes 1.33's Tolerances.isWithin tests 1 - down <= ratio <= 1 + up, and 55 / 50 and
+    // 1 + 0.1 are the same f64, so exactly 10% over holds (the older |1 - ratio| <= 0.1 read
+    // 0.10000000000000009 and scaled to 5).
     let r = hpa_desired_replicas(4, &[pod(550.0); 4], 50.0, 0.1).unwrap();
+    assert_eq!(r.desired_replicas, 4, "{}", r.reason);
+    let r = hpa_desired_replicas(4, &[pod(560.0); 4], 50.0, 0.1).unwrap(); // 56%: over the band
     assert_eq!(r.desired_replicas, 5, "{}", r.reason);
+    // Separate tolerances: 20% over scales with a 10% scale-up tolerance, holds with 25%.
+    let r = hpa_desired_replicas(4, &[pod(600.0); 4], 50.0, 0.1).unwrap();
+    assert_eq!(r.desired_replicas, 5);
+    let wide_up = HpaTolerance {
+        scale_up: 0.25,
+        scale_down: 0.1,
+    };
+    let r = hpa_desired_replicas(4, &[pod(600.0); 4], 50.0, wide_up).unwrap();
+    assert_eq!(r.desired_replicas, 4);
+    assert!(r.reason.contains("band [90%, 125%]"), "{}", r.reason);
     // Integer utilisation: 50.9% is 50%.
     let r = hpa_desired_replicas(1, &[pod(509.0)], 10.0, 0.1).unwrap();
     assert_eq!(r.utilization_percent, 50);
@@ -68,9 +81,21 @@ fn hpa_tolerance_is_inclusive_and_errors_are_typed() {
         code(hpa_desired_replicas(1, &[pod(1.0)], 0.0, 0.1)),
         "out_of_range"
     );
+    // Any non-negative tolerance is valid, as in the HPA API (a scale-down tolerance of 2 never scales
+    // down); a negative or NaN one is not.
+    assert!(hpa_desired_replicas(1, &[pod(1.0)], 50.0, 1.5).is_ok());
     assert_eq!(
-        code(hpa_desired_replicas(1, &[pod(1.0)], 50.0, 1.5)),
-        "out_of_range"
+        code(hpa_desired_replicas(1, &[pod(1.0)], 50.0, -0.1)),
+        "negative"
+    );
+    let nan_down = HpaTolerance {
+        scale_up: 0.1,
+        scale_down: f64::NAN,
+    };
+    let e = hpa_desired_replicas(1, &[pod(1.0)], 50.0, nan_down).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`tolerance.scale_down` must be finite, got NaN"
     );
     assert_eq!(
         code(hpa_desired_replicas(1, &[pod(-1.0)], 50.0, 0.1)),
