@@ -6,7 +6,7 @@ use numpy::{
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use crate::errors::{guard, to_py_err};
+use crate::errors::to_py_err;
 
 /// A float64 view of any array-like: zero-copy for a C-contiguous float64 numpy array, one copy
 /// (through `numpy.ascontiguousarray(x, dtype=float64)`) for anything else (lists, int arrays).
@@ -44,64 +44,154 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
     if let Ok(r) = x.cast::<crate::significance::PyRecord>() {
         return Ok(r.get().text().to_string());
     }
-    // `default=str` writes a `decimal.Decimal` as its exact string; the core refuses floats for money.
-    let json = py.import("json")?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("default", py.get_type::<PyString>())?;
-    json.call_method("dumps", (x,), Some(&kwargs))?.extract()
+    let mut path = String::new();
+    let v = json_value(py, x, &mut path)?;
+    Ok(v.to_string())
 }
 
-/// Is `s` a plain decimal number (`-12.50`)? In scaleplan JSON only exact amounts are written so.
-pub(crate) fn is_decimal(s: &str) -> bool {
-    let t = s.strip_prefix('-').unwrap_or(s);
-    let mut parts = t.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Python objects from canonical JSON text, with every decimal string (money, exact quantities) as a
-/// `decimal.Decimal`: the one rule that turns the core's exact amounts into Python's exact type.
-pub(crate) fn loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    let v: serde_json::Value = guard(py, || scaleplan::json::from_str(text))?;
-    let decimal = py.import("decimal")?.getattr("Decimal")?;
-    value(py, &v, &decimal).map(Bound::unbind)
-}
-
-fn value<'py>(
-    py: Python<'py>,
-    v: &serde_json::Value,
-    decimal: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    use pyo3::IntoPyObjectExt;
+/// A Python object as a JSON value, the same as `json.dumps` would write it, plus what notebooks hand over:
+/// numpy scalars and arrays as the numbers and lists they hold, `decimal.Decimal` as its exact string (the
+/// core reads money from decimal strings and refuses floats), and a float with a whole value as that
+/// integer (`623.0` from a pandas float column is the count 623), a date or time as its `isoformat()`.
+/// Anything else is a `wrong_type` error that
+/// names where it was (`metrics[0].control.visitors`) and its Python type.
+fn json_value(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    path: &mut String,
+) -> PyResult<serde_json::Value> {
+    use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyTuple};
     use serde_json::Value;
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => b.into_bound_py_any(py)?,
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => u.into_bound_py_any(py)?,
-            (None, Some(i)) => i.into_bound_py_any(py)?,
-            _ => n.as_f64().unwrap_or(f64::NAN).into_bound_py_any(py)?,
-        },
-        Value::String(s) if is_decimal(s) => decimal.call1((s.as_str(),))?,
-        Value::String(s) => s.into_bound_py_any(py)?,
-        Value::Array(a) => {
-            let items = a
-                .iter()
-                .map(|x| value(py, x, decimal))
-                .collect::<PyResult<Vec<_>>>()?;
-            pyo3::types::PyList::new(py, items)?.into_any()
-        }
-        Value::Object(m) => {
-            let d = PyDict::new(py);
-            for (k, x) in m {
-                d.set_item(k, value(py, x, decimal)?)?;
+    if x.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = x.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if x.is_instance_of::<PyInt>() {
+        return int_value(py, x, path);
+    }
+    if let Ok(f) = x.cast::<PyFloat>() {
+        return float_value(py, f.value(), path);
+    }
+    if let Ok(s) = x.cast::<PyString>() {
+        return Ok(Value::String(s.extract::<String>()?));
+    }
+    if let Ok(d) = x.cast::<PyDict>() {
+        let mut m = serde_json::Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = match k.cast::<PyString>() {
+                Ok(s) => s.extract::<String>()?,
+                Err(_) => return Err(wrong_type(py, path, "a dict with string keys", &k)),
+            };
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
             }
-            d.into_any()
+            path.push_str(&key);
+            let value = json_value(py, &v, path)?;
+            path.truncate(len);
+            m.insert(key, value);
         }
-    })
+        return Ok(Value::Object(m));
+    }
+    if x.is_instance_of::<PyList>() || x.is_instance_of::<PyTuple>() {
+        return seq_value(py, x, path);
+    }
+    // numpy, decimal, and other well-known number and array types, by what they are.
+    let ty = x.get_type();
+    let module: String = ty.getattr("__module__")?.extract().unwrap_or_default();
+    let name: String = ty.name()?.extract()?;
+    match (module.as_str(), name.as_str()) {
+        ("decimal", "Decimal") => Ok(Value::String(x.str()?.extract::<String>()?)),
+        ("numpy", "bool" | "bool_") => Ok(Value::Bool(x.is_truthy()?)),
+        ("numpy", "ndarray") => {
+            let list = x.call_method0("tolist")?;
+            json_value(py, &list, path)
+        }
+        // numpy's integers have `__index__`; its floats (float32, float16) only `__float__`.
+        ("numpy", _) if x.hasattr("__index__")? => {
+            int_value(py, &x.call_method0("__index__")?, path)
+        }
+        ("numpy", _) if x.hasattr("__float__")? => float_value(py, x.extract::<f64>()?, path),
+        // datetime, date, pandas.Timestamp: their ISO text, which the core reads or refuses by field.
+        _ if x.hasattr("isoformat")? => Ok(Value::String(
+            x.call_method0("isoformat")?.extract::<String>()?,
+        )),
+        _ => Err(wrong_type(
+            py,
+            path,
+            "a number, a string, a bool, None, a list or a dict",
+            x,
+        )),
+    }
+}
+
+fn seq_value(
+    py: Python<'_>,
+    x: &Bound<'_, PyAny>,
+    path: &mut String,
+) -> PyResult<serde_json::Value> {
+    let mut out = Vec::new();
+    for (i, item) in x.try_iter()?.enumerate() {
+        let len = path.len();
+        path.push_str(&format!("[{i}]"));
+        out.push(json_value(py, &item?, path)?);
+        path.truncate(len);
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+fn int_value(py: Python<'_>, x: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
+    if let Ok(i) = x.extract::<i64>() {
+        return Ok(i.into());
+    }
+    if let Ok(u) = x.extract::<u64>() {
+        return Ok(u.into());
+    }
+    Err(wrong_type(py, path, "an integer within 64 bits", x))
+}
+
+/// A float: a whole value within ±2^53 becomes the integer (exact either way); NaN and ±∞, which JSON
+/// cannot hold, are `not_finite` errors naming the field.
+fn float_value(py: Python<'_>, f: f64, path: &str) -> PyResult<serde_json::Value> {
+    if !f.is_finite() {
+        return Err(to_py_err(
+            py,
+            scaleplan::Error::NotFinite {
+                field: field_name(path),
+                value: f,
+            },
+        ));
+    }
+    if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+        return Ok((f as i64).into());
+    }
+    Ok(serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number))
+}
+
+fn field_name(path: &str) -> String {
+    if path.is_empty() {
+        "document".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+fn wrong_type(py: Python<'_>, path: &str, expected: &'static str, x: &Bound<'_, PyAny>) -> PyErr {
+    let got = x
+        .get_type()
+        .fully_qualified_name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into());
+    to_py_err(
+        py,
+        scaleplan::Error::WrongType {
+            field: field_name(path),
+            expected,
+            got,
+        },
+    )
 }
 
 /// Parses a string option with the core's `FromStr` (which names the accepted values on error).
@@ -112,8 +202,8 @@ pub(crate) fn parse<T: std::str::FromStr<Err = scaleplan::Error>>(
     s.parse::<T>().map_err(|e| to_py_err(py, e))
 }
 
-/// A Python object from a core value: what `loads` gives for its canonical JSON, built directly (see
-/// `to_python`).
+/// A Python object from a core value, built directly by the `to_python` serializer (exact amounts as
+/// `decimal.Decimal`, by the core's schema).
 pub(crate) fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
     use crate::to_python::{ConvertError, ToPython};
     let decimal = py.import("decimal")?.getattr("Decimal")?;

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use scaleplan::significance as sig;
 
-use crate::convert::{floats, json_text, loads, parse, to_py};
+use crate::convert::{floats, json_text, parse, to_py};
 use crate::errors::guard;
 
 type Pair = (f64, f64);
@@ -167,21 +167,19 @@ impl PyRecord {
         value: &T,
     ) -> PyResult<Self> {
         let json = guard(py, || scaleplan::json::to_string(value))?;
-        Self::from_text(py, kind, json)
-    }
-
-    /// The canonical JSON text this record holds (functions that take a record back read it).
-    pub(crate) fn text(&self) -> &str {
-        &self.json
-    }
-
-    fn from_text(py: Python<'_>, kind: &str, json: String) -> PyResult<Self> {
-        let data = loads(py, &json)?;
+        // Python objects straight from the typed value: exact amounts become `decimal.Decimal` by the
+        // core's schema, so a name such as "2024" stays a `str`.
+        let data = to_py(py, value)?;
         Ok(PyRecord {
             kind: kind.to_string(),
             json,
             data,
         })
+    }
+
+    /// The canonical JSON text this record holds (functions that take a record back read it).
+    pub(crate) fn text(&self) -> &str {
+        &self.json
     }
 }
 
@@ -201,9 +199,13 @@ impl PyRecord {
     fn to_json(&self) -> String {
         self.json.clone()
     }
-    /// A fresh plain dict (exact amounts as `decimal.Decimal`).
+    /// A fresh plain dict (exact amounts as `decimal.Decimal`): a deep copy, so that changing it leaves
+    /// the record as it was.
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        loads(py, &self.json)
+        Ok(py
+            .import("copy")?
+            .call_method1("deepcopy", (self.data.bind(py),))?
+            .unbind())
     }
     fn __dir__(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let d = self.data.bind(py).cast::<PyDict>()?;
@@ -221,14 +223,19 @@ impl PyRecord {
         let f = py
             .import("scaleplan._scaleplan")?
             .getattr("_record_from_json")?;
-        Ok((f, PyTuple::new(py, [self.kind.clone(), self.json.clone()])?))
+        let args = (
+            self.kind.clone(),
+            self.json.clone(),
+            self.data.clone_ref(py),
+        );
+        Ok((f, args.into_pyobject(py)?))
     }
 }
 
-/// Rebuilds a `Record` (used by pickle).
+/// Rebuilds a `Record` (used by pickle): its kind, its canonical JSON and its Python objects.
 #[pyfunction]
-fn _record_from_json(py: Python<'_>, kind: &str, json: &str) -> PyResult<PyRecord> {
-    PyRecord::from_text(py, kind, json.to_string())
+fn _record_from_json(kind: String, json: String, data: Py<PyAny>) -> PyRecord {
+    PyRecord { kind, json, data }
 }
 
 fn proportion(py: Python<'_>, name: &str, arm: Pair) -> PyResult<sig::Proportion> {

@@ -6,10 +6,14 @@
 //! |---|---|
 //! | bool, integers | `bool`, `int` |
 //! | finite float | `float`; NaN and ±∞ give `None` (JSON's `null`) |
-//! | string, char | `decimal.Decimal` when it is a plain decimal (`-12.50`), else `str` |
+//! | string, char | `str` |
 //! | none, unit, unit struct | `None` |
 //! | unit variant | its name (`str`) |
-//! | newtype struct, some | the inner value |
+//! | newtype struct `scaleplan::money::DECIMAL_NEWTYPE` (an exact amount) | `decimal.Decimal` |
+//! | other newtype struct, some | the inner value |
+//!
+//! Money is told from text by the core's schema (the amount's newtype), never by the string's shape: a
+//! name such as `"2024"` stays a `str`.
 //! | sequence, tuple, bytes | `list` |
 //! | map, struct | `dict` (map keys as JSON writes them: strings, integers and booleans as text) |
 //! | newtype, tuple and struct variants | `{variant: value}` |
@@ -18,8 +22,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use pyo3::{IntoPyObjectExt, PyErr};
 use serde::ser::{self, Serialize};
-
-use crate::convert::is_decimal;
 
 /// What went wrong: a Python error (out of memory, say), or a value JSON cannot write (a map key
 /// that is not a string, a number or a boolean).
@@ -63,11 +65,7 @@ pub(crate) struct ToPython<'a, 'py> {
 
 impl<'a, 'py> ToPython<'a, 'py> {
     fn text(self, s: &str) -> Out<'py> {
-        if is_decimal(s) {
-            Ok(self.decimal.call1((s,))?)
-        } else {
-            Ok(PyString::new(self.py, s).into_any())
-        }
+        Ok(PyString::new(self.py, s).into_any())
     }
 
     fn none(self) -> Out<'py> {
@@ -217,10 +215,15 @@ impl<'a, 'py> ser::Serializer for ToPython<'a, 'py> {
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Out<'py> {
-        value.serialize(self)
+        let inner = value.serialize(self)?;
+        if name == scaleplan::money::DECIMAL_NEWTYPE {
+            Ok(self.decimal.call1((inner,))?)
+        } else {
+            Ok(inner)
+        }
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,

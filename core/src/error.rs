@@ -371,6 +371,17 @@ pub enum Error {
         /// The value received.
         value: String,
     },
+    /// A binding was handed a value of a type that no scaleplan input takes (a Python object that is not
+    /// a number, a string, a bool, a list or a dict, say).
+    #[error("`{field}` must be {expected}, got a value of type `{got}`")]
+    WrongType {
+        /// Where the value was, e.g. `metrics[0].control.visitors`.
+        field: String,
+        /// What is accepted there.
+        expected: &'static str,
+        /// The type received, as the binding's language names it.
+        got: String,
+    },
     /// A JSON document could not be read as the expected type.
     #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
     Json {
@@ -468,6 +479,7 @@ impl Error {
             Error::Storage { .. } => "storage",
             Error::Deploy { .. } => "deploy",
             Error::Json { .. } => "json",
+            Error::WrongType { .. } => "wrong_type",
             Error::InvalidTimestamps { .. } => "invalid_timestamps",
             Error::InvalidState { .. } => "invalid_state",
             Error::RecommendationTransition { .. } => "illegal_transition",

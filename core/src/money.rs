@@ -273,18 +273,27 @@ pub fn to_f64(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(f64::NAN)
 }
 
-/// Serde for exact amounts: written as a decimal string (`"160.00"`); read from a decimal string or a
-/// JSON/TOML **integer** (`15`), never from a float (`0.5` is refused: binary floats are not exact, so
-/// write `"0.5"`). Use with `#[serde(with = "scaleplan::money::decimal_serde")]`.
+/// The serde newtype-struct name under which [`decimal_serde`] writes an exact amount.
+///
+/// JSON (serde_json) and TOML write a newtype struct as its inner value, so the canonical JSON is the
+/// plain decimal string (`"160.00"`); a serializer that cares can tell an exact amount from text by this
+/// name instead of by the string's shape. The Python binding builds a `decimal.Decimal` for it, so that an
+/// experiment named `"2024"` stays a `str`.
+pub const DECIMAL_NEWTYPE: &str = "$scaleplan::Decimal";
+
+/// Serde for exact amounts: written as a decimal string (`"160.00"`, through the newtype
+/// [`DECIMAL_NEWTYPE`]); read from a decimal string or a JSON/TOML **integer** (`15`), never from a float
+/// (`0.5` is refused: binary floats are not exact, so write `"0.5"`). Use with
+/// `#[serde(with = "scaleplan::money::decimal_serde")]`.
 pub mod decimal_serde {
     use std::fmt;
 
     use rust_decimal::Decimal;
     use serde::{Deserializer, Serializer, de};
 
-    /// Writes the amount as its decimal string.
+    /// Writes the amount as its decimal string, marked as the newtype [`super::DECIMAL_NEWTYPE`].
     pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(d)
+        s.serialize_newtype_struct(super::DECIMAL_NEWTYPE, d.to_string().as_str())
     }
 
     /// Reads a decimal string or an integer; refuses floats.
@@ -328,7 +337,7 @@ pub mod opt_decimal_serde {
     /// Writes `null` or the decimal string.
     pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            Some(d) => s.collect_str(d),
+            Some(d) => super::decimal_serde::serialize(d, s),
             None => s.serialize_none(),
         }
     }
