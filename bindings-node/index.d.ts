@@ -612,10 +612,12 @@ export declare class UslFit {
   get rSquared(): number
   /** sqrt(SSE / (n - 3)); null with 3 points. */
   get residualStdError(): number | null
-  /** Standard errors of [λ, σ, κ]; null with 3 points. */
-  get stdErrors(): Array<number> | null
-  /** 95% intervals of [λ, σ, κ] (t with n - 3 df); null with 3 points. */
-  get intervals(): [Interval, Interval, Interval] | null
+  /** Coefficients held on a bound by the fit (e.g. `["kappa"]`); they have no standard error. */
+  get atBound(): Array<'lambda' | 'sigma' | 'kappa'>
+  /** Standard errors by name; null on a bound and with 3 points. */
+  get stdErrors(): { lambda: number | null; sigma: number | null; kappa: number | null }
+  /** 95% intervals by name (t with n - 3 df); null where the standard error is. */
+  get intervals(): { lambda: Interval | null; sigma: Interval | null; kappa: Interval | null }
   /** Residual degrees of freedom, n - 3. */
   get df(): number
   /** Predicted throughput at concurrency `n`. */
@@ -774,8 +776,11 @@ export declare function growthRate(values: Float64Array): GrowthRate
 /** Holm adjusted p-values. */
 export declare function holm(pValues: Float64Array): Float64Array
 
-/** The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`. */
-export declare function hpaDesiredReplicas(currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | undefined | null): HpaRecommendation
+/**
+ * The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`; `tolerance` is a
+ * number or `{ scaleUp, scaleDown }` (Kubernetes 1.33), the core's default (0.1 both ways) when omitted.
+ */
+export declare function hpaDesiredReplicas(currentReplicas: number, pods: Pod[], targetUtilizationPercent: number, tolerance?: number | { scaleUp: number; scaleDown: number } | undefined | null): HpaRecommendation
 
 /** One HPA sync with Kubernetes' behaviour; pass the returned `state` back next time. */
 export declare function hpaScale(behavior: HpaBehavior, now: number, currentReplicas: number, recommendedReplicas: number, state?: HpaState | undefined | null): HpaScaleResult
