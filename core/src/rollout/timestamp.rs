@@ -61,21 +61,28 @@ impl Timestamp {
         Timestamp::parse(s).ok_or_else(|| crate::Error::InvalidReplay {
             field: field.to_string(),
             message: format!(
-                "expected an RFC 3339 UTC time with whole seconds such as \"2025-06-02T00:00:00Z\", got \"{s}\""
+                "expected an RFC 3339 UTC time such as \"2025-06-02T00:00:00Z\" (a fraction of a second is dropped), got \"{s}\""
             ),
         })
     }
 
-    /// Reads `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC, whole seconds); anything else is `None`.
+    /// Reads `YYYY-MM-DDTHH:MM:SSZ` (RFC 3339, UTC), also with a fraction of a second
+    /// (`2025-06-02T00:05:00.123Z`, as JavaScript's `Date.prototype.toISOString` writes it), which is
+    /// dropped: instants are whole seconds, floored. Anything else is `None`.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
-        if b.len() != 20
+        let fraction_ok = match b.len() {
+            20 => true,
+            n if n >= 22 => b[19] == b'.' && b[20..n - 1].iter().all(u8::is_ascii_digit),
+            _ => false,
+        };
+        if !fraction_ok
             || b[4] != b'-'
             || b[7] != b'-'
             || b[10] != b'T'
             || b[13] != b':'
             || b[16] != b':'
-            || b[19] != b'Z'
+            || b[b.len() - 1] != b'Z'
         {
             return None;
         }
@@ -170,7 +177,7 @@ impl<'de> Deserialize<'de> for Timestamp {
         let s = String::deserialize(d)?;
         Timestamp::parse(&s).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "expected an RFC 3339 UTC time with whole seconds such as \"2025-06-02T00:00:00Z\", got \"{s}\""
+                "expected an RFC 3339 UTC time such as \"2025-06-02T00:00:00Z\" (a fraction of a second is dropped), got \"{s}\""
             ))
         })
     }
@@ -298,8 +305,20 @@ mod tests {
         }
         assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z").unwrap().unix(), 0);
         assert!(Timestamp::parse("2025-02-29T00:00:00Z").is_none());
+        // new Date(...).toISOString(): milliseconds, dropped (floored).
+        assert_eq!(
+            Timestamp::parse("2025-06-02T00:05:00.999Z"),
+            Timestamp::parse("2025-06-02T00:05:00Z")
+        );
+        assert_eq!(
+            Timestamp::parse("1969-12-31T23:59:59.5Z").unwrap().unix(),
+            -1
+        );
+        assert!(Timestamp::parse("2025-06-02T00:05:00.Z").is_none());
+        assert!(Timestamp::parse("2025-06-02T00:05:00.12x4Z").is_none());
+        assert!(Timestamp::parse("2025-06-02T00:05:00,123Z").is_none());
         assert!(Timestamp::parse("2025-06-02T24:00:00Z").is_none());
-        assert!(Timestamp::parse("2025-06-02T00:00:00.5Z").is_none());
+        assert!(Timestamp::parse("2025-06-02T00:00:00.5Z").is_some());
         assert!(Timestamp::parse("2025-06-02T00:00:00+00:00").is_none());
     }
 
