@@ -520,7 +520,7 @@ export declare class DetectorStream {
   /** Pushes a value observed at `time`: the events of this point and of any gap before it. */
   pushAt(time: number, value: number): AlertEvent[]
   /** Pushes many values in order (the detector chosen once for the whole array); the events. */
-  extend(values: Float64Array): AlertEvent[]
+  extend(values: Float64Array | number[]): AlertEvent[]
   /** Periods seen (missing included). */
   get periods(): number
   /** The whole state as JSON text. */
@@ -640,7 +640,7 @@ export declare function assessReadinessJson(experiment: string, policy: string):
  * origins `step` periods apart, the last `horizon` periods before the end; each window's forecast, sMAPE,
  * MASE and interval coverage, and the seasonal-naive benchmark's from the same origins.
  */
-export declare function backtest(values: Float64Array, horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null): Backtest
+export declare function backtest(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null): Backtest
 
 /** Options of `backtest`: the forecast's (`model`, `thorough`) and the origins'. */
 export interface BacktestOptions {
@@ -655,7 +655,7 @@ export interface BacktestOptions {
 }
 
 /** Benjamini–Hochberg adjusted p-values. */
-export declare function benjaminiHochberg(pValues: Float64Array): Float64Array
+export declare function benjaminiHochberg(pValues: Float64Array | number[]): Float64Array
 
 /** Beta-binomial chance to beat control and expected losses (prior `{ alpha, beta }`, default 1, 1). */
 export declare function betaBinomial(control: ProportionArm, treatment: ProportionArm, prior?: Partial<BetaPrior> | undefined | null): BetaBinomialResult
@@ -687,7 +687,7 @@ export declare function cuped(control: CupedArm, treatment: CupedArm, options?: 
  * Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
  * "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
  */
-export declare function detect(values: Float64Array, timestamps?: Float64Array | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
+export declare function detect(values: Float64Array | number[], timestamps?: Float64Array | number[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
 
 /** The result of `detect`: arrays aligned with the input, and the alerts. */
 export interface Detection {
@@ -722,10 +722,10 @@ export declare function estimateJson(requestJson: string, catalogJson: string): 
  * When `values` reach `capacity` within `horizon` periods: `{ period, upperPeriod, ... }` (null: not
  * within the horizon).
  */
-export declare function exhaustion(values: Float64Array, capacity: number, horizon: number, seasonLength?: number | undefined | null): Exhaustion
+export declare function exhaustion(values: Float64Array | number[], capacity: number, horizon: number, seasonLength?: number | undefined | null): Exhaustion
 
 /** Forecasts `values` `horizon` periods ahead with a `level` % interval (default 95). */
-export declare function forecast(values: Float64Array, horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null): Forecast
+export declare function forecast(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null): Forecast
 
 /** A forecast: `mean`, `lower`, `upper` and the `model` it used. */
 export interface Forecast {
@@ -771,10 +771,10 @@ export interface ForecastOptions {
 export declare function growthPhase(users: number, active?: string | undefined | null, plan?: object | undefined | null): PhaseRecommendation
 
 /** The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`. */
-export declare function growthRate(values: Float64Array): GrowthRate
+export declare function growthRate(values: Float64Array | number[]): GrowthRate
 
 /** Holm adjusted p-values. */
-export declare function holm(pValues: Float64Array): Float64Array
+export declare function holm(pValues: Float64Array | number[]): Float64Array
 
 /**
  * The Kubernetes HPA replica rule; pods are `{ state, requestMilli, usageMilli }`; `tolerance` is a
@@ -808,7 +808,7 @@ export interface MeanArm {
 export declare function minServers(arrivalRate: number, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): ErlangC
 
 /** `minServers` for many arrival rates: the server counts, in input order. */
-export declare function minServersBatch(arrivalRates: Float64Array, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): Float64Array
+export declare function minServersBatch(arrivalRates: Float64Array | number[], meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): Float64Array
 
 /** Options of the power functions. */
 export interface PowerOptions {
@@ -860,7 +860,7 @@ export declare function ratio(control: RatioArm, treatment: RatioArm, options?: 
 export declare function recommendationStep(recommendation: Recommendation, step: string, date: string, actor?: string | undefined | null): Recommendation
 
 /** Performance regression of `current` latencies against a load-test `baseline`. */
-export declare function regression(baseline: Float64Array, current: Float64Array, options?: RegressionOptions | undefined | null): Regression
+export declare function regression(baseline: Float64Array | number[], current: Float64Array | number[], options?: RegressionOptions | undefined | null): Regression
 
 /** Options of `regression`. */
 export interface RegressionOptions {
@@ -888,7 +888,7 @@ export declare function scalingTriggers(input: TriggerInput | string, rules?: ob
 export declare function sequential(estimate: number, stdError: number, sampleSize: number, options?: SequentialOptions | undefined | null): SequentialResult
 
 /** Batch always-valid p-values. */
-export declare function sequentialBatch(estimate: Float64Array, stdError: Float64Array, sampleSize: Float64Array, options?: SequentialOptions | undefined | null): Float64Array
+export declare function sequentialBatch(estimate: Float64Array | number[], stdError: Float64Array | number[], sampleSize: Float64Array | number[], options?: SequentialOptions | undefined | null): Float64Array
 
 /** Options of the sequential test. */
 export interface SequentialOptions {
@@ -917,8 +917,8 @@ export interface TestOptions {
 /** Two-proportion z test (pooled SE; Wald and delta-method intervals). */
 export declare function twoProportions(control: ProportionArm, treatment: ProportionArm, options?: TestOptions | undefined | null): ProportionsResult
 
-/** Batch two-proportion tests over equal-length Float64Arrays. */
-export declare function twoProportionsBatch(controlVisitors: Float64Array, controlConversions: Float64Array, treatmentVisitors: Float64Array, treatmentConversions: Float64Array, options?: TestOptions | undefined | null): ProportionsBatch
+/** Batch two-proportion tests over equal-length arrays (`Float64Array`s or plain arrays of numbers). */
+export declare function twoProportionsBatch(controlVisitors: Float64Array | number[], controlConversions: Float64Array | number[], treatmentVisitors: Float64Array | number[], treatmentConversions: Float64Array | number[], options?: TestOptions | undefined | null): ProportionsBatch
 
 /** Fits the Universal Scalability Law to load-test points. */
 export declare function uslFit(concurrency: Array<number>, throughput: Array<number>): UslFit

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use crate::errors::{Result, guard};
 use crate::estimate::{input, large_input};
+use crate::numbers::{numbers, opt_numbers};
 use crate::significance::{object, parsed};
 
 /// The method and its parameters, and the cooldown.
@@ -61,15 +62,17 @@ pub struct Detection<'e> {
 /// Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
 /// "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
 #[napi(
-    ts_args_type = "values: Float64Array, timestamps?: Float64Array | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+    ts_args_type = "values: Float64Array | number[], timestamps?: Float64Array | number[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
 )]
 pub fn detect<'e>(
     env: &'e Env,
-    values: Float64Array,
-    timestamps: Option<Float64Array>,
+    values: Unknown,
+    timestamps: Option<Unknown>,
     method: Option<String>,
     params: Option<Value>,
 ) -> Result<Detection<'e>> {
+    let values = numbers("values", values)?;
+    let timestamps = opt_numbers("timestamps", timestamps)?;
     let (m, cooldown) = self::method(method, params)?;
     let d = guard(|| an::detect(&values, timestamps.as_deref(), &m, cooldown))?;
     Ok(Detection {
@@ -122,8 +125,12 @@ impl DetectorStream {
     }
 
     /// Pushes many values in order (the detector chosen once for the whole array); the events.
-    #[napi(ts_return_type = "AlertEvent[]")]
-    pub fn extend<'e>(&mut self, env: &'e Env, values: Float64Array) -> Result<Unknown<'e>> {
+    #[napi(
+        ts_args_type = "values: Float64Array | number[]",
+        ts_return_type = "AlertEvent[]"
+    )]
+    pub fn extend<'e>(&mut self, env: &'e Env, values: Unknown) -> Result<Unknown<'e>> {
+        let values = numbers("values", values)?;
         let evs = guard(|| self.inner.extend(&values))?;
         parsed(env, &evs)
     }
@@ -161,12 +168,17 @@ pub struct RegressionOptions {
 }
 
 /// Performance regression of `current` latencies against a load-test `baseline`.
-#[napi(ts_return_type = "Regression")]
+#[napi(
+    ts_args_type = "baseline: Float64Array | number[], current: Float64Array | number[], options?: RegressionOptions | undefined | null",
+    ts_return_type = "Regression"
+)]
 pub fn regression(
-    baseline: Float64Array,
-    current: Float64Array,
+    baseline: Unknown,
+    current: Unknown,
     options: Option<RegressionOptions>,
 ) -> Result<Value> {
+    let baseline = numbers("baseline", baseline)?;
+    let current = numbers("current", current)?;
     let mut o = an::RegressionOptions::default();
     if let Some(x) = options {
         if let Some(p) = x.percentiles {

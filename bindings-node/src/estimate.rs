@@ -11,6 +11,7 @@ use scaleplan::estimate as est;
 use serde_json::Value;
 
 use crate::errors::{Code, Result, guard};
+use crate::numbers::numbers;
 use crate::significance::{engine_json, object};
 
 fn snake(key: &str) -> String {
@@ -299,15 +300,16 @@ pub fn min_servers(
 
 /// `minServers` for many arrival rates: the server counts, in input order.
 #[napi(
-    ts_args_type = "arrivalRates: Float64Array, meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null"
+    ts_args_type = "arrivalRates: Float64Array | number[], meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null"
 )]
 pub fn min_servers_batch(
-    arrival_rates: Float64Array,
+    arrival_rates: Unknown,
     mean_service_time: f64,
     criterion: String,
     value: f64,
     answer_time: Option<f64>,
 ) -> Result<Float64Array> {
+    let arrival_rates = numbers("arrival_rates", arrival_rates)?;
     let c: est::ServerCriterion = guard(|| criterion.parse())?;
     let out =
         guard(|| est::min_servers_batch(&arrival_rates, mean_service_time, c, value, answer_time))?;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::errors::{Result, guard};
 use crate::estimate::{input, large_input};
+use crate::numbers::numbers;
 use crate::significance::object;
 
 /// Options of `forecast`.
@@ -72,14 +73,17 @@ fn whole(field: &str, x: f64) -> Result<usize> {
 }
 
 /// Forecasts `values` `horizon` periods ahead with a `level` % interval (default 95).
-#[napi]
+#[napi(
+    ts_args_type = "values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null"
+)]
 pub fn forecast(
-    values: Float64Array,
+    values: Unknown,
     horizon: f64,
     season_length: Option<f64>,
     level: Option<f64>,
     options: Option<ForecastOptions>,
 ) -> Result<Forecast> {
+    let values = numbers("values", values)?;
     let (model, thorough) = options.map_or((None, None), |x| (x.model, x.thorough));
     let o = core_options(horizon, season_length, level, model, thorough)?;
     to_js(guard(|| fc::forecast(&values, &o))?)
@@ -125,14 +129,18 @@ pub struct BacktestOptions {
 /// Rolling-origin backtest of `forecast(values, horizon, seasonLength, level, options)`: `windows`
 /// origins `step` periods apart, the last `horizon` periods before the end; each window's forecast, sMAPE,
 /// MASE and interval coverage, and the seasonal-naive benchmark's from the same origins.
-#[napi(ts_return_type = "Backtest")]
+#[napi(
+    ts_args_type = "values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null",
+    ts_return_type = "Backtest"
+)]
 pub fn backtest(
-    values: Float64Array,
+    values: Unknown,
     horizon: f64,
     season_length: Option<f64>,
     level: Option<f64>,
     options: Option<BacktestOptions>,
 ) -> Result<Value> {
+    let values = numbers("values", values)?;
     let x = options.unwrap_or(BacktestOptions {
         model: None,
         thorough: None,
@@ -146,20 +154,28 @@ pub fn backtest(
 }
 
 /// The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`.
-#[napi(ts_return_type = "GrowthRate")]
-pub fn growth_rate(values: Float64Array) -> Result<Value> {
+#[napi(
+    ts_args_type = "values: Float64Array | number[]",
+    ts_return_type = "GrowthRate"
+)]
+pub fn growth_rate(values: Unknown) -> Result<Value> {
+    let values = numbers("values", values)?;
     object(&guard(|| fc::growth_rate(&values))?)
 }
 
 /// When `values` reach `capacity` within `horizon` periods: `{ period, upperPeriod, ... }` (null: not
 /// within the horizon).
-#[napi(ts_return_type = "Exhaustion")]
+#[napi(
+    ts_args_type = "values: Float64Array | number[], capacity: number, horizon: number, seasonLength?: number | undefined | null",
+    ts_return_type = "Exhaustion"
+)]
 pub fn exhaustion(
-    values: Float64Array,
+    values: Unknown,
     capacity: f64,
     horizon: f64,
     season_length: Option<f64>,
 ) -> Result<Value> {
+    let values = numbers("values", values)?;
     let h = whole("horizon", horizon)?;
     let m = season_length
         .map(|m| whole("season_length", m))

@@ -6,5 +6,6 @@ mod anomaly;
 mod errors;
 mod estimate;
 mod forecast;
+mod numbers;
 mod rollout;
 mod significance;

@@ -10,6 +10,7 @@ use scaleplan::significance as sig;
 use serde_json::Value;
 
 use crate::errors::{Code, Result, guard};
+use crate::numbers::numbers;
 
 /// Conversions arm: `{ visitors, conversions }`.
 #[napi(object)]
@@ -214,15 +215,17 @@ pub fn srm(
 }
 
 /// Holm adjusted p-values.
-#[napi]
-pub fn holm(p_values: Float64Array) -> Result<Float64Array> {
-    guard(|| sig::holm(&p_values)).map(Float64Array::new)
+#[napi(ts_args_type = "pValues: Float64Array | number[]")]
+pub fn holm(p_values: Unknown) -> Result<Float64Array> {
+    let p = numbers("p_values", p_values)?;
+    guard(|| sig::holm(&p)).map(Float64Array::new)
 }
 
 /// Benjamini–Hochberg adjusted p-values.
-#[napi]
-pub fn benjamini_hochberg(p_values: Float64Array) -> Result<Float64Array> {
-    guard(|| sig::benjamini_hochberg(&p_values)).map(Float64Array::new)
+#[napi(ts_args_type = "pValues: Float64Array | number[]")]
+pub fn benjamini_hochberg(p_values: Unknown) -> Result<Float64Array> {
+    let p = numbers("p_values", p_values)?;
+    guard(|| sig::benjamini_hochberg(&p)).map(Float64Array::new)
 }
 
 /// Always-valid p-value and confidence sequence (mSPRT).
@@ -375,15 +378,21 @@ pub struct ProportionsBatch {
     pub relative_ci_hi: Float64Array,
 }
 
-/// Batch two-proportion tests over equal-length Float64Arrays.
-#[napi]
+/// Batch two-proportion tests over equal-length arrays (`Float64Array`s or plain arrays of numbers).
+#[napi(
+    ts_args_type = "controlVisitors: Float64Array | number[], controlConversions: Float64Array | number[], treatmentVisitors: Float64Array | number[], treatmentConversions: Float64Array | number[], options?: TestOptions | undefined | null"
+)]
 pub fn two_proportions_batch(
-    control_visitors: Float64Array,
-    control_conversions: Float64Array,
-    treatment_visitors: Float64Array,
-    treatment_conversions: Float64Array,
+    control_visitors: Unknown,
+    control_conversions: Unknown,
+    treatment_visitors: Unknown,
+    treatment_conversions: Unknown,
     options: Option<TestOptions>,
 ) -> Result<ProportionsBatch> {
+    let control_visitors = numbers("control_visitors", control_visitors)?;
+    let control_conversions = numbers("control_conversions", control_conversions)?;
+    let treatment_visitors = numbers("treatment_visitors", treatment_visitors)?;
+    let treatment_conversions = numbers("treatment_conversions", treatment_conversions)?;
     let o = test_options(options)?;
     let r = guard(|| {
         sig::two_proportions_batch(
@@ -407,13 +416,18 @@ pub fn two_proportions_batch(
 }
 
 /// Batch always-valid p-values.
-#[napi]
+#[napi(
+    ts_args_type = "estimate: Float64Array | number[], stdError: Float64Array | number[], sampleSize: Float64Array | number[], options?: SequentialOptions | undefined | null"
+)]
 pub fn sequential_batch(
-    estimate: Float64Array,
-    std_error: Float64Array,
-    sample_size: Float64Array,
+    estimate: Unknown,
+    std_error: Unknown,
+    sample_size: Unknown,
     options: Option<SequentialOptions>,
 ) -> Result<Float64Array> {
+    let estimate = numbers("estimate", estimate)?;
+    let std_error = numbers("std_error", std_error)?;
+    let sample_size = numbers("sample_size", sample_size)?;
     let mut o = sig::SequentialOptions::default();
     if let Some(x) = options {
         if let Some(a) = x.alpha {

@@ -1,0 +1,94 @@
+//! Numeric array arguments: a `Float64Array` (borrowed, no copy) or a plain array of numbers (copied
+//! once); anything else is a `wrong_type` error naming the argument (or the element) and what it was, never
+//! one of napi's own codes (`InvalidArg`, `NumberExpected`).
+
+use napi::bindgen_prelude::{Float64Array, FromNapiValue, Unknown, ValueType};
+
+use crate::errors::{Code, Result};
+
+/// The numbers of an array argument.
+pub(crate) enum Numbers {
+    /// A `Float64Array`, used in place.
+    Typed(Float64Array),
+    /// A plain `number[]`, copied.
+    Plain(Vec<f64>),
+}
+
+impl std::ops::Deref for Numbers {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        match self {
+            Numbers::Typed(a) => a,
+            Numbers::Plain(v) => v,
+        }
+    }
+}
+
+const EXPECTED: &str = "a Float64Array or an array of numbers";
+
+fn wrong_type(field: &str, expected: &'static str, got: &str) -> napi::Error<Code> {
+    let e = scaleplan::Error::WrongType {
+        field: field.to_string(),
+        expected,
+        got: got.to_string(),
+    };
+    napi::Error::new(Code(e.code()), e.to_string())
+}
+
+fn type_name(v: &Unknown<'_>) -> &'static str {
+    match v.get_type() {
+        Ok(ValueType::Undefined) => "undefined",
+        Ok(ValueType::Null) => "null",
+        Ok(ValueType::Boolean) => "boolean",
+        Ok(ValueType::Number) => "number",
+        Ok(ValueType::String) => "string",
+        Ok(ValueType::Symbol) => "symbol",
+        Ok(ValueType::Object) => "object",
+        Ok(ValueType::Function) => "function",
+        Ok(ValueType::BigInt) => "bigint",
+        _ => "unknown",
+    }
+}
+
+/// Reads the array argument `field`.
+pub(crate) fn numbers(field: &str, v: Unknown<'_>) -> Result<Numbers> {
+    let got = type_name(&v);
+    if got == "object" {
+        // SAFETY-free: both conversions check the JS type and fail with an error, never UB.
+        if let Ok(a) = Float64Array::from_unknown(v) {
+            return Ok(Numbers::Typed(a));
+        }
+        if let Ok(items) = Vec::<Unknown<'_>>::from_unknown(v) {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                match item.get_type() {
+                    Ok(ValueType::Number) => out.push(
+                        f64::from_unknown(item)
+                            .map_err(|e| napi::Error::new(Code("internal"), e.reason.clone()))?,
+                    ),
+                    _ => {
+                        return Err(wrong_type(
+                            &format!("{field}[{i}]"),
+                            "a number",
+                            type_name(&item),
+                        ));
+                    }
+                }
+            }
+            return Ok(Numbers::Plain(out));
+        }
+        return Err(wrong_type(field, EXPECTED, "an object that is neither"));
+    }
+    Err(wrong_type(field, EXPECTED, got))
+}
+
+/// [`numbers`] for an optional argument (`undefined` and `null` are `None`).
+pub(crate) fn opt_numbers(field: &str, v: Option<Unknown<'_>>) -> Result<Option<Numbers>> {
+    match v {
+        None => Ok(None),
+        Some(v) => match v.get_type() {
+            Ok(ValueType::Undefined | ValueType::Null) => Ok(None),
+            _ => numbers(field, v).map(Some),
+        },
+    }
+}
