@@ -49,3 +49,23 @@ test('times from new Date().toISOString() (milliseconds) are accepted; the fract
   const w = { start, end, requests: 2000, errors: 0, p95Ms: 320 }
   assert.equal(sp.windowStatus(w), 'good')
 })
+
+test('no napi status code reaches a user: scalar, object and constructor arguments too', async () => {
+  const cases = [
+    [() => sp.sequential('x', 0.1, 100), '`sequential`'],
+    [() => sp.twoProportions({ visitors: 'a', conversions: 1 }, { visitors: 10, conversions: 1 }), 'ProportionArm.visitors'],
+    [() => sp.welch(5, { n: 1 }), '`welch`'],
+    [() => new sp.RolloutService(5), '`new RolloutService`'],
+    [() => sp.DetectorStream.fromJson(5), '`DetectorStream.fromJson`']
+  ]
+  for (const [f, where] of cases) {
+    assert.throws(f, (e) => e instanceof Error && e.code === 'wrong_type' && e.message.includes(where) && NAPI_CODES.includes(e.cause.code))
+  }
+  // A Promise method's napi argument error comes back the same way.
+  const svc = new sp.RolloutService(null)
+  assert.ok(svc instanceof sp.RolloutService)
+  await assert.rejects(async () => svc.create(42, sp.rolloutPlan(), { id: 'c', role: 'operations_manager' }, '2025-06-02T00:00:00Z'),
+    (e) => e.code === 'wrong_type' && e.message.includes('`RolloutService.create`'))
+  // scaleplan's own errors pass unchanged.
+  assert.throws(() => sp.holm([2]), (e) => e.code === 'out_of_range')
+})

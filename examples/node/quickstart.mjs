@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
-const sp = createRequire(import.meta.url)('../../bindings-node/index.js')
+const sp = createRequire(import.meta.url)('../../bindings-node')
 const data = (f) => readFileSync(new URL(`../data/${f}`, import.meta.url), 'utf8')
 
 const r = sp.twoProportions({ visitors: 48000, conversions: 4800 }, { visitors: 48500, conversions: 5965 })

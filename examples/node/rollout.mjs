@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const sp = createRequire(import.meta.url)('../../bindings-node/index.js')
+const sp = createRequire(import.meta.url)('../../bindings-node')
 const at = (m) => `2025-06-02T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00Z`
 const window = (i, errors = 4, p95Ms = 320) => ({ start: at(5 * i), end: at(5 * i + 5), requests: 2000, errors, p95Ms })
 
