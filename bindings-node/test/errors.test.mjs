@@ -31,13 +31,30 @@ function call(name, a) {
     case 'load_catalog': return sp.loadCatalog(a.text, a.format)
     case 'impact': return sp.impact(a.input)
     case 'hpa_desired_replicas': return sp.hpaDesiredReplicas(a.current_replicas, a.pods, a.target_utilization_percent)
+    case 'detect': return sp.detect(a.values, a.timestamps)
+    case 'budget_status': return sp.budgetStatus(a.budget, a.entries, a.as_of)
+    case 'stream_from_json': return sp.DetectorStream.fromJson(JSON.stringify({ ...JSON.parse(new sp.DetectorStream(a.method).toJson()), ...a.set }))
+    case 'simulate': return sp.simulate(a.input)
+    case 'rollout': return rollout(a)
     default: throw new Error(`unknown call ${name}`)
   }
 }
 
+// A fresh service (memory, or `store` as a SQLite path); every step but the last must succeed.
+async function rollout (a) {
+  const svc = new sp.RolloutService(a.store ?? null)
+  for (const s of a.steps) {
+    if (s.op === 'create') await svc.create(s.id, s.plan, s.initiator, s.now)
+    else if (s.op === 'execute') await svc.execute(s.id, s.command, s.now, s.expected_version === undefined ? undefined : { expectedVersion: s.expected_version })
+    else if (s.op === 'observe') await svc.observe(s.id, s.now, s.window)
+    else if (s.op === 'report_incident') await svc.reportIncident(s.id, s.incident)
+    else throw new Error(`unknown step ${s.op}`)
+  }
+}
+
 for (const c of fixture('errors.json').cases) {
-  test(`error: ${c.name}`, () => {
-    assert.throws(() => call(c.call, c.args), (err) => {
+  test(`error: ${c.name}`, async () => {
+    await assert.rejects(async () => call(c.call, c.args), (err) => {
       assert.ok(err instanceof Error)
       assert.equal(err.code, c.code, err.message)
       if (c.field) assert.ok(err.message.includes(c.field), err.message)

@@ -50,6 +50,35 @@ def estimate_call(name, a):
         return scaleplan.impact(a["input"])
     if name == "hpa_desired_replicas":
         return scaleplan.hpa_desired_replicas(a["current_replicas"], a["pods"], a["target_utilization_percent"])
+    return other_call(name, a)
+
+
+def other_call(name, a):
+    if name == "detect":
+        return scaleplan.detect(a["values"], timestamps=a["timestamps"])
+    if name == "budget_status":
+        return scaleplan.budget_status(a["budget"], a["entries"], a["as_of"])
+    if name == "stream_from_json":
+        state = json.loads(scaleplan.DetectorStream(a["method"]).to_json())
+        state.update(a["set"])
+        return scaleplan.DetectorStream.from_json(json.dumps(state))
+    if name == "simulate":
+        return scaleplan.simulate(a["input"])
+    if name == "rollout":
+        svc = scaleplan.RolloutService(a.get("store"))
+        for step in a["steps"]:
+            op = step["op"]
+            if op == "create":
+                svc.create(step["id"], step["plan"], step["initiator"], step["now"])
+            elif op == "execute":
+                svc.execute(step["id"], step["command"], step["now"], expected_version=step.get("expected_version"))
+            elif op == "observe":
+                svc.observe(step["id"], step["now"], step["window"])
+            elif op == "report_incident":
+                svc.report_incident(step["id"], step["incident"])
+            else:
+                raise AssertionError(op)
+        return None
     raise AssertionError(name)
 
 
@@ -62,8 +91,16 @@ def test_error_case(case):
         call(case["call"], case["args"])
     err = info.value
     assert err.code == case["code"], str(err)
-    expected = {"invalid_input": scaleplan.InvalidInputError, "numerical": scaleplan.NumericalError}
-    assert isinstance(err, expected[case["kind"]]) and isinstance(err, ValueError)
+    expected = {
+        "invalid_input": scaleplan.InvalidInputError,
+        "numerical": scaleplan.NumericalError,
+        "illegal_transition": scaleplan.IllegalTransitionError,
+        "conflict": scaleplan.ConflictError,
+        "forbidden": scaleplan.ForbiddenError,
+        "not_found": scaleplan.NotFoundError,
+        "storage": scaleplan.StorageError,
+    }
+    assert isinstance(err, expected[case["kind"]]) and isinstance(err, scaleplan.ScaleplanError)
     if case["field"]:
         assert case["field"] in str(err)
 
