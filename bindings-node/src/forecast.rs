@@ -46,7 +46,7 @@ pub struct Forecast {
     )]
     pub params: Value,
     /// The models compared, best first.
-    #[napi(ts_type = "{ model: string; aicc: number }[]")]
+    #[napi(ts_type = "{ model: string; aicc: number; weight: number }[]")]
     pub candidates: Value,
     /// What was done differently from the request, and why.
     pub notes: Vec<String>,

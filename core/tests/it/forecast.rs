@@ -439,3 +439,71 @@ fn backtest_refuses_what_it_cannot_do_with_typed_errors() {
     assert_eq!(b.accuracy.coverage, 1.0);
     assert!(b.summary.contains("MASE undefined"), "{}", b.summary);
 }
+
+/// The automatic forecast is the Akaike-weighted mean of the candidates' point forecasts (Kolassa 2011),
+/// each candidate carrying its weight; the interval is the best model's, around the combination.
+#[test]
+fn auto_combines_candidates_by_akaike_weight() {
+    // Quarterly-like: level with a mild trend and noise, where several models are close in AICc.
+    let y: Vec<f64> = (0..40)
+        .map(|t| 100.0 + 0.8 * t as f64 + ((t * 7919) % 13) as f64 - 6.0)
+        .collect();
+    let o = ForecastOptions {
+        horizon: 8,
+        season_length: Some(4),
+        ..Default::default()
+    };
+    let f = forecast(&y, &o).unwrap();
+    let total: f64 = f.candidates.iter().map(|c| c.weight).sum();
+    assert!((total - 1.0).abs() < 1e-12, "{total}");
+    let best = f.candidates[0].aicc;
+    let members: Vec<_> = f.candidates.iter().filter(|c| c.weight > 0.0).collect();
+    assert!(members.len() > 1, "{:?}", f.candidates);
+    // Akaike weights: ratio exp(-Δ/2) between members, and none under 1 %.
+    for c in &members {
+        let ratio = c.weight / members[0].weight;
+        assert!((ratio - (-0.5 * (c.aicc - best)).exp()).abs() < 1e-9);
+        assert!(c.weight >= scaleplan::forecast::MIN_WEIGHT);
+    }
+    // The mean is the weighted mean of each member's own forecast.
+    let mut mean = vec![0.0; 8];
+    for c in &members {
+        let single = forecast(
+            &y,
+            &ForecastOptions {
+                model: ModelChoice::Ets(c.model.clone()),
+                ..o.clone()
+            },
+        )
+        .unwrap();
+        for (m, s) in mean.iter_mut().zip(&single.mean) {
+            *m += c.weight * s;
+        }
+    }
+    for (a, b) in f.mean.iter().zip(&mean) {
+        assert!((a - b).abs() <= 1e-9 * b.abs(), "{a} vs {b}");
+    }
+    // The interval: the best model's bounds relative to its forecast, around the combination.
+    let best_alone = forecast(
+        &y,
+        &ForecastOptions {
+            model: ModelChoice::Ets(f.model.clone()),
+            ..o.clone()
+        },
+    )
+    .unwrap();
+    for j in 0..8 {
+        let own = best_alone.upper[j] - best_alone.mean[j];
+        assert!((f.upper[j] - f.mean[j] - own).abs() <= 1e-9 * own.abs().max(1.0));
+        assert!(f.lower[j] <= f.mean[j] && f.mean[j] <= f.upper[j]);
+    }
+    assert!(
+        f.notes
+            .iter()
+            .any(|n| n.contains("Akaike-weighted combination")),
+        "{:?}",
+        f.notes
+    );
+    // An explicit model is that model alone.
+    assert_eq!(best_alone.candidates.len(), 0);
+}
