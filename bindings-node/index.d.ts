@@ -751,7 +751,7 @@ export interface Forecast {
    */
   params: { alpha: number; beta: number; gamma: number; phi: number; initialSeason: 'first_seasons' | 'whole_series' | 'searched' | null } | null
   /** The models compared, best first. */
-  candidates: { model: string; aicc: number }[]
+  candidates: { model: string; aicc: number; weight: number }[]
   /** What was done differently from the request, and why. */
   notes: Array<string>
 }
