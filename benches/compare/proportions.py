@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 import scaleplan
+from timing import best_of_interleaved
 from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
 
@@ -25,19 +26,6 @@ def scipy_vectorised():
     pooled = (cc + tc) / (cv + tv)
     z = (pt - pc) / np.sqrt(pooled * (1 - pooled) * (1 / cv + 1 / tv))
     return z, 2 * stats.norm.sf(np.abs(z))
-
-
-def best_of_interleaved(fs, repeat=15):
-    """Best time of each function over `repeat` rounds, the functions alternating within a round so
-    that machine noise (other tenants, frequency changes) hits both alike."""
-    times = [[] for _ in fs]
-    outs = [None] * len(fs)
-    for _ in range(repeat):
-        for k, f in enumerate(fs):
-            t0 = time.perf_counter()
-            outs[k] = f()
-            times[k].append(time.perf_counter() - t0)
-    return [(min(t), o) for t, o in zip(times, outs)]
 
 
 (t_sp, ours), (t_sc, (z, p)) = best_of_interleaved(

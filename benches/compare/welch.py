@@ -12,10 +12,10 @@ ratios: maturin develop --release)
 """
 import argparse
 import json
-import time
 
 import numpy as np
 import scaleplan
+from timing import best_of_interleaved
 from scipy import stats
 
 ap = argparse.ArgumentParser()
@@ -33,19 +33,6 @@ def rows(n, lo, hi, seed):
     cv = (cm * rng.uniform(0.2, 2.0, n)) ** 2
     tv = cv * rng.uniform(0.5, 2.0, n)
     return cn, cm, cv, tn, tm, tv
-
-
-def best_of_interleaved(fs, repeat=15):
-    """Best time of each function over `repeat` rounds, alternating within a round so that machine noise
-    hits both alike."""
-    times = [[] for _ in fs]
-    outs = [None] * len(fs)
-    for _ in range(repeat):
-        for k, f in enumerate(fs):
-            t0 = time.perf_counter()
-            outs[k] = f()
-            times[k].append(time.perf_counter() - t0)
-    return [(min(t), o) for t, o in zip(times, outs)]
 
 
 report = {}
