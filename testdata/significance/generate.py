@@ -363,8 +363,8 @@ def power():
 # ---------------------------------------------------------------- Student t
 def student_t():
     """scipy.stats.t.sf / t.ppf (Boost's incomplete beta and its inverse) over df from 1 to 1e9, both tails."""
-    dfs = [1, 1.5, 2, 3, 4.5, 7, 10, 30, 100, 300, 1000, 3000, 9999, 10000, 19999, 20000, 50000, 1e5, 1e6, 1e7,
-           1e8, 1e9]
+    dfs = [1, 1.5, 2, 3, 4.5, 7, 10, 15.9, 16, 20, 29.5, 30, 100, 199, 200, 300, 400, 1000, 3000, 9999, 10000,
+           19999, 20000, 50000, 1e5, 1e6, 1e7, 1e8, 1e9]
     ts = [-30.0, -5.0, -1.96, -0.3, 0.0, 1e-6, 0.01, 0.5, 1.0, 1.96, 2.5, 3.0, 5.0, 8.0, 12.0, 20.0, 35.0]
     ps = [1e-280, 1e-100, 1e-30, 1e-10, 1e-4, 0.005, 0.025, 0.1, 0.3, 0.5, 0.7, 0.9, 0.975, 0.995, 1 - 1e-4,
           1 - 1e-10]
@@ -377,9 +377,9 @@ def student_t():
                if np.isfinite(stats.t.ppf(p, df)) and abs(stats.t.cdf(stats.t.ppf(p, df), df) / p - 1) < 1e-12]
         cases.append({"df": df, "sf": sf, "ppf": ppf})
     write("student_t.json", "scipy.stats.t.sf and scipy.stats.t.ppf", 1e-9, 1e-300, cases,
-          note="the core's Student t tail and quantile at every df: the incomplete beta below 20,000 df, Hill's "
-               "(1970, CACM Algorithm 395) normalising expansion above; quantiles by Newton from the "
-               "Cornish-Fisher start")
+          note="the core's Student t tail and quantile at every df: the incomplete beta's continued fraction "
+               "below 16 df, DiDonato-Morris BGRAT above; quantiles from the Cornish-Fisher expansion, "
+               "refined by Halley steps where it is not exact enough")
 
 
 if __name__ == "__main__":
