@@ -278,13 +278,66 @@ pub enum Error {
         /// Its severity.
         severity: String,
     },
-    /// The initiator tried to approve their own rollout.
-    #[error("rollout `{rollout}`: `{actor}` started it and may not approve it")]
+    /// The creator or the starter of a rollout tried to approve it (four eyes).
+    #[error("rollout `{rollout}`: `{actor}` created or started it and may not approve it")]
     SelfApprovalForbidden {
         /// The rollout.
         rollout: String,
         /// The actor.
         actor: String,
+    },
+    /// Another active rollout moves this target.
+    #[error(
+        "rollout `{rollout}`: target `{target}` is held by active rollout `{holder}` (finish, roll back or abort it first)"
+    )]
+    TargetHeld {
+        /// The rollout refused.
+        rollout: String,
+        /// The contested target.
+        target: String,
+        /// The active rollout that holds it.
+        holder: String,
+    },
+    /// An actor id that names no one (blank), or a command without the actor its role check needs.
+    #[error("invalid actor `{field}`: {message}")]
+    InvalidActor {
+        /// Where the actor was given.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An incident that cannot be: blank id or severity, resolved before it opened.
+    #[error("invalid incident `{id}`: {message}")]
+    InvalidIncident {
+        /// The incident's id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The same approver approved this phase already (an approval counts once).
+    #[error("rollout `{rollout}`: `{actor}` already approved phase {target_phase}")]
+    AlreadyApproved {
+        /// The rollout.
+        rollout: String,
+        /// The approver.
+        actor: String,
+        /// The phase.
+        target_phase: usize,
+    },
+    /// A command dated before the rollout began (a pause before its start, an approval before it was
+    /// created).
+    #[error(
+        "rollout `{rollout}`: `{command}` at {at} is dated before the rollout began at {latest}"
+    )]
+    OutOfOrder {
+        /// The rollout.
+        rollout: String,
+        /// The command.
+        command: &'static str,
+        /// Its time.
+        at: String,
+        /// The latest recorded change.
+        latest: String,
     },
     /// No rollout has this id.
     #[error("unknown rollout `{id}`")]
@@ -429,8 +482,12 @@ impl Error {
             | Error::StaleApproval { .. }
             | Error::InvalidTargetPhase { .. }
             | Error::ApprovalRequired { .. }
+            | Error::AlreadyApproved { .. }
             | Error::RecommendationTransition { .. } => ErrorKind::IllegalTransition,
-            Error::Conflict { .. } | Error::LateEvidence { .. } => ErrorKind::Conflict,
+            Error::Conflict { .. }
+            | Error::LateEvidence { .. }
+            | Error::TargetHeld { .. }
+            | Error::OutOfOrder { .. } => ErrorKind::Conflict,
             Error::Forbidden { .. } | Error::SelfApprovalForbidden { .. } => ErrorKind::Forbidden,
             Error::UnknownRollout { .. } => ErrorKind::NotFound,
             Error::Storage { .. } | Error::Deploy { .. } => ErrorKind::Storage,
@@ -472,6 +529,11 @@ impl Error {
             Error::Forbidden { .. } => "forbidden",
             Error::IncidentStillOpen { .. } => "incident_still_open",
             Error::SelfApprovalForbidden { .. } => "self_approval_forbidden",
+            Error::TargetHeld { .. } => "target_held",
+            Error::InvalidActor { .. } => "invalid_actor",
+            Error::InvalidIncident { .. } => "invalid_incident",
+            Error::AlreadyApproved { .. } => "already_approved",
+            Error::OutOfOrder { .. } => "out_of_order",
             Error::UnknownRollout { .. } => "unknown_rollout",
             Error::StaleApproval { .. } => "stale_approval",
             Error::InvalidTargetPhase { .. } => "invalid_target_phase",

@@ -16,6 +16,8 @@ use crate::rollout::{Pct, Timestamp};
 pub struct DeployCall {
     /// When.
     pub at: Timestamp,
+    /// The rollout.
+    pub rollout_id: String,
     /// Target.
     pub target: String,
     /// Traffic set.
@@ -29,18 +31,22 @@ pub struct DeployCall {
 /// use scaleplan::deploy::{Deployer, SimulatedDeployer};
 /// use scaleplan::rollout::{Pct, Timestamp};
 /// let d = SimulatedDeployer::new(90);
-/// d.apply("eu", Pct::from_hundredths(1000), Timestamp::from_unix(0))?;
-/// assert_eq!(d.actual("eu")?, Some(Pct::from_hundredths(1000)));
-/// let confirmed = d.rollback(&["eu".to_string()], Timestamp::from_unix(300))?;
+/// d.apply("R-1", "eu", Pct::from_hundredths(1000), Timestamp::from_unix(0))?;
+/// assert_eq!(d.actual("R-1", "eu")?, Some(Pct::from_hundredths(1000)));
+/// assert_eq!(d.actual("R-2", "eu")?, None); // each rollout has its own traffic
+/// let confirmed = d.rollback("R-1", &["eu".to_string()], Timestamp::from_unix(300))?;
 /// assert_eq!(confirmed, Some(Timestamp::from_unix(390)));
+/// d.set_down(true); // the platform is unreachable until set_down(false)
+/// assert_eq!(d.apply("R-1", "eu", Pct::ZERO, Timestamp::from_unix(400)).unwrap_err().code(), "deploy");
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct SimulatedDeployer {
-    traffic: Mutex<BTreeMap<String, Pct>>,
+    traffic: Mutex<BTreeMap<(String, String), Pct>>,
     calls: Mutex<Vec<DeployCall>>,
     rollback_secs: i64,
     fail_next: AtomicBool,
+    down: AtomicBool,
 }
 
 impl SimulatedDeployer {
@@ -57,12 +63,22 @@ impl SimulatedDeployer {
         self.fail_next.store(true, Ordering::SeqCst);
     }
 
+    /// While `down`, every call fails with `deploy` (a platform outage).
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
     /// Every call so far.
     pub fn calls(&self) -> Vec<DeployCall> {
         self.calls.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
     fn check(&self) -> Result<()> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(Error::Deploy {
+                message: "simulated platform unreachable".into(),
+            });
+        }
         if self.fail_next.swap(false, Ordering::SeqCst) {
             return Err(Error::Deploy {
                 message: "simulated platform failure".into(),
@@ -71,13 +87,14 @@ impl SimulatedDeployer {
         Ok(())
     }
 
-    fn set(&self, target: &str, traffic: Pct, now: Timestamp) -> Result<()> {
+    fn set(&self, rollout_id: &str, target: &str, traffic: Pct, now: Timestamp) -> Result<()> {
         self.traffic
             .lock()
             .map_err(|_| poisoned())?
-            .insert(target.to_string(), traffic);
+            .insert((rollout_id.to_string(), target.to_string()), traffic);
         self.calls.lock().map_err(|_| poisoned())?.push(DeployCall {
             at: now,
+            rollout_id: rollout_id.to_string(),
             target: target.to_string(),
             traffic_pct: traffic,
         });
@@ -86,24 +103,38 @@ impl SimulatedDeployer {
 }
 
 impl Deployer for SimulatedDeployer {
-    fn apply(&self, target: &str, traffic: Pct, now: Timestamp) -> Result<()> {
-        self.check()?;
-        self.set(target, traffic, now)
+    fn name(&self) -> String {
+        "simulated".to_string()
     }
 
-    fn actual(&self, target: &str) -> Result<Option<Pct>> {
+    fn apply(&self, rollout_id: &str, target: &str, traffic: Pct, now: Timestamp) -> Result<()> {
+        self.check()?;
+        self.set(rollout_id, target, traffic, now)
+    }
+
+    fn actual(&self, rollout_id: &str, target: &str) -> Result<Option<Pct>> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(Error::Deploy {
+                message: "simulated platform unreachable".into(),
+            });
+        }
         Ok(self
             .traffic
             .lock()
             .map_err(|_| poisoned())?
-            .get(target)
+            .get(&(rollout_id.to_string(), target.to_string()))
             .copied())
     }
 
-    fn rollback(&self, targets: &[String], now: Timestamp) -> Result<Option<Timestamp>> {
+    fn rollback(
+        &self,
+        rollout_id: &str,
+        targets: &[String],
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>> {
         self.check()?;
         for t in targets {
-            self.set(t, Pct::ZERO, now)?;
+            self.set(rollout_id, t, Pct::ZERO, now)?;
         }
         Ok(Some(now.plus(self.rollback_secs)))
     }

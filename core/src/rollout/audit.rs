@@ -25,6 +25,8 @@ pub enum AuditKind {
     Transition,
     /// A command, accepted or rejected.
     Command,
+    /// A call to the platform that failed (outcome `failed`), or the first success after failures.
+    Deploy,
 }
 
 /// Whether a command was applied.
@@ -35,6 +37,8 @@ pub enum Outcome {
     Accepted,
     /// Refused; nothing but the audit log changed.
     Rejected,
+    /// A platform call failed; the service retries it.
+    Failed,
 }
 
 /// An audit event before it is chained: what the state machine emits.

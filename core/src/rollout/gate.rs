@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::GatePolicy;
 use super::timestamp::{Pct, Timestamp, ser_num, ser_opt_num};
+use crate::error::{Error, Result};
 
 /// One metric window `[start, end)` of the new version's traffic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,6 +118,40 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// Checks the incident: an id and a severity, and not resolved before it opened.
+    ///
+    /// # Errors
+    /// `invalid_incident`.
+    ///
+    /// # Example
+    /// ```
+    /// use scaleplan::rollout::{Incident, Timestamp};
+    /// let i = Incident { id: "INC-7".into(), severity: "P1".into(), opened_at: Timestamp::from_unix(600),
+    ///                    resolved_at: Some(Timestamp::from_unix(300)) };
+    /// assert_eq!(i.validate().unwrap_err().code(), "invalid_incident");
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        let bad = |message: String| Error::InvalidIncident {
+            id: self.id.clone(),
+            message,
+        };
+        if self.id.trim().is_empty() {
+            return Err(bad("the id is blank".into()));
+        }
+        if self.severity.trim().is_empty() {
+            return Err(bad("the severity is blank".into()));
+        }
+        if let Some(r) = self.resolved_at
+            && r < self.opened_at
+        {
+            return Err(bad(format!(
+                "resolved at {r}, before it opened at {}",
+                self.opened_at
+            )));
+        }
+        Ok(())
+    }
+
     /// Open at `t`: `opened_at <= t < resolved_at`.
     pub fn open_at(&self, t: Timestamp) -> bool {
         self.opened_at <= t && self.resolved_at.is_none_or(|r| t < r)
@@ -365,6 +400,18 @@ pub enum Reason {
         #[serde(serialize_with = "ser_num")]
         p_value: f64,
     },
+    /// The platform failed to apply the committed state (recorded by the service, not by the gate); the
+    /// service re-applies it on its next call.
+    DeployFailed {
+        /// The deployer's name.
+        deployer: String,
+        /// What the rollout wanted: `apply` (traffic) or `rollback` (0 %).
+        action: String,
+        /// The platform's message.
+        message: String,
+        /// Failed attempts in a row.
+        attempts: u32,
+    },
     /// Paused (no timer), and the window ending at the tick breached.
     LatencyBreach {
         /// The window's end.
@@ -410,6 +457,7 @@ impl Reason {
             Reason::ErrorBudgetBurn { .. } => "error_budget_burn",
             Reason::TreatmentWorseThanControl { .. } => "treatment_worse_than_control",
             Reason::LatencyBreach { .. } => "latency_breach",
+            Reason::DeployFailed { .. } => "deploy_failed",
         }
     }
 }

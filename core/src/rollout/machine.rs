@@ -14,7 +14,7 @@ use super::gate::{
     burn_rate_alerts, rate_at_least, window_status,
 };
 use super::plan::RolloutPlan;
-use super::policy::{Actor, GatePolicy, Role};
+use super::policy::{Actor, GatePolicy, Role, normalise_id};
 use super::timestamp::{Pct, Timestamp, ser_opt_num};
 use crate::error::{Error, Result};
 
@@ -97,6 +97,9 @@ pub enum DecisionKind {
     Rollback,
     /// The last phase completed (R5).
     Complete,
+    /// The platform failed to apply the state (recorded by the service; the state is unchanged but for
+    /// its `platform_error`, and the service retries).
+    DeployFailed,
 }
 
 impl DecisionKind {
@@ -110,6 +113,7 @@ impl DecisionKind {
             DecisionKind::RevertToPreviousPhase => "revert_to_previous_phase",
             DecisionKind::Rollback => "rollback",
             DecisionKind::Complete => "complete",
+            DecisionKind::DeployFailed => "deploy_failed",
         }
     }
 }
@@ -176,6 +180,21 @@ pub struct Approval {
     pub at: Timestamp,
 }
 
+/// A platform failure the service recorded (the `deploy` error), kept until a deploy succeeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformError {
+    /// The deployer's name.
+    pub deployer: String,
+    /// First failure of this streak.
+    pub since: Timestamp,
+    /// Latest failure.
+    pub at: Timestamp,
+    /// Failed attempts in this streak.
+    pub attempts: u32,
+    /// The platform's message.
+    pub message: String,
+}
+
 /// Timing of a rollback: decision to confirmed 0 %, against the rollback SLA.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollbackRecord {
@@ -187,6 +206,18 @@ pub struct RollbackRecord {
     pub duration_secs: Option<i64>,
     /// `duration_secs < rollback_sla`.
     pub sla_met: Option<bool>,
+    /// Traffic per target when the rollback was decided: what the platform serves until it confirms 0 %.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub from: Vec<TargetTraffic>,
+}
+
+/// One target's traffic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetTraffic {
+    /// Region or team.
+    pub target: String,
+    /// Traffic on the new version.
+    pub traffic_pct: Pct,
 }
 
 /// The whole state of one rollout. Everything the gate needs lives here, so a tick is a pure function of
@@ -231,6 +262,12 @@ pub struct Rollout {
     pub rollback: Option<RollbackRecord>,
     /// When it started.
     pub started_at: Option<Timestamp>,
+    /// Who started it (normalised id): with the creator, never its approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    /// The platform's last failure to apply this state, until a deploy succeeds again (set by the service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_error: Option<PlatformError>,
     /// The last 3 days of windows, kept only when the policy has an error budget (E7).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budget_samples: Vec<BudgetSample>,
@@ -257,8 +294,11 @@ pub enum Command {
         /// Who.
         actor: Actor,
     },
-    /// A tick: evidence up to `now`, one decision.
+    /// A tick: evidence up to `now`, one decision (monitor or above, through the service).
     Observe {
+        /// Who pushes the evidence: required by the service (a replay has none).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<Actor>,
         /// The evidence.
         #[serde(flatten)]
         observation: Observation,
@@ -331,19 +371,23 @@ impl Command {
             | Command::Rollback { actor, .. }
             | Command::Approve { actor, .. }
             | Command::Abort { actor, .. } => Some(actor),
-            Command::Observe { .. } | Command::ConfirmRollback => None,
+            Command::Observe { actor, .. } => actor.as_ref(),
+            Command::ConfirmRollback => None,
         }
     }
 
-    fn actor_id(&self) -> String {
-        match self {
-            Command::Observe { .. } => "system".into(),
-            Command::ConfirmRollback => "deployer".into(),
-            _ => self.actor().map(|a| a.id.clone()).unwrap_or_default(),
+    /// The audit log's actor: the normalised id of the person (the raw id, trimmed, when it is invalid),
+    /// `system` for a tick without an actor, `deployer` for the confirmation.
+    pub(crate) fn actor_id(&self) -> String {
+        match (self, self.actor()) {
+            (Command::ConfirmRollback, _) => "deployer".into(),
+            (_, Some(a)) => super::policy::normalise_id(&a.id),
+            (_, None) => "system".into(),
         }
     }
 
-    fn required_role(&self) -> Option<Role> {
+    /// The least role that may give this command.
+    pub fn required_role(&self) -> Option<Role> {
         match self {
             Command::Start { .. } => Some(Role::OperationsManager),
             Command::Approve { .. } => Some(Role::Approver),
@@ -351,7 +395,8 @@ impl Command {
             | Command::Resume { .. }
             | Command::Rollback { .. }
             | Command::Abort { .. } => Some(Role::Operator),
-            Command::Observe { .. } | Command::ConfirmRollback => None,
+            Command::Observe { .. } => Some(Role::Monitor),
+            Command::ConfirmRollback => None,
         }
     }
 }
@@ -433,6 +478,8 @@ impl Rollout {
             approvals: Vec::new(),
             rollback: None,
             started_at: None,
+            started_by: None,
+            platform_error: None,
             budget_samples: Vec::new(),
         })
     }
@@ -494,6 +541,14 @@ impl Rollout {
     }
 
     fn enter_rollback(&mut self, t: Timestamp) {
+        let from = self
+            .target_traffic()
+            .into_iter()
+            .map(|(target, traffic_pct)| TargetTraffic {
+                target,
+                traffic_pct,
+            })
+            .collect();
         self.status = Status::RollingBack;
         self.status_since = t;
         self.phase = 0;
@@ -503,6 +558,7 @@ impl Rollout {
             confirmed_at: None,
             duration_secs: None,
             sla_met: None,
+            from,
         });
     }
 
@@ -603,7 +659,10 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
 /// Applies one command at `ctx.now`. Pure: the state is not modified; the new state, the tick's decision
 /// and the audit records come back together, or a typed error and nothing changed.
 ///
-/// Checks, first failure wins: `conflict` (stale `expected_version`), `forbidden` (role), `late_evidence`
+/// Checks, first failure wins: `conflict` (stale `expected_version`), `invalid_actor` (blank id),
+/// `forbidden` (role), `out_of_order` (a person's command dated before the start, or before the creation
+/// of a rollout not started; one dated after that but before the latest tick is applied at that tick's
+/// time), `late_evidence`
 /// (a tick at or before the last one), `illegal_transition`, `incident_still_open` (resume), then for
 /// approve `self_approval_forbidden`, `unknown_rollout`, `stale_approval`, `invalid_target_phase`; a start
 /// whose first phase needs an approval without one is `approval_required`.
@@ -618,7 +677,7 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
 /// let r = apply(&r, &Command::Start { actor: carol }, &Context::at(t0))?.state;
 /// assert_eq!((r.status, r.phase, r.traffic().hundredths()), (Status::Running, 1, 1000));
 /// let w = Window::new(t0, t0.plus(300), 2000, 60, Some(320.0)); // 3 % errors
-/// let obs = Command::Observe { observation: Observation { window: Some(w), events: vec![] } };
+/// let obs = Command::Observe { actor: None, observation: Observation { window: Some(w), events: vec![] } };
 /// let out = apply(&r, &obs, &Context::at(t0.plus(300)))?;
 /// let d = out.decision.unwrap();
 /// assert_eq!(d.decision, DecisionKind::Rollback);
@@ -636,15 +695,43 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
             found: state.version,
         });
     }
-    if let (Some(actor), Some(required)) = (cmd.actor(), cmd.required_role())
+    let actor_key = match cmd.actor() {
+        Some(a) => Some(a.key("actor.id")?),
+        None => None,
+    };
+    if let (Some(actor), Some(key), Some(required)) =
+        (cmd.actor(), actor_key.as_ref(), cmd.required_role())
         && actor.role < required
     {
         return Err(Error::Forbidden {
-            actor: actor.id.clone(),
+            actor: key.clone(),
             role: actor.role.as_str(),
             command: cmd.name(),
             required: required.as_str(),
         });
+    }
+    // A person's command dated before the rollout began (its start, or its creation while ready) is
+    // refused; one dated between then and the latest recorded change (clocks of two hosts a little
+    // apart) is applied at the time of that change, so that the log stays in order.
+    let mut now = now;
+    if !matches!(cmd, Command::Observe { .. } | Command::ConfirmRollback) {
+        let floor = match state.started_at {
+            Some(s) => s,
+            None if state.status == Status::Ready => state.status_since,
+            None => Timestamp::from_unix(i64::MIN / 2),
+        };
+        if now < floor {
+            return Err(Error::OutOfOrder {
+                rollout: state.id.clone(),
+                command: cmd.name(),
+                at: now.to_string(),
+                latest: floor.to_string(),
+            });
+        }
+        let latest = state
+            .last_tick
+            .map_or(state.status_since, |t| t.max(state.status_since));
+        now = now.max(latest);
     }
     let illegal = || Error::IllegalTransition {
         rollout: state.id.clone(),
@@ -655,7 +742,7 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
     let before = s.phase_state();
     let mut decision = None;
     match cmd {
-        Command::Observe { observation } => {
+        Command::Observe { observation, .. } => {
             if let Some(last) = s.last_tick {
                 let end = observation.window.as_ref().map_or(now, |w| w.end);
                 if end <= last || now <= last {
@@ -702,11 +789,19 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
                 });
             }
             if let (true, Some(i)) = (needs, approval) {
+                let starter = actor_key.clone().unwrap_or_default();
+                if normalise_id(&s.approvals[i].actor_id) == starter {
+                    return Err(Error::SelfApprovalForbidden {
+                        rollout: s.id.clone(),
+                        actor: starter,
+                    });
+                }
                 s.approvals.remove(i);
             }
             s.phase = 1;
             s.new_attempt(now);
             s.started_at = Some(now);
+            s.started_by = actor_key.clone();
             s.version += 1;
         }
         Command::Pause { .. } => {
@@ -755,18 +850,21 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
             s.version += 1;
         }
         Command::Approve {
-            actor,
             rollout_id,
             plan_revision,
             target_phase,
+            ..
         } => {
             if s.status == Status::RollingBack || s.status.is_terminal() {
                 return Err(illegal());
             }
-            if s.initiator.as_deref() == Some(actor.id.as_str()) {
+            let approver = actor_key.clone().unwrap_or_default();
+            let own =
+                |who: &Option<String>| who.as_deref().map(normalise_id) == Some(approver.clone());
+            if own(&s.initiator) || own(&s.started_by) {
                 return Err(Error::SelfApprovalForbidden {
                     rollout: s.id.clone(),
-                    actor: actor.id.clone(),
+                    actor: approver,
                 });
             }
             if *rollout_id != s.id {
@@ -789,9 +887,19 @@ pub fn apply(state: &Rollout, cmd: &Command, ctx: &Context<'_>) -> Result<Applie
                     allowed: format!("({}, {n}]", s.phase),
                 });
             }
+            if s.approvals
+                .iter()
+                .any(|a| a.target_phase == *target_phase && normalise_id(&a.actor_id) == approver)
+            {
+                return Err(Error::AlreadyApproved {
+                    rollout: s.id.clone(),
+                    actor: approver,
+                    target_phase: *target_phase,
+                });
+            }
             s.approvals.retain(|a| a.target_phase != *target_phase);
             s.approvals.push(Approval {
-                actor_id: actor.id.clone(),
+                actor_id: approver.clone(),
                 target_phase: *target_phase,
                 plan_revision: *plan_revision,
                 at: now,

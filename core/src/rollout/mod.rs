@@ -20,7 +20,7 @@
 //! for i in 0..24 {
 //!     let (s, e) = (t0.plus(300 * i), t0.plus(300 * (i + 1)));
 //!     let obs = Observation { window: Some(Window::new(s, e, 2000, 4, Some(320.0))), events: vec![e] };
-//!     let out = apply(&r, &Command::Observe { observation: obs }, &Context::at(e))?;
+//!     let out = apply(&r, &Command::Observe { actor: None, observation: obs }, &Context::at(e))?;
 //!     r = out.state;
 //!     if i < 23 { assert_eq!(out.decision.unwrap().decision, DecisionKind::Hold); }
 //! }
@@ -47,11 +47,12 @@ pub use gate::{
 };
 pub use machine::{
     Applied, Approval, Command, Context, Decision, DecisionKind, ErrorPool, Observation,
-    RollbackRecord, Rollout, Status, WindowRecord, apply, rejection, validate_window,
+    PlatformError, RollbackRecord, Rollout, Status, TargetTraffic, WindowRecord, apply, rejection,
+    validate_window,
 };
 pub use plan::{ApprovalThresholds, PhaseGate, PhaseSpec, RolloutPlan, Scope, Strategy, WaveMode};
 pub use policy::{Actor, GatePolicy, Role};
-pub use progress::{Health, Progress, TargetProgress, TargetStatus, progress};
+pub use progress::{Health, Progress, ProgressAlert, TargetProgress, TargetStatus, progress};
 pub use replay::{
     Alert, CommandResult, EvidenceRejection, FinalState, MAX_TICKS, Replay, ReplayAudit,
     ReplayOutput, simulate,

@@ -317,12 +317,18 @@ impl RolloutPlan {
     /// # Errors
     /// `currency_mismatch` if the plan's cost and the threshold are in different currencies.
     pub fn needs_start_approval(&self, thresholds: &ApprovalThresholds) -> Result<bool> {
-        if let (Some(max), Some(users)) = (thresholds.max_users, self.target_users)
-            && users > max
-        {
-            return Ok(true);
+        // A plan that does not state its size is treated as above a threshold the service sets: the
+        // initiator cannot skip the approval by leaving the figure out.
+        if let Some(max) = thresholds.max_users {
+            match self.target_users {
+                Some(users) if users <= max => {}
+                _ => return Ok(true),
+            }
         }
-        if let (Some(max), Some(cost)) = (&thresholds.max_monthly_cost, &self.monthly_cost) {
+        if let Some(max) = &thresholds.max_monthly_cost {
+            let Some(cost) = &self.monthly_cost else {
+                return Ok(true);
+            };
             if max.currency != cost.currency {
                 return Err(Error::CurrencyMismatch {
                     field: "monthly_cost".into(),
@@ -330,7 +336,9 @@ impl RolloutPlan {
                     got: cost.currency.to_string(),
                 });
             }
-            return Ok(cost.amount > max.amount);
+            if cost.amount > max.amount {
+                return Ok(true);
+            }
         }
         Ok(false)
     }

@@ -132,13 +132,15 @@ impl GatePolicy {
     }
 }
 
-/// Who may do what: `viewer < operator < operations_manager < approver < admin`.
+/// Who may do what: `viewer < monitor < operator < operations_manager < approver < admin`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Reads only.
     Viewer,
-    /// Pauses, resumes and rolls back.
+    /// Pushes health evidence (`observe`) and reports incidents: what a monitoring integration needs.
+    Monitor,
+    /// Also pauses, resumes and rolls back.
     Operator,
     /// Also starts rollouts.
     OperationsManager,
@@ -153,6 +155,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
+            Role::Monitor => "monitor",
             Role::Operator => "operator",
             Role::OperationsManager => "operations_manager",
             Role::Approver => "approver",
@@ -179,4 +182,39 @@ impl Actor {
             role,
         }
     }
+
+    /// The normalised id every rule compares and the audit log records: surrounding whitespace removed
+    /// and lower-cased (Unicode), so that "Carol" and "carol " are one person.
+    ///
+    /// # Errors
+    /// `invalid_actor` for a blank id.
+    ///
+    /// # Example
+    /// ```
+    /// use scaleplan::rollout::{Actor, Role};
+    /// assert_eq!(Actor::new(" Carol\t", Role::Operator).key("actor")?, "carol");
+    /// assert_eq!(Actor::new("  ", Role::Operator).key("actor").unwrap_err().code(), "invalid_actor");
+    /// # Ok::<(), scaleplan::Error>(())
+    /// ```
+    pub fn key(&self, field: &str) -> Result<String> {
+        let k = self.id.trim().to_lowercase();
+        if k.is_empty() {
+            return Err(Error::InvalidActor {
+                field: field.to_string(),
+                message: "the id is blank".into(),
+            });
+        }
+        if k == "system" || k == "deployer" {
+            return Err(Error::InvalidActor {
+                field: field.to_string(),
+                message: format!("`{k}` is reserved for the service's own audit events"),
+            });
+        }
+        Ok(k)
+    }
+}
+
+/// Normalises an actor id as [`Actor::key`] does (for ids stored before normalisation).
+pub(crate) fn normalise_id(id: &str) -> String {
+    id.trim().to_lowercase()
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::gate::Window;
-use super::machine::{Rollout, Status};
+use super::machine::{PlatformError, Rollout, Status};
 use super::timestamp::{Pct, Timestamp, ser_opt_num};
 
 /// Where one target (region or team) is.
@@ -16,8 +16,23 @@ pub enum TargetStatus {
     InProgress,
     /// Its wave has not started.
     Pending,
-    /// Rolled back (or rolling back) to 0 %.
+    /// A rollback was decided and the platform has not confirmed 0 % yet: `traffic_pct` is what it served
+    /// when the rollback was decided.
+    RollingBack,
+    /// Rolled back: the platform confirmed 0 %.
     RolledBack,
+}
+
+/// Something a person should act on, as the dashboard shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressAlert {
+    /// `rollback_overdue` (no confirmation by `decided_at + rollback_sla`), `rollback_sla_breached`
+    /// (confirmed late) or `deploy_failed` (the platform failed to apply the current state).
+    pub code: String,
+    /// When it began.
+    pub at: Timestamp,
+    /// What happened, in words.
+    pub message: String,
 }
 
 /// One target's line on the dashboard.
@@ -27,7 +42,8 @@ pub struct TargetProgress {
     pub name: String,
     /// Status.
     pub status: TargetStatus,
-    /// Desired traffic.
+    /// Desired traffic (rolling back: the traffic the platform served when the rollback was decided,
+    /// until it confirms 0 %).
     pub traffic_pct: Pct,
 }
 
@@ -72,6 +88,15 @@ pub struct Progress {
     pub remaining_min_secs: Option<i64>,
     /// `now + remaining_min_secs`: the earliest completion.
     pub eta: Option<Timestamp>,
+    /// The platform the service drives (`simulated` for the simulator); None from [`progress`] alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployer: Option<String>,
+    /// The platform's last failure to apply the state, while it lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_error: Option<PlatformError>,
+    /// Open alerts.
+    #[serde(default)]
+    pub alerts: Vec<ProgressAlert>,
 }
 
 /// Progress of `r` at `now`, with the latest window's figures.
@@ -95,7 +120,16 @@ pub fn progress(r: &Rollout, latest: Option<&Window>, now: Timestamp) -> Progres
     for (i, wave) in waves.iter().enumerate() {
         for name in wave {
             let (status, pct) = match r.status {
-                Status::RollingBack | Status::RolledBack => (TargetStatus::RolledBack, Pct::ZERO),
+                Status::RollingBack => {
+                    let was = r.rollback.as_ref().and_then(|rb| {
+                        rb.from
+                            .iter()
+                            .find(|f| f.target == *name)
+                            .map(|f| f.traffic_pct)
+                    });
+                    (TargetStatus::RollingBack, was.unwrap_or(Pct::ZERO))
+                }
+                Status::RolledBack => (TargetStatus::RolledBack, Pct::ZERO),
                 Status::Completed => (TargetStatus::Complete, full),
                 _ if i < r.wave => (TargetStatus::Complete, full),
                 _ if i == r.wave && r.status != Status::Ready => {
@@ -138,6 +172,40 @@ pub fn progress(r: &Rollout, latest: Option<&Window>, now: Timestamp) -> Progres
             Some(current + later + more_waves * per_wave)
         }
     };
+    let mut alerts = Vec::new();
+    if let Some(rb) = &r.rollback {
+        let due = rb.decided_at.plus(r.policy.rollback_sla);
+        match (r.status, rb.confirmed_at) {
+            (Status::RollingBack, None) if now >= due => alerts.push(ProgressAlert {
+                code: "rollback_overdue".into(),
+                at: due,
+                message: format!(
+                    "rollback decided at {} not confirmed by the platform within {} s",
+                    rb.decided_at, r.policy.rollback_sla
+                ),
+            }),
+            (_, Some(at)) if rb.sla_met == Some(false) => alerts.push(ProgressAlert {
+                code: "rollback_sla_breached".into(),
+                at,
+                message: format!(
+                    "rollback confirmed {} s after the decision (objective {} s)",
+                    rb.duration_secs.unwrap_or_default(),
+                    r.policy.rollback_sla
+                ),
+            }),
+            _ => {}
+        }
+    }
+    if let Some(e) = &r.platform_error {
+        alerts.push(ProgressAlert {
+            code: "deploy_failed".into(),
+            at: e.since,
+            message: format!(
+                "{} failed {} time(s) since {}: {}",
+                e.deployer, e.attempts, e.since, e.message
+            ),
+        });
+    }
     Progress {
         rollout_id: r.id.clone(),
         state: r.status,
@@ -160,5 +228,8 @@ pub fn progress(r: &Rollout, latest: Option<&Window>, now: Timestamp) -> Progres
         started_at: r.started_at,
         remaining_min_secs: remaining,
         eta: remaining.map(|s| now.plus(s)),
+        deployer: None,
+        platform_error: r.platform_error.clone(),
+        alerts,
     }
 }

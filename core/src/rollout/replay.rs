@@ -539,6 +539,7 @@ impl Replay {
                 let hi = self.events.partition_point(|&e| e <= now);
                 let incidents = self.incidents_at(now);
                 let obs = Command::Observe {
+                    actor: None,
                     observation: Observation {
                         window,
                         events: self.events[lo..hi].to_vec(),
@@ -614,7 +615,11 @@ impl Replay {
             evidence_rejections,
             audit,
             alerts,
-            rollback: s.rollback.clone(),
+            // the spec's replay format: the timing only (the targets' earlier traffic is the service's)
+            rollback: s.rollback.clone().map(|mut rb| {
+                rb.from.clear();
+                rb
+            }),
             final_state: FinalState {
                 phase: s.phase,
                 traffic_pct: s.traffic(),

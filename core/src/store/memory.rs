@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::{Commit, Committed, DocumentKind, Store, check_version, storage};
+use super::{Commit, Committed, DocumentKind, Store, check_version, held, storage};
 use crate::error::{Error, Result};
 use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Timestamp, Window};
 
@@ -16,6 +16,7 @@ struct Inner {
     windows: BTreeMap<(String, Timestamp), Window>,
     incidents: BTreeMap<(String, String), Incident>,
     documents: BTreeMap<(DocumentKind, String), String>,
+    targets: BTreeMap<String, String>,
 }
 
 /// An in-process store (lost when dropped). Thread-safe.
@@ -91,6 +92,19 @@ impl Store for MemoryStore {
             .map(|r| r.version)
             .ok_or_else(|| Error::UnknownRollout { id: id.clone() })?;
         check_version(c, current)?;
+        for t in &c.claim_targets {
+            if let Some(h) = g.targets.get(t)
+                && *h != id
+            {
+                return Err(held(&id, t, h));
+            }
+        }
+        for t in &c.claim_targets {
+            g.targets.insert(t.clone(), id.clone());
+        }
+        if c.release_targets {
+            g.targets.retain(|_, h| *h != id);
+        }
         if let Some(s) = &c.state {
             g.rollouts.insert(id.clone(), s.clone());
         }
@@ -108,6 +122,10 @@ impl Store for MemoryStore {
             g.keys.insert((id, key.clone()), c.outcome.clone());
         }
         Ok(Committed::Applied)
+    }
+
+    fn target_holder(&self, target: &str) -> Result<Option<String>> {
+        Ok(self.lock()?.targets.get(target).cloned())
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

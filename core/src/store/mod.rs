@@ -48,7 +48,9 @@ impl DocumentKind {
 pub struct Commit {
     /// The rollout.
     pub rollout_id: String,
-    /// The version the change was computed from; the store refuses it if the rollout moved on.
+    /// The version the change was computed from; the store refuses a new state (`conflict`) if the
+    /// rollout moved on. A commit without a state (a refused command's audit record) is appended whatever
+    /// the version.
     pub expected_version: u64,
     /// The new state (None: only audit records, e.g. a rejected command).
     pub state: Option<Rollout>,
@@ -62,6 +64,28 @@ pub struct Commit {
     pub idempotency_key: Option<String>,
     /// What the caller returns for this commit (stored with the key).
     pub outcome: String,
+    /// Targets the rollout takes (its start): refused with `target_held` when another rollout holds one.
+    pub claim_targets: Vec<String>,
+    /// The rollout reached a terminal state: its targets are free again.
+    pub release_targets: bool,
+}
+
+impl Commit {
+    /// A commit of audit records only (a refused command): no state, no version check.
+    pub fn audit_only(rollout_id: &str, audit: Vec<AuditRecord>) -> Self {
+        Commit {
+            rollout_id: rollout_id.to_string(),
+            expected_version: 0,
+            state: None,
+            audit,
+            decision: None,
+            window: None,
+            idempotency_key: None,
+            outcome: String::new(),
+            claim_targets: Vec::new(),
+            release_targets: false,
+        }
+    }
 }
 
 /// What a commit did.
@@ -93,11 +117,17 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `storage`.
     fn rollout_ids(&self) -> Result<Vec<String>>;
-    /// Applies a [`Commit`] in one transaction.
+    /// Applies a [`Commit`] in one transaction, in this order: the rollout's row (locked), the idempotency
+    /// key (a key seen before answers with its first outcome, never `conflict`), the version, the targets.
     ///
     /// # Errors
-    /// `unknown_rollout`, `conflict` (stale `expected_version`), `storage`.
+    /// `unknown_rollout`, `conflict` (stale `expected_version`), `target_held`, `storage`.
     fn commit(&self, commit: &Commit) -> Result<Committed>;
+    /// The active rollout holding `target`, if any.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn target_holder(&self, target: &str) -> Result<Option<String>>;
     /// The outcome stored with an idempotency key.
     ///
     /// # Errors
@@ -140,6 +170,15 @@ pub trait Store: Send + Sync {
     fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>>;
 }
 
+/// The error for a target another rollout holds.
+pub(crate) fn held(rollout: &str, target: &str, holder: &str) -> Error {
+    Error::TargetHeld {
+        rollout: rollout.to_string(),
+        target: target.to_string(),
+        holder: holder.to_string(),
+    }
+}
+
 pub(crate) fn storage(e: impl std::fmt::Display) -> Error {
     Error::Storage {
         message: e.to_string(),
@@ -154,9 +193,9 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
     serde_json::from_str(s).map_err(|e| storage(format!("corrupt row: {e}")))
 }
 
-/// Checks a commit against the current version.
+/// Checks a commit against the current version (a commit without a state has nothing to check).
 pub(crate) fn check_version(commit: &Commit, current: u64) -> Result<()> {
-    if current != commit.expected_version {
+    if commit.state.is_some() && current != commit.expected_version {
         return Err(Error::Conflict {
             rollout: commit.rollout_id.clone(),
             expected: commit.expected_version,
@@ -179,6 +218,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn commit(&self, commit: &Commit) -> Result<Committed> {
         (**self).commit(commit)
+    }
+    fn target_holder(&self, target: &str) -> Result<Option<String>> {
+        (**self).target_holder(target)
     }
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
         (**self).idempotent_outcome(rollout_id, key)

@@ -7,7 +7,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{Commit, Committed, DocumentKind, Store, check_version, from_json, storage, to_json};
+use super::{
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, storage, to_json,
+};
 use crate::error::{Error, Result};
 use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
 
@@ -25,6 +27,7 @@ CREATE TABLE IF NOT EXISTS incidents (rollout_id TEXT NOT NULL, id TEXT NOT NULL
     PRIMARY KEY (rollout_id, id));
 CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS targets (target TEXT PRIMARY KEY, rollout_id TEXT NOT NULL);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -202,6 +205,31 @@ impl Store for SqliteStore {
             .map_err(db)?
             .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
         check_version(c, current as u64)?;
+        for t in &c.claim_targets {
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT rollout_id FROM targets WHERE target = ?1",
+                    params![t],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?;
+            match holder {
+                Some(h) if h != id => return Err(held(id, t, &h)),
+                Some(_) => {}
+                None => {
+                    tx.execute(
+                        "INSERT INTO targets (target, rollout_id) VALUES (?1, ?2)",
+                        params![t, id],
+                    )
+                    .map_err(db)?;
+                }
+            }
+        }
+        if c.release_targets {
+            tx.execute("DELETE FROM targets WHERE rollout_id = ?1", params![id])
+                .map_err(db)?;
+        }
         if let Some(s) = &c.state {
             tx.execute(
                 "UPDATE rollouts SET version = ?2, state = ?3 WHERE id = ?1",
@@ -233,6 +261,17 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(db)?;
         Ok(Committed::Applied)
+    }
+
+    fn target_holder(&self, target: &str) -> Result<Option<String>> {
+        self.lock()?
+            .query_row(
+                "SELECT rollout_id FROM targets WHERE target = ?1",
+                params![target],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

@@ -230,11 +230,13 @@ fn rollout_steps<S: scaleplan::store::Store>(
             }
             "observe" => {
                 let w: ro::Window = json::from_str(&step["window"].to_string())?;
-                svc.observe(id, Some(w), Vec::new(), t(&step["now"])?, None)?;
+                let who: ro::Actor = json::from_str(&step["actor"].to_string())?;
+                svc.observe(id, &who, Some(w), Vec::new(), t(&step["now"])?, None)?;
             }
             "report_incident" => {
                 let i: ro::Incident = json::from_str(&step["incident"].to_string())?;
-                svc.report_incident(id, &i)?;
+                let who: ro::Actor = json::from_str(&step["actor"].to_string())?;
+                svc.report_incident(id, &who, &i)?;
             }
             other => panic!("unknown step {other}"),
         }

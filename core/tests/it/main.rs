@@ -10,6 +10,7 @@ mod properties;
 mod readiness;
 mod reference;
 mod rollout;
+mod rollout_platform;
 mod rollout_props;
 mod rollout_store;
 mod tolerance;

@@ -101,7 +101,13 @@ fn run(ops: &[Op]) -> Vec<Decision> {
                     events: if *event { vec![now_tick] } else { vec![] },
                 };
                 k += 1;
-                (Command::Observe { observation: obs }, now_tick)
+                (
+                    Command::Observe {
+                        actor: None,
+                        observation: obs,
+                    },
+                    now_tick,
+                )
             }
             Op::Pause(r) => (
                 Command::Pause {

@@ -23,6 +23,10 @@ fn olga() -> Actor {
     Actor::new("olga", Role::Operator)
 }
 
+fn monitor() -> Actor {
+    Actor::new("prometheus-bridge", Role::Monitor)
+}
+
 fn short_plan(scope: Scope, waves: WaveMode) -> RolloutPlan {
     RolloutPlan::custom(
         vec![
@@ -44,6 +48,7 @@ fn tick<S: Store>(
 ) -> CommandOutcome {
     svc.observe(
         id,
+        &monitor(),
         Some(window(i, errors, 320.0)),
         vec![t(5 * i + 5)],
         t(5 * i + 5),
@@ -81,7 +86,7 @@ fn full_flow<S: Store>(store: S) {
         (1, 1000, 1)
     );
     assert_eq!(
-        svc.deployer().actual("all").unwrap(),
+        svc.deployer().actual("R-1", "all").unwrap(),
         Some(Pct::from_hundredths(1000))
     );
     // the same key again: the first outcome, nothing applied
@@ -96,14 +101,11 @@ fn full_flow<S: Store>(store: S) {
         .unwrap();
     assert!(again.replayed);
     assert_eq!(again.version, 1);
-    // a stale version is a conflict and changes nothing
+    // a stale version is a conflict for resume (and start, approve, observe) and changes nothing
     let err = svc
         .execute(
             "R-1",
-            Command::Pause {
-                actor: olga(),
-                reason: None,
-            },
+            Command::Resume { actor: olga() },
             t(1),
             Some(0),
             None,
@@ -118,12 +120,19 @@ fn full_flow<S: Store>(store: S) {
     let r = svc.rollout("R-1").unwrap();
     assert_eq!((r.phase, r.traffic().hundredths()), (2, 5000));
     assert_eq!(
-        svc.deployer().actual("all").unwrap(),
+        svc.deployer().actual("R-1", "all").unwrap(),
         Some(Pct::from_hundredths(5000))
     );
     // late evidence
     let err = svc
-        .observe("R-1", Some(window(1, 0, 300.0)), vec![], t(10), None)
+        .observe(
+            "R-1",
+            &monitor(),
+            Some(window(1, 0, 300.0)),
+            vec![],
+            t(10),
+            None,
+        )
         .unwrap_err();
     assert_eq!(err.code(), "late_evidence");
     // pause and resume
@@ -151,7 +160,10 @@ fn full_flow<S: Store>(store: S) {
     assert_eq!(out.state, Status::RolledBack);
     let rb = out.rollback.unwrap();
     assert_eq!((rb.duration_secs, rb.sla_met), (Some(90), Some(true)));
-    assert_eq!(svc.deployer().actual("all").unwrap(), Some(Pct::ZERO));
+    assert_eq!(
+        svc.deployer().actual("R-1", "all").unwrap(),
+        Some(Pct::ZERO)
+    );
     // terminal states absorb
     let err = svc
         .execute("R-1", Command::Resume { actor: olga() }, t(30), None, None)
@@ -169,7 +181,7 @@ fn full_flow<S: Store>(store: S) {
             ("create", Outcome::Accepted),
             ("start", Outcome::Rejected),
             ("start", Outcome::Accepted),
-            ("pause", Outcome::Rejected),
+            ("resume", Outcome::Rejected),
             ("advance", Outcome::Accepted),
             ("observe", Outcome::Rejected),
             ("pause", Outcome::Accepted),
@@ -238,6 +250,28 @@ fn two_writers_on_one_file_get_a_conflict_not_a_lost_update() {
     let err = b
         .execute(
             "R-1",
+            Command::Resume { actor: olga() },
+            t(1),
+            Some(seen),
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict");
+    assert_eq!(b.rollout("R-1").unwrap().status, Status::PausedManual);
+    // the refusal is audited
+    let last = b.store().audit("R-1").unwrap().pop().unwrap();
+    assert_eq!(
+        (
+            last.record.action.as_str(),
+            last.record.outcome,
+            last.record.error.as_deref()
+        ),
+        ("resume", Outcome::Rejected, Some("conflict"))
+    );
+    // a rollback is never refused for a stale version: re-read and applied against the latest state
+    let out = b
+        .execute(
+            "R-1",
             Command::Rollback {
                 actor: olga(),
                 reason: None,
@@ -246,9 +280,9 @@ fn two_writers_on_one_file_get_a_conflict_not_a_lost_update() {
             Some(seen),
             None,
         )
-        .unwrap_err();
-    assert_eq!(err.code(), "conflict");
-    assert_eq!(b.rollout("R-1").unwrap().status, Status::PausedManual);
+        .unwrap();
+    assert_eq!(out.state, Status::RolledBack);
+    assert_eq!(out.deployer, "simulated");
     // the store itself refuses a commit computed from a stale state (two processes racing past the check)
     let stale = scaleplan::store::Commit {
         rollout_id: "R-1".into(),
@@ -259,6 +293,8 @@ fn two_writers_on_one_file_get_a_conflict_not_a_lost_update() {
         window: None,
         idempotency_key: None,
         outcome: String::new(),
+        claim_targets: vec![],
+        release_targets: false,
     };
     assert_eq!(b.store().commit(&stale).unwrap_err().code(), "conflict");
     assert!(a.verify_audit("R-1").unwrap().intact);
@@ -334,6 +370,7 @@ fn a_crash_between_commit_and_deploy_heals_on_the_next_call() {
     let err = svc
         .observe(
             "R-1",
+            &monitor(),
             Some(window(2, 4, 320.0)),
             vec![t(15)],
             t(15),
@@ -344,13 +381,14 @@ fn a_crash_between_commit_and_deploy_heals_on_the_next_call() {
     // committed: phase 2 is the desired state, the platform still runs 10 %
     assert_eq!(svc.rollout("R-1").unwrap().phase, 2);
     assert_eq!(
-        svc.deployer().actual("all").unwrap(),
+        svc.deployer().actual("R-1", "all").unwrap(),
         Some(Pct::from_hundredths(1000))
     );
     // the retry with the same key applies nothing but heals the platform
     let out = svc
         .observe(
             "R-1",
+            &monitor(),
             Some(window(2, 4, 320.0)),
             vec![t(15)],
             t(15),
@@ -359,7 +397,7 @@ fn a_crash_between_commit_and_deploy_heals_on_the_next_call() {
         .unwrap();
     assert!(out.replayed);
     assert_eq!(
-        svc.deployer().actual("all").unwrap(),
+        svc.deployer().actual("R-1", "all").unwrap(),
         Some(Pct::from_hundredths(5000))
     );
 }
@@ -401,7 +439,7 @@ fn sequential_waves_and_progress() {
     }
     assert_eq!(i, 27);
     for r in ["eu-west", "us-east", "ap-south"] {
-        assert_eq!(svc.deployer().actual(r).unwrap(), Some(Pct::FULL));
+        assert_eq!(svc.deployer().actual("R-1", r).unwrap(), Some(Pct::FULL));
     }
     let p = svc.progress("R-1", t(200)).unwrap();
     assert_eq!((p.overall_pct, p.eta), (100.0, None));
@@ -655,11 +693,15 @@ fn bad_plans_windows_and_files_give_typed_errors() {
         .unwrap();
     let mut w = window(0, 4, 320.0);
     w.errors = 3000;
-    let err = svc.observe("R-1", Some(w), vec![], t(5), None).unwrap_err();
+    let err = svc
+        .observe("R-1", &monitor(), Some(w), vec![], t(5), None)
+        .unwrap_err();
     assert_eq!(err.code(), "invalid_window");
     let mut w = window(0, 4, 320.0);
     w.start = t(1);
-    let err = svc.observe("R-1", Some(w), vec![], t(5), None).unwrap_err();
+    let err = svc
+        .observe("R-1", &monitor(), Some(w), vec![], t(5), None)
+        .unwrap_err();
     assert_eq!(
         (err.code(), err.kind()),
         ("invalid_window", scaleplan::ErrorKind::InvalidInput)
