@@ -55,7 +55,7 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
 /// integer (`623.0` from a pandas float column is the count 623), a date or time as its `isoformat()`.
 /// Anything else is a `wrong_type` error that
 /// names where it was (`metrics[0].control.visitors`) and its Python type.
-fn json_value(
+pub(crate) fn json_value(
     py: Python<'_>,
     x: &Bound<'_, PyAny>,
     path: &mut String,

@@ -3,6 +3,7 @@
 
 mod anomaly;
 mod convert;
+mod deployer;
 mod errors;
 mod estimate;
 mod forecast;

@@ -4,7 +4,9 @@
 //! Store-bound calls release the GIL.
 
 use pyo3::prelude::*;
-use scaleplan::deploy::SimulatedDeployer;
+use std::sync::Arc;
+
+use scaleplan::deploy::{Deployer, SimulatedDeployer};
 use scaleplan::rollout as ro;
 use scaleplan::store::{self, Store};
 
@@ -108,22 +110,25 @@ fn verify_audit(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>
     to_py(py, &ro::verify(&events))
 }
 
-type Svc = ro::Service<Box<dyn Store>, SimulatedDeployer>;
+type Svc = ro::Service<Box<dyn Store>, Box<dyn Deployer>>;
 
 /// The rollout service over the embedded store (`path=None`: in memory; a path: a SQLite file) and a
-/// simulated deployer whose rollbacks are confirmed `rollback_secs` later.
+/// deployer: the host's own (`deployer=`, any object with the `Deployer` protocol's methods) or, without
+/// one, a simulated platform whose rollbacks are confirmed `rollback_secs` later.
 #[pyclass(name = "RolloutService", module = "scaleplan", frozen)]
 pub struct PyRolloutService {
     svc: Svc,
+    simulated: Option<Arc<SimulatedDeployer>>,
 }
 
 #[pymethods]
 impl PyRolloutService {
     #[new]
-    #[pyo3(signature = (path = None, *, rollback_secs = 60, approval_thresholds = None))]
+    #[pyo3(signature = (path = None, *, deployer = None, rollback_secs = 60, approval_thresholds = None))]
     fn new(
         py: Python<'_>,
         path: Option<&str>,
+        deployer: Option<&Bound<'_, PyAny>>,
         rollback_secs: i64,
         approval_thresholds: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
@@ -132,9 +137,16 @@ impl PyRolloutService {
             None => ro::ApprovalThresholds::default(),
         };
         let store = guard(py, || py.detach(|| store::open(path)))?;
+        let (d, simulated): (Box<dyn Deployer>, _) = match deployer {
+            Some(obj) => (Box::new(crate::deployer::PyDeployer::new(obj)), None),
+            None => {
+                let sim = Arc::new(SimulatedDeployer::new(rollback_secs));
+                (Box::new(Arc::clone(&sim)), Some(sim))
+            }
+        };
         Ok(PyRolloutService {
-            svc: ro::Service::new(store, SimulatedDeployer::new(rollback_secs))
-                .with_approval_thresholds(thresholds),
+            svc: ro::Service::new(store, d).with_approval_thresholds(thresholds),
+            simulated,
         })
     }
 
@@ -185,8 +197,10 @@ impl PyRolloutService {
         to_py(py, &out)
     }
 
-    /// A tick at `now`: the window ending then (or None) and analytics event times since the last tick.
-    #[pyo3(signature = (id, now, window = None, events = None, *, idempotency_key = None))]
+    /// A tick at `now` sent by `actor` (`{"id", "role"}`, monitor or above): the window ending then (or
+    /// None) and analytics event times since the last tick.
+    #[pyo3(signature = (id, now, window = None, events = None, *, actor, idempotency_key = None))]
+    #[allow(clippy::too_many_arguments)]
     fn observe(
         &self,
         py: Python<'_>,
@@ -194,8 +208,10 @@ impl PyRolloutService {
         now: &str,
         window: Option<&Bound<'_, PyAny>>,
         events: Option<Vec<String>>,
+        actor: &Bound<'_, PyAny>,
         idempotency_key: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
+        let actor: ro::Actor = doc(py, actor)?;
         let window: Option<ro::Window> = window.map(|w| doc(py, w)).transpose()?;
         let events = events
             .unwrap_or_default()
@@ -205,20 +221,29 @@ impl PyRolloutService {
             .collect::<PyResult<Vec<_>>>()?;
         let now = time(py, "now", now)?;
         let out = guard(py, || {
-            py.detach(|| self.svc.observe(id, window, events, now, idempotency_key))
+            py.detach(|| {
+                self.svc
+                    .observe(id, &actor, window, events, now, idempotency_key)
+            })
         })?;
         to_py(py, &out)
     }
 
-    /// Records or updates an incident (`{"id", "severity", "opened_at", "resolved_at"}`).
+    /// Records or updates an incident (`{"id", "severity", "opened_at", "resolved_at"}`) reported by
+    /// `actor` (monitor or above).
+    #[pyo3(signature = (id, incident, *, actor))]
     fn report_incident(
         &self,
         py: Python<'_>,
         id: &str,
         incident: &Bound<'_, PyAny>,
+        actor: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let i: ro::Incident = doc(py, incident)?;
-        guard(py, || py.detach(|| self.svc.report_incident(id, &i)))
+        let actor: ro::Actor = doc(py, actor)?;
+        guard(py, || {
+            py.detach(|| self.svc.report_incident(id, &actor, &i))
+        })
     }
 
     /// The rollout's full state.
@@ -264,11 +289,30 @@ impl PyRolloutService {
         to_py(py, &r)
     }
 
-    /// Traffic the simulated deployer runs for `target` (percent), or None.
-    fn deployed_traffic(&self, py: Python<'_>, target: &str) -> PyResult<Option<f64>> {
-        use scaleplan::deploy::Deployer;
-        let p = guard(py, || self.svc.deployer().actual(target))?;
+    /// Traffic the simulated deployer runs for rollout `rollout_id` on `target` (percent), or None.
+    /// A service with the host's own deployer has no simulator to ask (`deploy` error: ask the platform).
+    fn deployed_traffic(
+        &self,
+        py: Python<'_>,
+        rollout_id: &str,
+        target: &str,
+    ) -> PyResult<Option<f64>> {
+        let p = guard(py, || match &self.simulated {
+            Some(sim) => sim.actual(rollout_id, target),
+            None => Err(scaleplan::Error::Deploy {
+                message: format!(
+                    "this service drives the host's deployer `{}`: ask the platform for its traffic",
+                    self.svc.deployer().name()
+                ),
+            }),
+        })?;
         Ok(p.map(|p| p.as_f64()))
+    }
+
+    /// The name of the platform the service drives (`simulated` without a deployer).
+    #[getter]
+    fn deployer_name(&self) -> String {
+        self.svc.deployer().name()
     }
 }
 

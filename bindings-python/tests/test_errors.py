@@ -73,9 +73,9 @@ def other_call(name, a):
             elif op == "execute":
                 svc.execute(step["id"], step["command"], step["now"], expected_version=step.get("expected_version"))
             elif op == "observe":
-                svc.observe(step["id"], step["now"], step["window"])
+                svc.observe(step["id"], step["now"], step["window"], actor=step["actor"])
             elif op == "report_incident":
-                svc.report_incident(step["id"], step["incident"])
+                svc.report_incident(step["id"], step["incident"], actor=step["actor"])
             else:
                 raise AssertionError(op)
         return None

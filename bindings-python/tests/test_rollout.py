@@ -75,6 +75,9 @@ def test_plans_and_window_status():
 T0 = "2025-06-02T00:"
 
 
+MONITOR = {"id": "prometheus-bridge", "role": "monitor"}
+
+
 def at(minute):
     return f"2025-06-02T{minute // 60:02d}:{minute % 60:02d}:00Z"
 
@@ -100,28 +103,28 @@ def test_service_flow(kind, tmp_path):
     out = svc.execute("R-1", {"kind": "start", "actor": CAROL}, at(0), expected_version=0,
                       idempotency_key="start")
     assert (out["state"], out["traffic_pct"], out["version"]) == ("running", 10, 1)
-    assert svc.deployed_traffic("all") == 10.0
+    assert svc.deployed_traffic("R-1", "all") == 10.0
     again = svc.execute("R-1", {"kind": "start", "actor": CAROL}, at(0), idempotency_key="start")
     assert again["replayed"] is True
     with pytest.raises(scaleplan.ConflictError):
-        svc.execute("R-1", {"kind": "pause", "actor": OLGA}, at(1), expected_version=0)
+        svc.execute("R-1", {"kind": "resume", "actor": OLGA}, at(1), expected_version=0)
     for i in range(3):
-        out = svc.observe("R-1", at(5 * i + 5), window(i), [at(5 * i + 5)])
+        out = svc.observe("R-1", at(5 * i + 5), window(i), [at(5 * i + 5)], actor=MONITOR)
     assert out["decision"]["decision"] == "advance" and out["traffic_pct"] == 100
     with pytest.raises(scaleplan.ConflictError) as info:
-        svc.observe("R-1", at(10), window(1))
+        svc.observe("R-1", at(10), window(1), actor=MONITOR)
     assert info.value.code == "late_evidence"
-    svc.report_incident("R-1", {"id": "INC-1", "severity": "P1", "opened_at": at(16), "resolved_at": None})
-    out = svc.observe("R-1", at(20), window(3))
+    svc.report_incident("R-1", {"id": "INC-1", "severity": "P1", "opened_at": at(16), "resolved_at": None}, actor=MONITOR)
+    out = svc.observe("R-1", at(20), window(3), actor=MONITOR)
     assert out["state"] == "paused_incident"
     with pytest.raises(scaleplan.IllegalTransitionError) as info:
         svc.execute("R-1", {"kind": "resume", "actor": OLGA}, at(21))
     assert info.value.code == "incident_still_open"
-    out = svc.observe("R-1", at(25), window(4, errors=200))
+    out = svc.observe("R-1", at(25), window(4, errors=200), actor=MONITOR)
     assert out["decision"]["decision"] == "rollback"
     assert out["state"] == "rolled_back"
     assert out["rollback"]["duration_secs"] == 90 and out["rollback"]["sla_met"] is True
-    assert svc.deployed_traffic("all") == 0.0
+    assert svc.deployed_traffic("R-1", "all") == 0.0
     progress = svc.progress("R-1", at(30))
     assert progress["targets"][0]["status"] == "rolled_back"
     assert svc.verify_audit("R-1")["intact"] is True

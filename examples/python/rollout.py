@@ -38,6 +38,7 @@ print("final:", out["final"]["state"], "at", out["final"]["traffic_pct"], "%")
 
 # 2. Live: a short plan through the service, state in a SQLite file.
 carol = {"id": "carol", "role": "operations_manager"}
+monitor = {"id": "prometheus-bridge", "role": "monitor"}
 with tempfile.TemporaryDirectory() as tmp:
     db = str(pathlib.Path(tmp) / "rollouts.db")
     svc = scaleplan.RolloutService(db, rollback_secs=40)
@@ -46,12 +47,13 @@ with tempfile.TemporaryDirectory() as tmp:
     svc.create("R-7", plan, carol, at(0))
     svc.execute("R-7", {"kind": "start", "actor": carol}, at(0), idempotency_key="start-R-7")
     for i in range(6):
-        res = svc.observe("R-7", at(5 * i + 5), window(i, errors=100 if i == 4 else 4), [at(5 * i + 5)])
+        res = svc.observe("R-7", at(5 * i + 5), window(i, errors=100 if i == 4 else 4), [at(5 * i + 5)], actor=monitor)
         decision = res["decision"]
         print(f"{decision['at']}  {decision['decision']:<10} traffic {res['traffic_pct']}%  state {res['state']}")
         if res["state"] == "rolled_back":
             rb = res["rollback"]
-            print(f"rollback confirmed in {rb['duration_secs']} s (objective met: {rb['sla_met']})")
+            print(f"rollback confirmed by the {res['deployer']} platform in {rb['duration_secs']} s"
+                  f" (objective met: {rb['sla_met']})")
             break
     try:
         svc.execute("R-7", {"kind": "resume", "actor": {"id": "olga", "role": "operator"}}, at(40))

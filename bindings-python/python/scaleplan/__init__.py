@@ -5,6 +5,7 @@ one core function and converts the result. Errors are subclasses of :class:`Scal
 ``ValueError``) and carry a stable ``.code``, the same as in Rust and Node.
 """
 
+from ._deployer import Deployer, _await
 from ._scaleplan import (
     BudgetTracker,
     ConflictError,
@@ -81,6 +82,7 @@ from ._scaleplan import (
 
 __all__ = [
     "BudgetTracker",
+    "Deployer",
     "ConflictError",
     "Detection",
     "DetectorStream",

@@ -5,6 +5,8 @@ from typing import Any, Literal, Mapping, Sequence, final
 import numpy as np
 import numpy.typing as npt
 
+from scaleplan._deployer import Deployer
+
 __all__ = [
     "BudgetTracker",
     "ConflictError",
@@ -452,15 +454,19 @@ def window_status(
 def verify_audit(events: Sequence[Mapping[str, Any]]) -> dict[str, Any]: ...
 @final
 class RolloutService:
-    """Rollouts through the embedded store (None: memory; a path: SQLite) and a simulated deployer."""
+    """Rollouts through the embedded store (None: memory; a path: SQLite) and a deployer (the host's
+    own, or a simulated platform)."""
 
     def __new__(
         cls,
         path: str | None = None,
         *,
+        deployer: Deployer | None = None,
         rollback_secs: int = 60,
         approval_thresholds: _Document | None = None,
     ) -> RolloutService: ...
+    @property
+    def deployer_name(self) -> str: ...
     def create(
         self,
         id: str,
@@ -485,9 +491,10 @@ class RolloutService:
         window: _Document | None = None,
         events: Sequence[str] | None = None,
         *,
+        actor: _Document,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]: ...
-    def report_incident(self, id: str, incident: _Document) -> None: ...
+    def report_incident(self, id: str, incident: _Document, *, actor: _Document) -> None: ...
     def rollout(self, id: str) -> dict[str, Any]: ...
     def rollout_ids(self) -> list[str]: ...
     def progress(self, id: str, now: str) -> dict[str, Any]: ...
@@ -495,7 +502,7 @@ class RolloutService:
     def decisions(self, id: str) -> list[dict[str, Any]]: ...
     def verify_audit(self, id: str) -> dict[str, Any]: ...
     def reconcile(self, id: str, now: str) -> dict[str, Any]: ...
-    def deployed_traffic(self, target: str) -> float | None: ...
+    def deployed_traffic(self, rollout_id: str, target: str) -> float | None: ...
 
 # --- anomaly detection and forecasting -------------------------------------------------------------
 
