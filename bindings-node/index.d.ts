@@ -322,10 +322,10 @@ export interface RolloutPlan {
 /** Why a decision was taken or what stands in the way: a `code` (the policy spec's reason table) and its evidence. */
 export interface GateReason { code: string; [field: string]: unknown }
 
-/** One entry of the decision log (one per tick). */
+/** One entry of the decision log (one per tick, and one per platform failure: `deploy_failed`). */
 export interface RolloutDecision {
   at: Rfc3339
-  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete'
+  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete' | 'deploy_failed'
   phase: number
   trafficPct: Percent
   state: RolloutStatus
@@ -333,8 +333,79 @@ export interface RolloutDecision {
   reasons: GateReason[]
 }
 
-/** Timing of a rollback against the rollback objective. */
-export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null }
+/** Timing of a rollback against the rollback objective; `from`: the traffic per target when it was decided. */
+export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null; from?: { target: string; trafficPct: Percent }[] }
+
+/** Who may do what: `viewer < monitor < operator < operations_manager < approver < admin`. */
+export type Role = 'viewer' | 'monitor' | 'operator' | 'operations_manager' | 'approver' | 'admin'
+
+/** A person or system issuing a command. Ids are compared trimmed and lower-cased. */
+export interface Actor { id: string; role: Role }
+
+/** One metric window (5-minute, wall-clock aligned by default). */
+export interface RolloutWindow {
+  start: Rfc3339
+  end: Rfc3339
+  requests: number
+  errors: number
+  p95Ms: number | null
+  controlRequests?: number
+  controlErrors?: number
+}
+
+/** An incident; blocking iff its severity is one of the policy's `blockingSeverities`. */
+export interface RolloutIncident { id: string; severity: string; openedAt: Rfc3339; resolvedAt: Rfc3339 | null }
+
+/** A plan as `create` accepts it (the output of `rolloutPlan`, or its JSON text). */
+export type RolloutPlanInput = RolloutPlan | { strategy: 'immediate' | 'gradual' | 'custom'; phases: Array<{ trafficPct: Percent; minDurationSecs: number; requiresApproval?: boolean }>; scope?: RolloutPlan['scope']; waves?: 'sequential' | 'parallel'; targetUsers?: number | null; monthlyCost?: { amount: DecimalString; currency: string } | null }
+
+/** A command for `RolloutService.execute`: a misspelt `kind` or a missing field fails `tsc --strict`. */
+export type RolloutCommand =
+  | { kind: 'start'; actor: Actor }
+  | { kind: 'pause'; actor: Actor; reason?: string | null }
+  | { kind: 'resume'; actor: Actor }
+  | { kind: 'rollback'; actor: Actor; reason?: string | null }
+  | { kind: 'abort'; actor: Actor; reason?: string | null }
+  | { kind: 'approve'; actor: Actor; rolloutId: string; planRevision: number; targetPhase: number }
+  | { kind: 'observe'; actor: Actor; window?: RolloutWindow | null; events?: Rfc3339[] }
+  | { kind: 'confirm_rollback' }
+
+/** Options of `execute`. `expectedVersion` applies to start, resume, approve and observe (pause, rollback
+ * and abort are re-applied against the latest state). */
+export interface CommandOptions { expectedVersion?: number; idempotencyKey?: string }
+
+/** Options of `observe`: who sends the evidence (monitor or above). */
+export interface ObserveOptions { actor: Actor; idempotencyKey?: string }
+
+/** A platform failure the service recorded, until a deploy succeeds. */
+export interface PlatformError { deployer: string; since: Rfc3339; at: Rfc3339; attempts: number; message: string }
+
+/**
+ * The platform a `RolloutService` drives (a feature-flag service, a mesh, a load balancer). Methods
+ * return values or Promises and run on the event loop (the service waits on them from its worker
+ * threads); a rejection or a thrown error is the `deploy` error, recorded and retried on the next call.
+ * Calls repeat after failures: make them idempotent.
+ */
+export interface Deployer {
+  /** How outcomes and the dashboard name the platform. */
+  name?: string
+  /** Sets the rollout's share of traffic (percent) on `target`. */
+  apply(rolloutId: string, target: string, trafficPct: Percent, now: Rfc3339): unknown | Promise<unknown>
+  /** The traffic (percent) the platform reports for the rollout on `target`; null: never deployed. */
+  actual(rolloutId: string, target: string): Percent | null | Promise<Percent | null>
+  /** Moves the rollout to 0 % everywhere; the time the platform confirmed 0 % (or null: confirmed later). */
+  rollback(rolloutId: string, targets: string[], now: Rfc3339): Rfc3339 | Date | null | Promise<Rfc3339 | Date | null>
+}
+
+/** Options of `new RolloutService(path, options)`. */
+export interface RolloutServiceOptions {
+  /** The host's platform; without one, a simulated platform (named `simulated` in every output). */
+  deployer?: Deployer
+  /** The simulator's rollback confirmation delay, seconds (default 60). */
+  rollbackSecs?: number
+  /** Plans above these (or not stating their size) need an approval from someone else to start. */
+  approvalThresholds?: { maxUsers?: number | null; maxMonthlyCost?: { amount: DecimalString; currency: string } | null }
+}
 
 /** What a `RolloutService` command or tick did. */
 export interface CommandOutcome {
@@ -348,10 +419,14 @@ export interface CommandOutcome {
   rollback: RollbackRecord | null
   /** True when returned for a repeated idempotency key (nothing applied). */
   replayed: boolean
+  /** The platform the service drives (`simulated` for the simulator). */
+  deployer: string
+  /** Set when an accepted pause or rollback changed nothing: why. */
+  noOp?: string
 }
 
 /** One target's line on the dashboard. */
-export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolled_back'; trafficPct: Percent }
+export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolling_back' | 'rolled_back'; trafficPct: Percent }
 
 /** The dashboard view of a rollout. */
 export interface RolloutProgress {
@@ -366,6 +441,12 @@ export interface RolloutProgress {
   startedAt: Rfc3339 | null
   remainingMinSecs: number | null
   eta: Rfc3339 | null
+  /** The platform the service drives. */
+  deployer?: string
+  /** The platform's last failure, while it lasts. */
+  platformError?: PlatformError
+  /** `rollback_overdue`, `rollback_sla_breached`, `deploy_failed`. */
+  alerts: { code: 'rollback_overdue' | 'rollback_sla_breached' | 'deploy_failed'; at: Rfc3339; message: string }[]
 }
 
 /** A hash-chained audit event. */
@@ -373,9 +454,9 @@ export interface AuditEvent {
   seq: number
   at: Rfc3339
   actorId: string
-  kind: 'transition' | 'command'
+  kind: 'transition' | 'command' | 'deploy'
   action: string
-  outcome: 'accepted' | 'rejected'
+  outcome: 'accepted' | 'rejected' | 'failed'
   error: string | null
   before: { phase: number; state: RolloutStatus }
   after: { phase: number; state: RolloutStatus }
@@ -562,22 +643,39 @@ export type JsErlangC = ErlangC
 
 /**
  * Rollouts through the embedded store (no path or ":memory:": in memory; a path: a SQLite file) and a
- * simulated deployer whose rollbacks are confirmed `rollbackSecs` later.
+ * deployer: the host's own (`options.deployer`, an object whose `apply`, `actual` and `rollback` return
+ * values or Promises) or, without one, a simulated platform whose rollbacks are confirmed
+ * `rollbackSecs` later. Every method returns a Promise, runs on the service's worker threads (never on
+ * the event loop) and rejects, never throws, with an `Error` whose `code` is the core's.
  */
 export declare class RolloutService {
-  /** Opens the store. `options.approvalThresholds`: `{ maxUsers, maxMonthlyCost }`. */
-  constructor(path?: string | null, options?: { rollbackSecs?: number; approvalThresholds?: object })
-  /** Creates rollout `id` (state ready) initiated by `initiator` (`{ id, role }`). */
-  create(id: string, plan: object | string, initiator: { id: string; role: string }, now: string, policy?: object): Promise<Record<string, any>>
   /**
-   * Applies a command (`{ kind: 'start' | 'pause' | 'resume' | 'rollback' | 'approve' | 'abort' |
-   * 'observe' | 'confirm_rollback', ... }`) at `now`.
+   * Opens the store. `options`: `{ deployer?, rollbackSecs?, approvalThresholds?: { maxUsers,
+   * maxMonthlyCost } }`. (The package entry turns `options.deployer` into the bridge function.)
    */
-  execute(id: string, command: object, now: string, options?: CommandOptions): Promise<CommandOutcome>
-  /** A tick at `now` with the window ending then (or null) and analytics event times since the last tick. */
-  observe(id: string, now: string, window?: object | null, events?: string[], options?: CommandOptions): Promise<CommandOutcome>
-  /** Records or updates an incident (`{ id, severity, openedAt, resolvedAt }`). */
-  reportIncident(id: string, incident: object): Promise<null>
+  constructor(path?: string | null, options?: RolloutServiceOptions)
+  /** The name of the platform the service drives (`simulated` without a deployer). */
+  get deployerName(): string
+  /**
+   * Creates rollout `id` (state ready) initiated by `initiator` (`{ id, role }`, operations manager or
+   * above).
+   */
+  create(id: string, plan: RolloutPlanInput | string, initiator: Actor, now: string, policy?: object): Promise<Record<string, any>>
+  /**
+   * Applies a command at `now`. `pause`, `rollback` and `abort` ignore `expectedVersion` (they are
+   * re-applied against the latest state); the others reject with `conflict` on a stale one.
+   */
+  execute(id: string, command: RolloutCommand, now: string, options?: CommandOptions): Promise<CommandOutcome>
+  /**
+   * A tick at `now` sent by `options.actor` (monitor or above) with the window ending then (or null)
+   * and analytics event times since the last tick.
+   */
+  observe(id: string, now: string, window: RolloutWindow | null | undefined, events: string[] | null | undefined, options: ObserveOptions): Promise<CommandOutcome>
+  /**
+   * Records or updates an incident (`{ id, severity, openedAt, resolvedAt }`) reported by
+   * `options.actor` (monitor or above).
+   */
+  reportIncident(id: string, incident: RolloutIncident, options: { actor: Actor }): Promise<null>
   /** The rollout's full state. */
   rollout(id: string): Promise<Record<string, any>>
   /** Every rollout id in the store. */
@@ -590,10 +688,13 @@ export declare class RolloutService {
   decisions(id: string): Promise<RolloutDecision[]>
   /** Checks the stored audit chain. */
   verifyAudit(id: string): Promise<ChainCheck>
-  /** Re-applies desired traffic where the deployer differs; resolves to the rollout. */
+  /** Re-applies desired traffic where the platform differs; resolves to the rollout. */
   reconcile(id: string, now: string): Promise<Record<string, any>>
-  /** Traffic (percent) the simulated deployer runs for `target`, or null. */
-  deployedTraffic(target: string): number | null
+  /**
+   * Traffic (percent) the simulated deployer runs for rollout `rolloutId` on `target`, or null. A
+   * service with the host's own deployer rejects with `deploy` (ask the platform).
+   */
+  deployedTraffic(rolloutId: string, target: string): Promise<number | null>
 }
 
 /** A fitted Universal Scalability Law model. */
@@ -668,14 +769,6 @@ export declare function canonicalJson(kind: string, documentJson: string): strin
 
 /** The configuration and monthly run rate at each milestone `{ label, users }`. */
 export declare function capacityMilestones(request: EstimateRequest | string, catalog: PriceCatalog | string, milestones: Milestone[]): MilestonePlan[]
-
-/** Options of `execute` and `observe`. */
-export interface CommandOptions {
-  /** The version last seen; a different current version rejects with `conflict`. */
-  expectedVersion?: number
-  /** A retry with the same key returns the first outcome and applies nothing. */
-  idempotencyKey?: string
-}
 
 /** Totals of line items `{ name, quantity, unitPrice, kind }` (amounts as decimal strings). */
 export declare function costTotals(lineItems: LineItem[], currency?: string | undefined | null): CostTotals

@@ -3,7 +3,7 @@
 // (InvalidArg, NumberExpected, StringExpected, ...) turned into scaleplan's typed error: code
 // `wrong_type` (an invalid input), the function named, napi's description of the value kept (it names
 // the field of an object argument, e.g. `ProportionArm.visitors`). Error mapping only: no rules, no
-// defaults (DESIGN rule 6). Every scaleplan error already has a snake_case code and passes unchanged.
+// defaults (DESIGN rule 6). It also bridges a host's deployer object to the native service (below). Every scaleplan error already has a snake_case code and passes unchanged.
 const native = require('./index.js')
 
 const NAPI_STATUS = new Set([
@@ -37,11 +37,72 @@ function wrap (name, f) {
   return wrapped
 }
 
+// Classes whose every method returns a Promise: an argument napi refuses before the call starts
+// rejects the Promise instead of throwing (a Promise method never throws).
+const PROMISE_CLASSES = new Set(['RolloutService'])
+
+function rejecting (f) {
+  const r = function (...args) {
+    try {
+      return f.apply(this, args)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+  Object.defineProperty(r, 'name', { value: f.name })
+  return r
+}
+
+// A host's deployer object as the one bridge function the native service calls from its worker threads:
+// it takes the core's PlatformCall (JSON) and always resolves, to `{"ok": answer}` or `{"error": why}`,
+// so that a thrown error or a rejection reaches the core as its `deploy` error. Conversion only.
+function deployerBridge (d) {
+  for (const m of ['apply', 'actual', 'rollback']) {
+    if (typeof d[m] !== 'function') {
+      const err = new Error(`\`new RolloutService\`: options.deployer has no method \`${m}\``)
+      err.code = 'wrong_type'
+      throw err
+    }
+  }
+  const name = typeof d.name === 'string' && d.name.trim() !== ''
+    ? d.name
+    : (d.constructor && d.constructor !== Object ? d.constructor.name : 'deployer')
+  const bridge = (request) => {
+    let answer
+    try {
+      const r = JSON.parse(request)
+      if (r.method === 'apply') answer = d.apply(r.rollout_id, r.target, r.traffic_pct, r.now)
+      else if (r.method === 'actual') answer = d.actual(r.rollout_id, r.target)
+      else answer = d.rollback(r.rollout_id, r.targets, r.now)
+    } catch (e) {
+      answer = Promise.reject(e)
+    }
+    return Promise.resolve(answer).then(
+      (v) => JSON.stringify({ ok: v === undefined ? null : v }),
+      (e) => JSON.stringify({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) })
+    )
+  }
+  return { name, bridge }
+}
+
+function constructArgs (name, args) {
+  if (name !== 'RolloutService') return args
+  const [path, options] = args
+  if (options && typeof options === 'object' && options.deployer != null) {
+    const { deployer, ...rest } = options
+    const { name: deployerName, bridge } = deployerBridge(deployer)
+    return [path, rest, bridge, deployerName]
+  }
+  return [path, options]
+}
+
 function wrapClass (name, C) {
   for (const key of Object.getOwnPropertyNames(C.prototype)) {
     const d = Object.getOwnPropertyDescriptor(C.prototype, key)
     if (key !== 'constructor' && typeof d.value === 'function' && d.configurable) {
-      Object.defineProperty(C.prototype, key, { ...d, value: wrap(`${name}.${key}`, d.value) })
+      let f = wrap(`${name}.${key}`, d.value)
+      if (PROMISE_CLASSES.has(name)) f = rejecting(f)
+      Object.defineProperty(C.prototype, key, { ...d, value: f })
     }
   }
   // napi defines static factories (`fromJson`) read-only: they are wrapped here and served by the Proxy.
@@ -57,7 +118,7 @@ function wrapClass (name, C) {
   return new Proxy(shim, {
     construct (_target, args) {
       try {
-        return Reflect.construct(C, args)
+        return Reflect.construct(C, constructArgs(name, args))
       } catch (e) {
         throw remap(`new ${name}`, e)
       }

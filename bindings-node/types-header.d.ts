@@ -322,10 +322,10 @@ export interface RolloutPlan {
 /** Why a decision was taken or what stands in the way: a `code` (the policy spec's reason table) and its evidence. */
 export interface GateReason { code: string; [field: string]: unknown }
 
-/** One entry of the decision log (one per tick). */
+/** One entry of the decision log (one per tick, and one per platform failure: `deploy_failed`). */
 export interface RolloutDecision {
   at: Rfc3339
-  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete'
+  decision: 'hold' | 'advance' | 'pause' | 'resume' | 'revert_to_previous_phase' | 'rollback' | 'complete' | 'deploy_failed'
   phase: number
   trafficPct: Percent
   state: RolloutStatus
@@ -333,8 +333,79 @@ export interface RolloutDecision {
   reasons: GateReason[]
 }
 
-/** Timing of a rollback against the rollback objective. */
-export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null }
+/** Timing of a rollback against the rollback objective; `from`: the traffic per target when it was decided. */
+export interface RollbackRecord { decidedAt: Rfc3339; confirmedAt: Rfc3339 | null; durationSecs: number | null; slaMet: boolean | null; from?: { target: string; trafficPct: Percent }[] }
+
+/** Who may do what: `viewer < monitor < operator < operations_manager < approver < admin`. */
+export type Role = 'viewer' | 'monitor' | 'operator' | 'operations_manager' | 'approver' | 'admin'
+
+/** A person or system issuing a command. Ids are compared trimmed and lower-cased. */
+export interface Actor { id: string; role: Role }
+
+/** One metric window (5-minute, wall-clock aligned by default). */
+export interface RolloutWindow {
+  start: Rfc3339
+  end: Rfc3339
+  requests: number
+  errors: number
+  p95Ms: number | null
+  controlRequests?: number
+  controlErrors?: number
+}
+
+/** An incident; blocking iff its severity is one of the policy's `blockingSeverities`. */
+export interface RolloutIncident { id: string; severity: string; openedAt: Rfc3339; resolvedAt: Rfc3339 | null }
+
+/** A plan as `create` accepts it (the output of `rolloutPlan`, or its JSON text). */
+export type RolloutPlanInput = RolloutPlan | { strategy: 'immediate' | 'gradual' | 'custom'; phases: Array<{ trafficPct: Percent; minDurationSecs: number; requiresApproval?: boolean }>; scope?: RolloutPlan['scope']; waves?: 'sequential' | 'parallel'; targetUsers?: number | null; monthlyCost?: { amount: DecimalString; currency: string } | null }
+
+/** A command for `RolloutService.execute`: a misspelt `kind` or a missing field fails `tsc --strict`. */
+export type RolloutCommand =
+  | { kind: 'start'; actor: Actor }
+  | { kind: 'pause'; actor: Actor; reason?: string | null }
+  | { kind: 'resume'; actor: Actor }
+  | { kind: 'rollback'; actor: Actor; reason?: string | null }
+  | { kind: 'abort'; actor: Actor; reason?: string | null }
+  | { kind: 'approve'; actor: Actor; rolloutId: string; planRevision: number; targetPhase: number }
+  | { kind: 'observe'; actor: Actor; window?: RolloutWindow | null; events?: Rfc3339[] }
+  | { kind: 'confirm_rollback' }
+
+/** Options of `execute`. `expectedVersion` applies to start, resume, approve and observe (pause, rollback
+ * and abort are re-applied against the latest state). */
+export interface CommandOptions { expectedVersion?: number; idempotencyKey?: string }
+
+/** Options of `observe`: who sends the evidence (monitor or above). */
+export interface ObserveOptions { actor: Actor; idempotencyKey?: string }
+
+/** A platform failure the service recorded, until a deploy succeeds. */
+export interface PlatformError { deployer: string; since: Rfc3339; at: Rfc3339; attempts: number; message: string }
+
+/**
+ * The platform a `RolloutService` drives (a feature-flag service, a mesh, a load balancer). Methods
+ * return values or Promises and run on the event loop (the service waits on them from its worker
+ * threads); a rejection or a thrown error is the `deploy` error, recorded and retried on the next call.
+ * Calls repeat after failures: make them idempotent.
+ */
+export interface Deployer {
+  /** How outcomes and the dashboard name the platform. */
+  name?: string
+  /** Sets the rollout's share of traffic (percent) on `target`. */
+  apply(rolloutId: string, target: string, trafficPct: Percent, now: Rfc3339): unknown | Promise<unknown>
+  /** The traffic (percent) the platform reports for the rollout on `target`; null: never deployed. */
+  actual(rolloutId: string, target: string): Percent | null | Promise<Percent | null>
+  /** Moves the rollout to 0 % everywhere; the time the platform confirmed 0 % (or null: confirmed later). */
+  rollback(rolloutId: string, targets: string[], now: Rfc3339): Rfc3339 | Date | null | Promise<Rfc3339 | Date | null>
+}
+
+/** Options of `new RolloutService(path, options)`. */
+export interface RolloutServiceOptions {
+  /** The host's platform; without one, a simulated platform (named `simulated` in every output). */
+  deployer?: Deployer
+  /** The simulator's rollback confirmation delay, seconds (default 60). */
+  rollbackSecs?: number
+  /** Plans above these (or not stating their size) need an approval from someone else to start. */
+  approvalThresholds?: { maxUsers?: number | null; maxMonthlyCost?: { amount: DecimalString; currency: string } | null }
+}
 
 /** What a `RolloutService` command or tick did. */
 export interface CommandOutcome {
@@ -348,10 +419,14 @@ export interface CommandOutcome {
   rollback: RollbackRecord | null
   /** True when returned for a repeated idempotency key (nothing applied). */
   replayed: boolean
+  /** The platform the service drives (`simulated` for the simulator). */
+  deployer: string
+  /** Set when an accepted pause or rollback changed nothing: why. */
+  noOp?: string
 }
 
 /** One target's line on the dashboard. */
-export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolled_back'; trafficPct: Percent }
+export interface TargetProgress { name: string; status: 'complete' | 'in_progress' | 'pending' | 'rolling_back' | 'rolled_back'; trafficPct: Percent }
 
 /** The dashboard view of a rollout. */
 export interface RolloutProgress {
@@ -366,6 +441,12 @@ export interface RolloutProgress {
   startedAt: Rfc3339 | null
   remainingMinSecs: number | null
   eta: Rfc3339 | null
+  /** The platform the service drives. */
+  deployer?: string
+  /** The platform's last failure, while it lasts. */
+  platformError?: PlatformError
+  /** `rollback_overdue`, `rollback_sla_breached`, `deploy_failed`. */
+  alerts: { code: 'rollback_overdue' | 'rollback_sla_breached' | 'deploy_failed'; at: Rfc3339; message: string }[]
 }
 
 /** A hash-chained audit event. */
@@ -373,9 +454,9 @@ export interface AuditEvent {
   seq: number
   at: Rfc3339
   actorId: string
-  kind: 'transition' | 'command'
+  kind: 'transition' | 'command' | 'deploy'
   action: string
-  outcome: 'accepted' | 'rejected'
+  outcome: 'accepted' | 'rejected' | 'failed'
   error: string | null
   before: { phase: number; state: RolloutStatus }
   after: { phase: number; state: RolloutStatus }

@@ -27,7 +27,7 @@ fn snake(key: &str) -> String {
     out
 }
 
-fn snake_keys(v: Value) -> Value {
+pub(crate) fn snake_keys(v: Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.into_iter()

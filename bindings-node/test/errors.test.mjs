@@ -46,8 +46,8 @@ async function rollout (a) {
   for (const s of a.steps) {
     if (s.op === 'create') await svc.create(s.id, s.plan, s.initiator, s.now)
     else if (s.op === 'execute') await svc.execute(s.id, s.command, s.now, s.expected_version === undefined ? undefined : { expectedVersion: s.expected_version })
-    else if (s.op === 'observe') await svc.observe(s.id, s.now, s.window)
-    else if (s.op === 'report_incident') await svc.reportIncident(s.id, s.incident)
+    else if (s.op === 'observe') await svc.observe(s.id, s.now, s.window, [], { actor: s.actor })
+    else if (s.op === 'report_incident') await svc.reportIncident(s.id, s.incident, { actor: s.actor })
     else throw new Error(`unknown step ${s.op}`)
   }
 }

@@ -61,6 +61,7 @@ const at = (m) => `2025-06-02T${String(Math.floor(m / 60)).padStart(2, '0')}:${S
 const window = (i, errors = 4, p95Ms = 320) => ({ start: at(5 * i), end: at(5 * i + 5), requests: 2000, errors, p95Ms })
 const CAROL = { id: 'carol', role: 'operations_manager' }
 const OLGA = { id: 'olga', role: 'operator' }
+const MONITOR = { id: 'prometheus-bridge', role: 'monitor' }
 const SHORT = sp.rolloutPlan('custom', { phases: [{ trafficPct: 10, minDurationSecs: 900 }, { trafficPct: 100, minDurationSecs: 900 }] })
 
 for (const kind of ['memory', 'sqlite']) {
@@ -73,21 +74,21 @@ for (const kind of ['memory', 'sqlite']) {
     assert.ok(started instanceof Promise)
     const out = await started
     assert.deepEqual([out.state, out.trafficPct, out.version], ['running', 10, 1])
-    assert.equal(svc.deployedTraffic('all'), 10)
+    assert.equal(await svc.deployedTraffic('R-1', 'all'), 10)
     assert.equal((await svc.execute('R-1', { kind: 'start', actor: CAROL }, at(0), { idempotencyKey: 'start' })).replayed, true)
-    await assert.rejects(svc.execute('R-1', { kind: 'pause', actor: OLGA }, at(1), { expectedVersion: 0 }), (e) => e.code === 'conflict')
+    await assert.rejects(svc.execute('R-1', { kind: 'resume', actor: OLGA }, at(1), { expectedVersion: 0 }), (e) => e.code === 'conflict')
     let last
-    for (let i = 0; i < 3; i++) last = await svc.observe('R-1', at(5 * i + 5), window(i), [at(5 * i + 5)])
+    for (let i = 0; i < 3; i++) last = await svc.observe('R-1', at(5 * i + 5), window(i), [at(5 * i + 5)], { actor: MONITOR })
     assert.equal(last.decision.decision, 'advance')
-    await assert.rejects(svc.observe('R-1', at(10), window(1)), (e) => e.code === 'late_evidence')
-    await svc.reportIncident('R-1', { id: 'INC-1', severity: 'P1', openedAt: at(16), resolvedAt: null })
-    assert.equal((await svc.observe('R-1', at(20), window(3))).state, 'paused_incident')
+    await assert.rejects(svc.observe('R-1', at(10), window(1), [], { actor: MONITOR }), (e) => e.code === 'late_evidence')
+    await svc.reportIncident('R-1', { id: 'INC-1', severity: 'P1', openedAt: at(16), resolvedAt: null }, { actor: MONITOR })
+    assert.equal((await svc.observe('R-1', at(20), window(3), [], { actor: MONITOR })).state, 'paused_incident')
     await assert.rejects(svc.execute('R-1', { kind: 'resume', actor: OLGA }, at(21)), (e) => e.code === 'incident_still_open')
-    const rb = await svc.observe('R-1', at(25), window(4, 200))
+    const rb = await svc.observe('R-1', at(25), window(4, 200), [], { actor: MONITOR })
     assert.equal(rb.decision.decision, 'rollback')
     assert.equal(rb.state, 'rolled_back')
     assert.deepEqual([rb.rollback.durationSecs, rb.rollback.slaMet], [90, true])
-    assert.equal(svc.deployedTraffic('all'), 0)
+    assert.equal(await svc.deployedTraffic('R-1', 'all'), 0)
     assert.equal((await svc.verifyAudit('R-1')).intact, true)
     const events = await svc.audit('R-1')
     assert.equal(sp.verifyAudit(events).intact, true)

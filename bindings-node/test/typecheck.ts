@@ -5,7 +5,9 @@ import {
   RolloutService,
   rolloutPlan,
   simulate,
+  type Actor,
   type CommandOutcome,
+  type Deployer,
   type GateReason,
   type RolloutPlan,
   type RolloutProgress,
@@ -48,12 +50,32 @@ async function gate(): Promise<boolean> {
   const svc = new RolloutService(null, { rollbackSecs: 30 })
   const rp: RolloutPlan = rolloutPlan('gradual')
   await svc.create('R-1', rp, { id: 'carol', role: 'operations_manager' }, '2025-06-02T00:00:00Z')
-  const out: CommandOutcome = await svc.observe('R-1', '2025-06-02T00:05:00Z', null, [])
+  const out: CommandOutcome = await svc.observe('R-1', '2025-06-02T00:05:00Z', null, [], { actor: { id: 'prom', role: 'monitor' } })
   const why: string[] = (out.decision?.reasons ?? []).map((x: GateReason) => x.code)
   const p: RolloutProgress = await svc.progress('R-1', '2025-06-02T00:05:00Z')
   const back: string = simulate('{}')
   // @ts-expect-error: a decision's traffic is a number
   const bad: string = out.trafficPct
-  return why.length > 0 && p.overallPct >= 0 && back.length > 0 && bad.length > 0
+  const ops: Actor = { id: 'olga', role: 'operator' }
+  await svc.execute('R-1', { kind: 'rollback', actor: ops, reason: 'errors' }, '2025-06-02T00:06:00Z', { idempotencyKey: 'rb-1' })
+  // @ts-expect-error: a misspelt command kind does not compile
+  await svc.execute('R-1', { kind: 'rolback', actor: ops }, '2025-06-02T00:06:00Z')
+  // @ts-expect-error: an approval needs its target phase
+  await svc.execute('R-1', { kind: 'approve', actor: ops, rolloutId: 'R-1', planRevision: 1 }, '2025-06-02T00:06:00Z')
+  // @ts-expect-error: a role is one of the six
+  const boss: Actor = { id: 'al', role: 'boss' }
+  // @ts-expect-error: an observation names its actor
+  await svc.observe('R-1', '2025-06-02T00:10:00Z', null, [], {})
+  const flags: Deployer = {
+    name: 'flags',
+    async apply (_rollout: string, _target: string, _pct: number, _now: string) { return null },
+    async actual (_rollout: string, _target: string) { return 10 },
+    async rollback (_rollout: string, _targets: string[], now: string) { return now },
+  }
+  const real = new RolloutService(null, { deployer: flags })
+  const name: string = real.deployerName
+  // @ts-expect-error: a deployer has an actual method
+  const broken: Deployer = { apply: () => null, rollback: () => null }
+  return why.length > 0 && p.overallPct >= 0 && back.length > 0 && bad.length > 0 && boss.id === name && broken !== null
 }
 export { width, lift, df, failed, wins, typo, firstMonth, instances, peak, gate }

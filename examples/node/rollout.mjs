@@ -28,15 +28,16 @@ console.log('final:', out.final.state, 'at', out.final.traffic_pct, '%')
 
 // 2. Live, with Promises (store calls run off the event loop)
 const carol = { id: 'carol', role: 'operations_manager' }
+const monitor = { id: 'prometheus-bridge', role: 'monitor' }
 const svc = new sp.RolloutService(join(mkdtempSync(join(tmpdir(), 'scaleplan-')), 'rollouts.db'), { rollbackSecs: 40 })
 const plan = sp.rolloutPlan('custom', { phases: [{ trafficPct: 10, minDurationSecs: 900 }, { trafficPct: 100, minDurationSecs: 900 }] })
 await svc.create('R-7', plan, carol, at(0))
 await svc.execute('R-7', { kind: 'start', actor: carol }, at(0), { idempotencyKey: 'start-R-7' })
 for (let i = 0; i < 6; i++) {
-  const res = await svc.observe('R-7', at(5 * i + 5), window(i, i === 4 ? 100 : 4), [at(5 * i + 5)])
+  const res = await svc.observe('R-7', at(5 * i + 5), window(i, i === 4 ? 100 : 4), [at(5 * i + 5)], { actor: monitor })
   console.log(res.decision.at, res.decision.decision, `traffic ${res.trafficPct}%`, res.state)
   if (res.state === 'rolled_back') {
-    console.log(`rollback confirmed in ${res.rollback.durationSecs} s (objective met: ${res.rollback.slaMet})`)
+    console.log(`rollback confirmed by the ${res.deployer} platform in ${res.rollback.durationSecs} s (objective met: ${res.rollback.slaMet})`)
     break
   }
 }

@@ -57,5 +57,5 @@ pub use replay::{
     Alert, CommandResult, EvidenceRejection, FinalState, MAX_TICKS, Replay, ReplayAudit,
     ReplayOutput, simulate,
 };
-pub use service::{CommandOutcome, Service};
+pub use service::{CommandOutcome, Service, expected_version};
 pub use timestamp::{Pct, Timestamp};

@@ -671,6 +671,23 @@ impl<S: Store, D: Deployer> Service<S, D> {
     }
 }
 
+/// An expected version given as a number (a JavaScript `number`): a whole number >= 0.
+///
+/// # Errors
+/// `not_finite`, `negative` or `not_integer`, naming `field`.
+///
+/// # Example
+/// ```
+/// use scaleplan::rollout::expected_version;
+/// assert_eq!(expected_version("expectedVersion", 3.0)?, 3);
+/// assert_eq!(expected_version("expectedVersion", -1.0).unwrap_err().code(), "negative");
+/// assert_eq!(expected_version("expectedVersion", f64::NAN).unwrap_err().code(), "not_finite");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn expected_version(field: &str, x: f64) -> Result<u64> {
+    crate::check::count(field, x)
+}
+
 fn replayed(stored: &str) -> Result<CommandOutcome> {
     let mut o: CommandOutcome = from_json(stored)?;
     o.replayed = true;
