@@ -64,6 +64,14 @@ fn no_op(r: &Rollout, cmd: &Command) -> Option<String> {
         (Command::Rollback { .. } | Command::Abort { .. }, Status::RolledBack) => {
             Some(format!("already rolled back (since {})", r.status_since))
         }
+        // two instances both heard the platform confirm: the second confirmation changes nothing
+        (Command::ConfirmRollback, Status::RolledBack) => Some(format!(
+            "rollback already confirmed at {}",
+            r.rollback
+                .as_ref()
+                .and_then(|rb| rb.confirmed_at)
+                .unwrap_or(r.status_since)
+        )),
         (Command::Pause { .. }, st) if st != Status::Running && !st.is_terminal() => Some(format!(
             "not running (state {}): nothing to pause",
             st.as_str()
@@ -249,7 +257,9 @@ impl<S: Store, D: Deployer> Service<S, D> {
                 };
                 return self.refuse(&r, &cmd, now, e);
             }
-            if always && let Some(reason) = no_op(&r, &cmd) {
+            if (always || matches!(cmd, Command::ConfirmRollback))
+                && let Some(reason) = no_op(&r, &cmd)
+            {
                 match self.accept_no_op(&r, &cmd, now, reason, idempotency_key)? {
                     Some(out) => return Ok(out),
                     None => {

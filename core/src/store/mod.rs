@@ -1,5 +1,6 @@
-//! Persistence behind one trait: [`Store`], with [`MemoryStore`] (tests, notebooks) and [`SqliteStore`]
-//! (the embedded on-disk default, feature `sqlite`).
+//! Persistence behind one trait: [`Store`], with [`MemoryStore`] (tests, notebooks), `SqliteStore` (the
+//! embedded on-disk default, feature `sqlite`) and `PostgresStore` (one database for many instances on
+//! many hosts, feature `postgres`).
 //!
 //! Every state change is one [`Commit`]: the new rollout state, its audit records (chained by the store),
 //! the tick's decision and metric window, and the idempotency key, applied in one transaction after checking
@@ -8,10 +9,14 @@
 //! implement the same contract.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -248,8 +253,8 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
 }
 
-/// Opens the embedded default store: `None` or `":memory:"` is a [`MemoryStore`], a path is a
-/// [`SqliteStore`] file (created if missing).
+/// Opens a store: `None` or `":memory:"` is a [`MemoryStore`], a `postgresql://` (or `postgres://`) URL
+/// is a `PostgresStore` (feature `postgres`), anything else is a `SqliteStore` file (created if missing).
 ///
 /// # Errors
 /// `storage` if the file cannot be opened.
@@ -263,6 +268,17 @@ impl<S: Store + ?Sized> Store for Box<S> {
 pub fn open(path: Option<&str>) -> Result<Box<dyn Store>> {
     match path {
         None | Some(":memory:") => Ok(Box::new(MemoryStore::new())),
+        #[cfg(feature = "postgres")]
+        Some(url) if url.starts_with("postgresql://") || url.starts_with("postgres://") => {
+            Ok(Box::new(PostgresStore::connect(url)?))
+        }
+        #[cfg(not(feature = "postgres"))]
+        Some(url) if url.starts_with("postgresql://") || url.starts_with("postgres://") => {
+            Err(storage(format!(
+                "`{}`: this build has no PostgreSQL store (feature `postgres`)",
+                url.split('@').next_back().unwrap_or("postgresql")
+            )))
+        }
         #[cfg(feature = "sqlite")]
         Some(p) => Ok(Box::new(SqliteStore::open(p)?)),
         #[cfg(not(feature = "sqlite"))]

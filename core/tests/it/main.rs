@@ -13,4 +13,5 @@ mod rollout;
 mod rollout_platform;
 mod rollout_props;
 mod rollout_store;
+mod store_contract;
 mod tolerance;

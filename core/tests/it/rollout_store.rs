@@ -57,7 +57,7 @@ fn tick<S: Store>(
     .unwrap()
 }
 
-fn full_flow<S: Store>(store: S) {
+pub(crate) fn full_flow<S: Store>(store: S) {
     let svc = Service::new(store, SimulatedDeployer::new(90));
     svc.create(
         "R-1",

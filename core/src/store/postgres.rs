@@ -1,0 +1,426 @@
+//! [`PostgresStore`]: one PostgreSQL database shared by many app instances on many hosts (feature
+//! `postgres`). The same schema and semantics as [`super::SqliteStore`]: versions, idempotency keys, an
+//! append-only hash-chained audit log (UPDATE, DELETE and TRUNCATE refused by triggers), decisions,
+//! windows, incidents, documents and target ownership.
+//!
+//! * Each commit is one transaction that takes the rollout's row lock first (`SELECT ... FOR UPDATE`),
+//!   then looks up the idempotency key (a retry with a key seen before is answered with the first
+//!   outcome, never `conflict`), then checks the version, then claims targets
+//!   (`INSERT ... ON CONFLICT DO NOTHING`, so two rollouts racing for one target cannot both win).
+//! * The schema is created or migrated inside a transaction holding a transaction-scoped advisory lock
+//!   (`pg_advisory_xact_lock`), so instances starting together migrate once.
+//! * Connections come from a small pool (reads in parallel, never behind one connection); a connection
+//!   that failed (a server restart) is dropped, the call returns a `storage` error, and the next call
+//!   connects afresh. Nothing acknowledged is lost: an acknowledged commit was committed.
+//! * TLS through rustls (ring) with the Mozilla roots (webpki-roots) unless the URL says
+//!   `sslmode=disable`; `sslmode=prefer` (the default) falls back to plain TCP when the server offers no
+//!   TLS, `sslmode=require` refuses to.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use postgres::config::SslMode;
+use postgres::{Client, Config, NoTls, Transaction};
+
+use super::{
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, storage, to_json,
+};
+use crate::error::{Error, Result};
+use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+
+/// The key of the advisory lock that serialises schema migrations (any fixed 64-bit number).
+const MIGRATION_LOCK: i64 = 0x5ca1_e01a_0000_0001;
+
+/// The schema version this build writes.
+const SCHEMA_VERSION: i32 = 1;
+
+/// Connections kept open for reuse.
+const POOL_SIZE: usize = 8;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS rollouts (id TEXT PRIMARY KEY, version BIGINT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (rollout_id TEXT NOT NULL, seq BIGINT NOT NULL, event TEXT NOT NULL,
+    hash TEXT NOT NULL, PRIMARY KEY (rollout_id, seq));
+CREATE TABLE IF NOT EXISTS decisions (rollout_id TEXT NOT NULL, version BIGINT NOT NULL,
+    decision TEXT NOT NULL, PRIMARY KEY (rollout_id, version));
+CREATE TABLE IF NOT EXISTS idempotency (rollout_id TEXT NOT NULL, key TEXT NOT NULL, outcome TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, key));
+CREATE TABLE IF NOT EXISTS windows (rollout_id TEXT NOT NULL, end_at BIGINT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, end_at));
+CREATE TABLE IF NOT EXISTS incidents (rollout_id TEXT NOT NULL, id TEXT NOT NULL, incident TEXT NOT NULL,
+    PRIMARY KEY (rollout_id, id));
+CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (kind, id));
+CREATE TABLE IF NOT EXISTS targets (target TEXT PRIMARY KEY, rollout_id TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION scaleplan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+DROP TRIGGER IF EXISTS audit_no_update ON audit;
+CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION scaleplan_audit_append_only();
+DROP TRIGGER IF EXISTS audit_no_truncate ON audit;
+CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION scaleplan_audit_append_only();
+";
+
+/// A store in a PostgreSQL database.
+///
+/// # Example
+/// ```no_run
+/// use scaleplan::store::{PostgresStore, Store};
+/// let store = PostgresStore::connect("postgresql://scaleplan@db.internal/rollouts?sslmode=require")?;
+/// println!("{} rollouts", store.rollout_ids()?.len());
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub struct PostgresStore {
+    config: Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    idle: Mutex<Vec<Client>>,
+}
+
+fn db(e: postgres::Error) -> Error {
+    match e.as_db_error() {
+        Some(d) => storage(format!("postgres: {} ({})", d.message(), d.code().code())),
+        None => storage(format!("postgres: {e}")),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgresql://user:password@host:port/db?sslmode=...`) and
+    /// creates or migrates the schema (once, under an advisory lock, whatever the number of instances
+    /// starting).
+    ///
+    /// # Errors
+    /// `storage` if the URL is invalid, the server cannot be reached, or the schema is newer than this
+    /// build.
+    pub fn connect(url: &str) -> Result<Self> {
+        let mut config: Config = url
+            .parse()
+            .map_err(|e| storage(format!("postgres: invalid URL: {e}")))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let tls = if config.get_ssl_mode() == SslMode::Disable {
+            None
+        } else {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let tls = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| storage(format!("postgres: TLS: {e}")))?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            Some(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        };
+        let store = PostgresStore {
+            config,
+            tls,
+            idle: Mutex::new(Vec::new()),
+        };
+        store.with_client(migrate)?;
+        Ok(store)
+    }
+
+    fn open(&self) -> Result<Client> {
+        match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(NoTls),
+        }
+        .map_err(db)
+    }
+
+    /// Runs `f` on a pooled connection; a connection that failed is dropped rather than returned.
+    fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| storage("postgres pool poisoned by a panic in another thread"))?
+            .pop();
+        let mut client = match pooled {
+            Some(c) if !c.is_closed() => c,
+            _ => self.open()?,
+        };
+        let out = f(&mut client);
+        if !client.is_closed()
+            && let Ok(mut idle) = self.idle.lock()
+            && idle.len() < POOL_SIZE
+        {
+            idle.push(client);
+        }
+        out
+    }
+
+    fn transaction<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.with_client(|c| {
+            let mut tx = c.transaction().map_err(db)?;
+            let out = f(&mut tx)?;
+            tx.commit().map_err(db)?;
+            Ok(out)
+        })
+    }
+
+    fn list<T: serde::de::DeserializeOwned>(&self, sql: &str, id: &str) -> Result<Vec<T>> {
+        self.with_client(|c| {
+            let rows = c.query(sql, &[&id]).map_err(db)?;
+            rows.iter()
+                .map(|r| from_json(&r.get::<_, String>(0)))
+                .collect()
+        })
+    }
+}
+
+/// Creates or migrates the schema in one transaction under the migration lock.
+fn migrate(c: &mut Client) -> Result<()> {
+    let mut tx = c.transaction().map_err(db)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(db)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS scaleplan_schema (version INT NOT NULL)")
+        .map_err(db)?;
+    let current: Option<i32> = tx
+        .query_opt("SELECT max(version) FROM scaleplan_schema", &[])
+        .map_err(db)?
+        .and_then(|r| r.get(0));
+    match current {
+        Some(v) if v > SCHEMA_VERSION => {
+            return Err(storage(format!(
+                "postgres: the schema is at version {v}, newer than this build ({SCHEMA_VERSION}): upgrade scaleplan"
+            )));
+        }
+        Some(v) if v == SCHEMA_VERSION => {}
+        _ => {
+            tx.batch_execute(SCHEMA_V1).map_err(db)?;
+            tx.execute("DELETE FROM scaleplan_schema", &[])
+                .map_err(db)?;
+            tx.execute(
+                "INSERT INTO scaleplan_schema (version) VALUES ($1)",
+                &[&SCHEMA_VERSION],
+            )
+            .map_err(db)?;
+        }
+    }
+    tx.commit().map_err(db)
+}
+
+fn append_audit(tx: &mut Transaction<'_>, id: &str, records: &[AuditRecord]) -> Result<()> {
+    let mut last: Option<(u64, String)> = tx
+        .query_opt(
+            "SELECT seq, hash FROM audit WHERE rollout_id = $1 ORDER BY seq DESC LIMIT 1",
+            &[&id],
+        )
+        .map_err(db)?
+        .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, String>(1)));
+    for rec in records {
+        let e = AuditEvent::chain_after(last.as_ref().map(|(s, h)| (*s, h.as_str())), rec.clone());
+        tx.execute(
+            "INSERT INTO audit (rollout_id, seq, event, hash) VALUES ($1, $2, $3, $4)",
+            &[&id, &(e.seq as i64), &to_json(&e)?, &e.hash],
+        )
+        .map_err(db)?;
+        last = Some((e.seq, e.hash));
+    }
+    Ok(())
+}
+
+impl Store for PostgresStore {
+    fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
+        self.transaction(|tx| {
+            let n = tx
+                .execute(
+                    "INSERT INTO rollouts (id, version, state) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                    &[&rollout.id, &(rollout.version as i64), &to_json(rollout)?],
+                )
+                .map_err(db)?;
+            if n == 0 {
+                return Err(Error::DuplicateName {
+                    field: "rollout.id".into(),
+                    name: rollout.id.clone(),
+                });
+            }
+            append_audit(tx, &rollout.id, audit)
+        })
+    }
+
+    fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
+        self.with_client(|c| {
+            c.query_opt("SELECT state FROM rollouts WHERE id = $1", &[&id])
+                .map_err(db)?
+                .map(|r| from_json(&r.get::<_, String>(0)))
+                .transpose()
+        })
+    }
+
+    fn rollout_ids(&self) -> Result<Vec<String>> {
+        self.with_client(|c| {
+            Ok(c.query("SELECT id FROM rollouts ORDER BY id", &[])
+                .map_err(db)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
+    }
+
+    fn commit(&self, c: &Commit) -> Result<Committed> {
+        let id = c.rollout_id.as_str();
+        self.transaction(|tx| {
+            // 1. the row lock: every writer of this rollout waits here
+            let current: i64 = tx
+                .query_opt("SELECT version FROM rollouts WHERE id = $1 FOR UPDATE", &[&id])
+                .map_err(db)?
+                .map(|r| r.get(0))
+                .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
+            // 2. the idempotency key: a retry gets the first outcome, never `conflict`
+            if let Some(key) = &c.idempotency_key
+                && let Some(row) = tx
+                    .query_opt(
+                        "SELECT outcome FROM idempotency WHERE rollout_id = $1 AND key = $2",
+                        &[&id, key],
+                    )
+                    .map_err(db)?
+            {
+                return Ok(Committed::Duplicate {
+                    outcome: row.get(0),
+                });
+            }
+            // 3. the version
+            check_version(c, current as u64)?;
+            // 4. targets
+            for t in &c.claim_targets {
+                let claimed = tx
+                    .execute(
+                        "INSERT INTO targets (target, rollout_id) VALUES ($1, $2) ON CONFLICT (target) DO NOTHING",
+                        &[t, &id],
+                    )
+                    .map_err(db)?;
+                if claimed == 0 {
+                    let holder: String = tx
+                        .query_one("SELECT rollout_id FROM targets WHERE target = $1", &[t])
+                        .map_err(db)?
+                        .get(0);
+                    if holder != id {
+                        return Err(held(id, t, &holder));
+                    }
+                }
+            }
+            if c.release_targets {
+                tx.execute("DELETE FROM targets WHERE rollout_id = $1", &[&id])
+                    .map_err(db)?;
+            }
+            if let Some(s) = &c.state {
+                tx.execute(
+                    "UPDATE rollouts SET version = $2, state = $3 WHERE id = $1",
+                    &[&id, &(s.version as i64), &to_json(s)?],
+                )
+                .map_err(db)?;
+            }
+            append_audit(tx, id, &c.audit)?;
+            if let Some(d) = &c.decision {
+                tx.execute(
+                    "INSERT INTO decisions (rollout_id, version, decision) VALUES ($1, $2, $3)",
+                    &[&id, &(d.version as i64), &to_json(d)?],
+                )
+                .map_err(db)?;
+            }
+            if let Some(w) = &c.window {
+                tx.execute(
+                    "INSERT INTO windows (rollout_id, end_at, body) VALUES ($1, $2, $3)
+                     ON CONFLICT (rollout_id, end_at) DO UPDATE SET body = EXCLUDED.body",
+                    &[&id, &w.end.unix(), &to_json(w)?],
+                )
+                .map_err(db)?;
+            }
+            if let Some(key) = &c.idempotency_key {
+                tx.execute(
+                    "INSERT INTO idempotency (rollout_id, key, outcome) VALUES ($1, $2, $3)",
+                    &[&id, key, &c.outcome],
+                )
+                .map_err(db)?;
+            }
+            Ok(Committed::Applied)
+        })
+    }
+
+    fn target_holder(&self, target: &str) -> Result<Option<String>> {
+        self.with_client(|c| {
+            Ok(c.query_opt(
+                "SELECT rollout_id FROM targets WHERE target = $1",
+                &[&target],
+            )
+            .map_err(db)?
+            .map(|r| r.get(0)))
+        })
+    }
+
+    fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
+        self.with_client(|c| {
+            Ok(c.query_opt(
+                "SELECT outcome FROM idempotency WHERE rollout_id = $1 AND key = $2",
+                &[&rollout_id, &key],
+            )
+            .map_err(db)?
+            .map(|r| r.get(0)))
+        })
+    }
+
+    fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
+        self.list(
+            "SELECT event FROM audit WHERE rollout_id = $1 ORDER BY seq",
+            rollout_id,
+        )
+    }
+
+    fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {
+        self.list(
+            "SELECT decision FROM decisions WHERE rollout_id = $1 ORDER BY version",
+            rollout_id,
+        )
+    }
+
+    fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
+        self.list(
+            "SELECT body FROM windows WHERE rollout_id = $1 ORDER BY end_at",
+            rollout_id,
+        )
+    }
+
+    fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
+        self.with_client(|c| {
+            c.execute(
+                "INSERT INTO incidents (rollout_id, id, incident) VALUES ($1, $2, $3)
+                 ON CONFLICT (rollout_id, id) DO UPDATE SET incident = EXCLUDED.incident",
+                &[&rollout_id, &incident.id, &to_json(incident)?],
+            )
+            .map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>> {
+        self.list(
+            "SELECT incident FROM incidents WHERE rollout_id = $1 ORDER BY id",
+            rollout_id,
+        )
+    }
+
+    fn put_document(&self, kind: DocumentKind, id: &str, body: &str) -> Result<()> {
+        self.with_client(|c| {
+            c.execute(
+                "INSERT INTO documents (kind, id, body) VALUES ($1, $2, $3)
+                 ON CONFLICT (kind, id) DO UPDATE SET body = EXCLUDED.body",
+                &[&kind.as_str(), &id, &body],
+            )
+            .map_err(db)?;
+            Ok(())
+        })
+    }
+
+    fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>> {
+        self.with_client(|c| {
+            Ok(c.query_opt(
+                "SELECT body FROM documents WHERE kind = $1 AND id = $2",
+                &[&kind.as_str(), &id],
+            )
+            .map_err(db)?
+            .map(|r| r.get(0)))
+        })
+    }
+}
