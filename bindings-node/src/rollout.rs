@@ -182,8 +182,13 @@ const DEPLOYER_TIMEOUT: Duration = Duration::from_secs(120);
 
 impl JsDeployer {
     fn call(&self, call: &PlatformCall) -> scaleplan::Result<Value> {
+        let method = match call {
+            PlatformCall::Apply { .. } => "apply",
+            PlatformCall::Actual { .. } => "actual",
+            PlatformCall::Rollback { .. } => "rollback",
+        };
         let fail = |message: String| scaleplan::Error::Deploy {
-            message: format!("{}: {message}", self.name),
+            message: format!("{method}: {message}"),
         };
         let text = serde_json::to_string(call).map_err(|e| fail(e.to_string()))?;
         let (tx, rx) = mpsc::sync_channel::<std::result::Result<String, String>>(1);

@@ -35,7 +35,7 @@ impl PyDeployer {
         args: Bound<'py, PyTuple>,
     ) -> scaleplan::Result<serde_json::Value> {
         let fail = |e: PyErr| scaleplan::Error::Deploy {
-            message: format!("{}.{method} raised {e}", self.name),
+            message: format!("{method} raised {e}"),
         };
         let mut v = self.obj.bind(py).call_method1(method, args).map_err(fail)?;
         if v.hasattr("__await__").unwrap_or(false) {
@@ -101,8 +101,8 @@ impl Deployer for PyDeployer {
     }
 }
 
-fn deploy(name: &str, e: PyErr) -> scaleplan::Error {
+fn deploy(_name: &str, e: PyErr) -> scaleplan::Error {
     scaleplan::Error::Deploy {
-        message: format!("{name}: {e}"),
+        message: e.to_string(),
     }
 }

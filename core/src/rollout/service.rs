@@ -508,7 +508,7 @@ impl<S: Store, D: Deployer> Service<S, D> {
     fn deploy_error(&self, e: &PlatformError, what: &str) -> Error {
         Error::Deploy {
             message: format!(
-                "{} failed ({} attempt(s) since {}): {}; {what}",
+                "{} ({} failed attempt(s) since {}): {}; {what}",
                 e.deployer, e.attempts, e.since, e.message
             ),
         }
