@@ -44,7 +44,10 @@ fn running(ticks: i64) -> Rollout {
         };
         r = apply(
             &r,
-            &Command::Observe { observation: obs },
+            &Command::Observe {
+                actor: None,
+                observation: obs,
+            },
             &Context::at(window(i).end),
         )
         .expect("tick")
@@ -81,6 +84,7 @@ fn gate_bench(c: &mut Criterion) {
     // a rollout 23 windows into phase 1: the next tick is a full evaluation (every check passes at 02:00)
     let r = running(23);
     let obs = Command::Observe {
+        actor: None,
         observation: Observation {
             window: Some(window(23)),
             events: vec![window(23).end],
@@ -96,6 +100,7 @@ fn gate_bench(c: &mut Criterion) {
     });
     let r = running(5);
     let obs = Command::Observe {
+        actor: None,
         observation: Observation {
             window: Some(window(5)),
             events: vec![window(5).end],

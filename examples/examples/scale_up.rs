@@ -239,6 +239,7 @@ fn drive(
     health: impl Fn(u64) -> (u64, f64),
     operator: &Actor,
 ) -> scaleplan::Result<Timestamp> {
+    let monitor = Actor::new("prometheus-bridge", Role::Monitor);
     let mut t = from;
     for seq in 0..ticks {
         if seq == 30 && id == "checkout-v2" {
@@ -276,6 +277,7 @@ fn drive(
         let end = w.end;
         let out = svc.observe(
             id,
+            &monitor,
             Some(w),
             vec![end],
             end,
