@@ -599,10 +599,36 @@ impl RolloutService {
         self.job(env, Box::new(move |s| js(&s.store().audit(&id)?)))
     }
 
-    /// The decision log.
-    #[napi(ts_return_type = "Promise<RolloutDecision[]>")]
-    pub fn decisions<'env>(&self, env: &'env Env, id: String) -> napi::Result<Object<'env>> {
-        self.job(env, Box::new(move |s| js(&s.store().decisions(&id)?)))
+    /// The decision log, oldest first; with `options.limit`, one page, newest first: at most `limit` (up to
+    /// 1,000) decisions older than version `options.before`, read without loading the rest.
+    #[napi(
+        ts_args_type = "id: string, options?: { limit?: number; before?: number }",
+        ts_return_type = "Promise<RolloutDecision[]>"
+    )]
+    pub fn decisions<'env>(
+        &self,
+        env: &'env Env,
+        id: String,
+        options: Option<Value>,
+    ) -> napi::Result<Object<'env>> {
+        self.job(
+            env,
+            Box::new(move |s| {
+                let o = options.unwrap_or(Value::Null);
+                let num = |k: &str| -> scaleplan::Result<Option<u64>> {
+                    match o.get(k) {
+                        None | Some(Value::Null) => Ok(None),
+                        Some(v) => {
+                            ro::expected_version(k, v.as_f64().unwrap_or(f64::NAN)).map(Some)
+                        }
+                    }
+                };
+                match num("limit")? {
+                    Some(n) => js(&s.decisions(&id, n as usize, num("before")?)?),
+                    None => js(&s.store().decisions(&id)?),
+                }
+            }),
+        )
     }
 
     /// Checks the stored audit chain.

@@ -95,6 +95,10 @@ for (const kind of ['memory', 'sqlite']) {
     events[2].actorId = 'mallory'
     assert.equal(sp.verifyAudit(events).brokenAt, 3)
     assert.equal((await svc.decisions('R-1')).length, 5)
+    const page = await svc.decisions('R-1', { limit: 2 })
+    assert.deepEqual(page.map((d) => d.version), (await svc.decisions('R-1')).map((d) => d.version).reverse().slice(0, 2))
+    assert.equal((await svc.decisions('R-1', { limit: 10, before: page[1].version })).length, 3)
+    await assert.rejects(svc.decisions('R-1', { limit: -1 }), (e) => e.code === 'negative')
     await assert.rejects(svc.rollout('nope'), (e) => e.code === 'unknown_rollout')
     if (path) {
       const again = new sp.RolloutService(path)

@@ -270,9 +270,22 @@ impl PyRolloutService {
         to_py(py, &a)
     }
 
-    /// The decision log.
-    fn decisions(&self, py: Python<'_>, id: &str) -> PyResult<Py<PyAny>> {
-        let d = guard(py, || py.detach(|| self.svc.store().decisions(id)))?;
+    /// The decision log, oldest first; with `limit`, one page of it, newest first: at most `limit`
+    /// (up to 1,000) decisions older than version `before`, read without loading the rest.
+    #[pyo3(signature = (id, *, limit = None, before = None))]
+    fn decisions(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        limit: Option<usize>,
+        before: Option<u64>,
+    ) -> PyResult<Py<PyAny>> {
+        let d = guard(py, || {
+            py.detach(|| match limit {
+                Some(n) => self.svc.decisions(id, n, before),
+                None => self.svc.store().decisions(id),
+            })
+        })?;
         to_py(py, &d)
     }
 

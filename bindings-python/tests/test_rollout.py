@@ -133,6 +133,10 @@ def test_service_flow(kind, tmp_path):
     events[2]["actor_id"] = "mallory"
     assert scaleplan.verify_audit(events)["broken_at"] == 3
     assert len(svc.decisions("R-1")) == 5
+    page = svc.decisions("R-1", limit=2)
+    assert [d["version"] for d in page] == [d["version"] for d in svc.decisions("R-1")][::-1][:2]
+    older = svc.decisions("R-1", limit=10, before=page[-1]["version"])
+    assert len(older) == 3 and older[0]["version"] < page[-1]["version"]
     with pytest.raises(scaleplan.NotFoundError):
         svc.rollout("nope")
     if path:  # reopen the file: the same state and log

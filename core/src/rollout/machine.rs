@@ -156,6 +156,44 @@ pub struct WindowRecord {
     pub control: Option<(u64, u64)>,
 }
 
+/// Requests and errors of the windows since `clean_since`, and of those carrying control counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CleanTotals {
+    /// Requests.
+    pub requests: u64,
+    /// Errors.
+    pub errors: u64,
+    /// New-version requests of the windows that carry control counts.
+    pub treatment_requests: u64,
+    /// New-version errors of those windows.
+    pub treatment_errors: u64,
+    /// Control requests.
+    pub control_requests: u64,
+    /// Control errors (at most the control requests, window by window).
+    pub control_errors: u64,
+}
+
+impl CleanTotals {
+    fn add(&mut self, r: &WindowRecord) {
+        self.requests = self.requests.saturating_add(r.requests);
+        self.errors = self.errors.saturating_add(r.errors);
+        if let Some((cr, ce)) = r.control {
+            self.treatment_requests = self.treatment_requests.saturating_add(r.requests);
+            self.treatment_errors = self.treatment_errors.saturating_add(r.errors);
+            self.control_requests = self.control_requests.saturating_add(cr);
+            self.control_errors = self.control_errors.saturating_add(ce.min(cr));
+        }
+    }
+
+    fn of<'a>(windows: impl Iterator<Item = &'a WindowRecord>) -> Self {
+        let mut t = CleanTotals::default();
+        for r in windows {
+            t.add(r);
+        }
+        t
+    }
+}
+
 /// Windows whose errors are pooled until they reach `min_requests` (§4).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ErrorPool {
@@ -268,6 +306,11 @@ pub struct Rollout {
     /// The platform's last failure to apply this state, until a deploy succeeds again (set by the service).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_error: Option<PlatformError>,
+    /// Totals of the clean stretch's windows (E3, E8), so that the windows themselves need only be kept
+    /// for the latency streak and a spike's grace period: a tick costs the same on day 1 and day 300.
+    /// Absent in states written before it existed (then summed from `windows` once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clean_totals: Option<CleanTotals>,
     /// The last 3 days of windows, kept only when the policy has an error budget (E7).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budget_samples: Vec<BudgetSample>,
@@ -480,6 +523,7 @@ impl Rollout {
             started_at: None,
             started_by: None,
             platform_error: None,
+            clean_totals: Some(CleanTotals::default()),
             budget_samples: Vec::new(),
         })
     }
@@ -513,6 +557,13 @@ impl Rollout {
         out
     }
 
+    /// Totals of the clean stretch (from `windows` for a state written before they were kept).
+    fn clean_sums(&self) -> CleanTotals {
+        self.clean_totals.unwrap_or_else(|| {
+            CleanTotals::of(self.windows.iter().filter(|r| r.start >= self.clean_since))
+        })
+    }
+
     /// Phase and state, as the audit log records them.
     pub fn phase_state(&self) -> PhaseState {
         PhaseState {
@@ -535,6 +586,7 @@ impl Rollout {
         self.clean_since = t;
         self.pool = ErrorPool::default();
         self.windows.clear();
+        self.clean_totals = Some(CleanTotals::default());
         self.status = Status::Running;
         self.status_since = t;
         self.spike_at = None;
@@ -1038,6 +1090,9 @@ fn tick(
             control: w.control_requests.zip(w.control_errors),
         };
         current_status = Some(s.record_status(&rec, &th));
+        let mut totals = s.clean_sums();
+        totals.add(&rec);
+        s.clean_totals = Some(totals);
         s.windows.push(rec);
         // (1) the error pool (D1, R1)
         let pool = &mut s.pool;
@@ -1130,7 +1185,14 @@ fn tick(
             clean = clean.max(r);
         }
     }
-    s.clean_since = clean;
+    if clean != s.clean_since {
+        // the stretch restarts at `clean` (at most the tick): only windows the log still holds can
+        // start at or after it (every dropped one ended before the previous tick)
+        s.clean_since = clean;
+        s.clean_totals = Some(CleanTotals::of(
+            s.windows.iter().filter(|r| r.start >= clean),
+        ));
+    }
 
     // (3) rules, first match wins
     let open = s.blocking_open(incidents, t);
@@ -1332,11 +1394,8 @@ fn eligibility(s: &Rollout, t: Timestamp, th: &Thresholds) -> Vec<Reason> {
         unmet.push(w);
     }
     // E3
-    let (mut errors, mut requests) = (0u64, 0u64);
-    for r in s.windows.iter().filter(|r| r.start >= s.clean_since) {
-        errors = errors.saturating_add(r.errors);
-        requests = requests.saturating_add(r.requests);
-    }
+    let sums = s.clean_sums();
+    let (errors, requests) = (sums.errors, sums.requests);
     if requests == 0 {
         unmet.push(Reason::NoRequests);
     } else if rate_at_least(errors, requests, th.error_hold) {
@@ -1393,15 +1452,13 @@ fn worse_than_control(
     s: &Rollout,
     opts: &crate::significance::SequentialOptions,
 ) -> Option<Reason> {
-    let (mut nt, mut et, mut nc, mut ec) = (0u64, 0u64, 0u64, 0u64);
-    for r in s.windows.iter().filter(|r| r.start >= s.clean_since) {
-        if let Some((cr, ce)) = r.control {
-            nt = nt.saturating_add(r.requests);
-            et = et.saturating_add(r.errors);
-            nc = nc.saturating_add(cr);
-            ec = ec.saturating_add(ce.min(cr));
-        }
-    }
+    let sums = s.clean_sums();
+    let (nt, et, nc, ec) = (
+        sums.treatment_requests,
+        sums.treatment_errors,
+        sums.control_requests,
+        sums.control_errors,
+    );
     if nt == 0 || nc == 0 {
         return None;
     }
@@ -1455,12 +1512,15 @@ fn advance(s: &mut Rollout, t: Timestamp) -> (DecisionKind, Vec<Reason>) {
     (DecisionKind::Complete, reasons)
 }
 
-/// Drops windows no rule can need again: before the clean stretch, older than the latency streak, and not
-/// inside a running latency-spike grace period.
+/// Drops windows no rule can need again: older than the latency streak and not inside a running
+/// latency-spike grace period (the clean stretch lives on in `clean_totals`). The state stays bounded
+/// however long a phase cannot advance.
 fn prune(s: &mut Rollout, t: Timestamp) {
+    if s.clean_totals.is_none() {
+        s.clean_totals = Some(s.clean_sums());
+    }
     let horizon = t.plus(-(i64::from(s.policy.good_streak)) * s.policy.window);
-    let clean = s.clean_since;
     let spike = s.spike_at;
     s.windows
-        .retain(|r| r.start >= clean || r.end > horizon || spike.is_some_and(|sp| r.end > sp));
+        .retain(|r| r.end > horizon || spike.is_some_and(|sp| r.end > sp));
 }

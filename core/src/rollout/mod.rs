@@ -46,9 +46,9 @@ pub use gate::{
     Window, WindowStatus, burn_rate_alerts, window_status,
 };
 pub use machine::{
-    Applied, Approval, Command, Context, Decision, DecisionKind, ErrorPool, Observation,
-    PlatformError, RollbackRecord, Rollout, Status, TargetTraffic, WindowRecord, apply, rejection,
-    validate_window,
+    Applied, Approval, CleanTotals, Command, Context, Decision, DecisionKind, ErrorPool,
+    Observation, PlatformError, RollbackRecord, Rollout, Status, TargetTraffic, WindowRecord,
+    apply, rejection, validate_window,
 };
 pub use plan::{ApprovalThresholds, PhaseGate, PhaseSpec, RolloutPlan, Scope, Strategy, WaveMode};
 pub use policy::{Actor, GatePolicy, Role};

@@ -49,6 +49,9 @@ pub struct CommandOutcome {
     pub no_op: Option<String>,
 }
 
+/// The largest page of [`Service::decisions`].
+pub const MAX_PAGE: usize = 1_000;
+
 /// How often a command is re-read and re-applied after a conflict before `conflict` is returned.
 const COMMIT_ATTEMPTS: usize = 64;
 
@@ -658,8 +661,8 @@ impl<S: Store, D: Deployer> Service<S, D> {
     /// `unknown_rollout`, `storage`.
     pub fn progress(&self, id: &str, now: Timestamp) -> Result<Progress> {
         let r = self.load(id)?;
-        let windows = self.store.windows(id)?;
-        let mut p = progress(&r, windows.last(), now);
+        let latest = self.store.latest_window(id)?;
+        let mut p = progress(&r, latest.as_ref(), now);
         p.deployer = Some(self.deployer.name());
         Ok(p)
     }
@@ -670,6 +673,18 @@ impl<S: Store, D: Deployer> Service<S, D> {
     /// `unknown_rollout`, `storage`.
     pub fn rollout(&self, id: &str) -> Result<Rollout> {
         self.load(id)
+    }
+
+    /// One page of the decision log, newest first: at most `limit` (capped at 1,000) decisions older than
+    /// version `before` (the newest when None), read from the store without loading the rest.
+    ///
+    /// # Errors
+    /// `unknown_rollout`, `storage`.
+    pub fn decisions(&self, id: &str, limit: usize, before: Option<u64>) -> Result<Vec<Decision>> {
+        if self.store.load_rollout(id)?.is_none() {
+            return Err(Error::UnknownRollout { id: id.to_string() });
+        }
+        self.store.decisions_page(id, limit.min(MAX_PAGE), before)
     }
 
     /// Checks the rollout's audit chain.

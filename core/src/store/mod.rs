@@ -153,6 +153,30 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `storage`.
     fn windows(&self, rollout_id: &str) -> Result<Vec<Window>>;
+    /// The latest metric window (what a dashboard shows), without reading the others.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn latest_window(&self, rollout_id: &str) -> Result<Option<Window>> {
+        Ok(self.windows(rollout_id)?.pop())
+    }
+    /// One page of the decision log, newest first: at most `limit` decisions with a version below
+    /// `before` (all versions when None). The next page is `before` = the last one's version.
+    ///
+    /// # Errors
+    /// `storage`.
+    fn decisions_page(
+        &self,
+        rollout_id: &str,
+        limit: usize,
+        before: Option<u64>,
+    ) -> Result<Vec<Decision>> {
+        let mut all = self.decisions(rollout_id)?;
+        all.retain(|d| before.is_none_or(|b| d.version < b));
+        all.reverse();
+        all.truncate(limit);
+        Ok(all)
+    }
     /// Inserts or updates an incident (by id).
     ///
     /// # Errors
@@ -238,6 +262,17 @@ impl<S: Store + ?Sized> Store for Box<S> {
     }
     fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
         (**self).windows(rollout_id)
+    }
+    fn latest_window(&self, rollout_id: &str) -> Result<Option<Window>> {
+        (**self).latest_window(rollout_id)
+    }
+    fn decisions_page(
+        &self,
+        rollout_id: &str,
+        limit: usize,
+        before: Option<u64>,
+    ) -> Result<Vec<Decision>> {
+        (**self).decisions_page(rollout_id, limit, before)
     }
     fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
         (**self).put_incident(rollout_id, incident)

@@ -382,6 +382,39 @@ impl Store for PostgresStore {
         )
     }
 
+    fn latest_window(&self, rollout_id: &str) -> Result<Option<Window>> {
+        self.with_client(|c| {
+            c.query_opt(
+                "SELECT body FROM windows WHERE rollout_id = $1 ORDER BY end_at DESC LIMIT 1",
+                &[&rollout_id],
+            )
+            .map_err(db)?
+            .map(|r| from_json(&r.get::<_, String>(0)))
+            .transpose()
+        })
+    }
+
+    fn decisions_page(
+        &self,
+        rollout_id: &str,
+        limit: usize,
+        before: Option<u64>,
+    ) -> Result<Vec<Decision>> {
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let limit = limit.min(i64::MAX as usize) as i64;
+        self.with_client(|c| {
+            c.query(
+                "SELECT decision FROM decisions WHERE rollout_id = $1 AND version < $2
+                 ORDER BY version DESC LIMIT $3",
+                &[&rollout_id, &before, &limit],
+            )
+            .map_err(db)?
+            .iter()
+            .map(|r| from_json(&r.get::<_, String>(0)))
+            .collect()
+        })
+    }
+
     fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
         self.with_client(|c| {
             c.execute(

@@ -309,6 +309,46 @@ impl Store for SqliteStore {
         )
     }
 
+    fn latest_window(&self, rollout_id: &str) -> Result<Option<Window>> {
+        let s: Option<String> = self
+            .lock()?
+            .query_row(
+                "SELECT window FROM windows WHERE rollout_id = ?1 ORDER BY end_at DESC LIMIT 1",
+                params![rollout_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        s.map(|s| from_json(&s)).transpose()
+    }
+
+    fn decisions_page(
+        &self,
+        rollout_id: &str,
+        limit: usize,
+        before: Option<u64>,
+    ) -> Result<Vec<Decision>> {
+        let conn = self.lock()?;
+        let mut st = conn
+            .prepare(
+                "SELECT decision FROM decisions WHERE rollout_id = ?1 AND version < ?2
+                 ORDER BY version DESC LIMIT ?3",
+            )
+            .map_err(db)?;
+        let before = before.map_or(i64::MAX, |b| b.min(i64::MAX as u64) as i64);
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows = st
+            .query_map(params![rollout_id, before, limit], |r| {
+                r.get::<_, String>(0)
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(from_json(&row.map_err(db)?)?);
+        }
+        Ok(out)
+    }
+
     fn put_incident(&self, rollout_id: &str, incident: &Incident) -> Result<()> {
         self.lock()?
             .execute(

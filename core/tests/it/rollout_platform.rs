@@ -643,3 +643,53 @@ fn four_eyes_compare_normalised_ids_of_the_creator_and_the_starter() {
     );
     assert_eq!(rejected[8], ("vic", "observe", Some("forbidden")));
 }
+
+/// A phase that cannot advance (too little traffic) keeps a bounded state: after 60 days of 5-minute
+/// ticks the rollout holds only the windows of the latency streak, and its stored JSON is as small as on
+/// day one; the clean stretch's totals still count every window.
+#[test]
+fn the_state_stays_bounded_while_a_phase_cannot_advance() {
+    let plan = plan(Scope::AllRegions);
+    let mut r = Rollout::new(
+        "R-1",
+        Some("carol".into()),
+        plan,
+        GatePolicy::default(),
+        t(0),
+    )
+    .unwrap();
+    r = apply(&r, &Command::Start { actor: carol() }, &Context::at(t(0)))
+        .unwrap()
+        .state;
+    let mut size_day1 = 0;
+    let ticks = 60 * 288;
+    for i in 0..ticks {
+        let w = Window::new(t(5 * i), t(5 * i + 5), 40, 0, Some(320.0)); // under the 100-request floor
+        let obs = Command::Observe {
+            actor: None,
+            observation: Observation {
+                window: Some(w),
+                events: vec![t(5 * i + 5)],
+            },
+        };
+        let out = apply(&r, &obs, &Context::at(t(5 * i + 5))).unwrap();
+        r = out.state;
+        if i == 288 {
+            size_day1 = scaleplan::json::to_string(&r).unwrap().len();
+        }
+        assert!(
+            r.windows.len() <= 3,
+            "tick {i}: {} windows",
+            r.windows.len()
+        );
+    }
+    assert_eq!(r.phase, 1);
+    assert_eq!(r.status, Status::Running);
+    let totals = r.clean_totals.unwrap();
+    assert_eq!(totals.requests, 40 * ticks as u64);
+    let size = scaleplan::json::to_string(&r).unwrap().len();
+    assert!(
+        size <= size_day1 + 64,
+        "{size} bytes after 60 days, {size_day1} after one"
+    );
+}

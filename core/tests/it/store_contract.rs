@@ -135,8 +135,41 @@ fn contract(store: &dyn Store) {
         ..Commit::audit_only("R-1", vec![])
     };
     store.commit(&tick).unwrap();
-    assert_eq!(store.decisions("R-1").unwrap(), vec![d]);
-    assert_eq!(store.windows("R-1").unwrap(), vec![w]);
+    assert_eq!(store.decisions("R-1").unwrap(), vec![d.clone()]);
+    assert_eq!(store.windows("R-1").unwrap(), vec![w.clone()]);
+    // more ticks: the latest window and pages of the decision log, newest first
+    let mut state = next(&next(&s1));
+    let mut all = vec![d];
+    for k in 1..=4 {
+        let mut dk = all[0].clone();
+        dk.version = state.version + 1;
+        dk.at = t(5 + 5 * k);
+        let wk = Window::new(t(5 * k), t(5 * k + 5), 2000 + k as u64, 4, Some(320.0));
+        let c = Commit {
+            state: Some(next(&state)),
+            expected_version: state.version,
+            decision: Some(dk.clone()),
+            window: Some(wk),
+            ..Commit::audit_only("R-1", vec![])
+        };
+        store.commit(&c).unwrap();
+        state = next(&state);
+        all.push(dk);
+    }
+    assert_eq!(store.latest_window("R-1").unwrap().unwrap().requests, 2004);
+    assert_eq!(store.latest_window("R-2").unwrap(), None);
+    let page = store.decisions_page("R-1", 2, None).unwrap();
+    assert_eq!(
+        page.iter().map(|d| d.version).collect::<Vec<_>>(),
+        vec![7, 6]
+    );
+    let page = store.decisions_page("R-1", 2, Some(6)).unwrap();
+    assert_eq!(
+        page.iter().map(|d| d.version).collect::<Vec<_>>(),
+        vec![5, 4]
+    );
+    let page = store.decisions_page("R-1", 10, Some(4)).unwrap();
+    assert_eq!(page.iter().map(|d| d.version).collect::<Vec<_>>(), vec![3]);
     // incidents and documents are upserts
     let mut i = Incident {
         id: "INC-1".into(),
