@@ -405,6 +405,8 @@ export interface RolloutServiceOptions {
   rollbackSecs?: number
   /** Plans above these (or not stating their size) need an approval from someone else to start. */
   approvalThresholds?: { maxUsers?: number | null; maxMonthlyCost?: { amount: DecimalString; currency: string } | null }
+  /** The host's secret (16 bytes or more): the audit log is HMAC-chained and each rollout's row sealed. */
+  auditKey?: string
 }
 
 /** What a `RolloutService` command or tick did. */
@@ -449,9 +451,11 @@ export interface RolloutProgress {
   alerts: { code: 'rollback_overdue' | 'rollback_sla_breached' | 'deploy_failed'; at: Rfc3339; message: string }[]
 }
 
-/** A hash-chained audit event. */
+/** A hash-chained audit event (`hash`: `sha256:<hex>`, or `hmac-sha256:<hex>` in a keyed store). */
 export interface AuditEvent {
   seq: number
+  /** The rollout whose log this is (inside the hashed content). */
+  rolloutId?: string
   at: Rfc3339
   actorId: string
   kind: 'transition' | 'command' | 'deploy'
@@ -684,8 +688,11 @@ export declare class RolloutService {
   progress(id: string, now: string): Promise<RolloutProgress>
   /** The audit log (hash-chained events). */
   audit(id: string): Promise<AuditEvent[]>
-  /** The decision log. */
-  decisions(id: string): Promise<RolloutDecision[]>
+  /**
+   * The decision log, oldest first; with `options.limit`, one page, newest first: at most `limit` (up to
+   * 1,000) decisions older than version `options.before`, read without loading the rest.
+   */
+  decisions(id: string, options?: { limit?: number; before?: number }): Promise<RolloutDecision[]>
   /** Checks the stored audit chain. */
   verifyAudit(id: string): Promise<ChainCheck>
   /** Re-applies desired traffic where the platform differs; resolves to the rollout. */

@@ -405,6 +405,8 @@ export interface RolloutServiceOptions {
   rollbackSecs?: number
   /** Plans above these (or not stating their size) need an approval from someone else to start. */
   approvalThresholds?: { maxUsers?: number | null; maxMonthlyCost?: { amount: DecimalString; currency: string } | null }
+  /** The host's secret (16 bytes or more): the audit log is HMAC-chained and each rollout's row sealed. */
+  auditKey?: string
 }
 
 /** What a `RolloutService` command or tick did. */
@@ -449,9 +451,11 @@ export interface RolloutProgress {
   alerts: { code: 'rollback_overdue' | 'rollback_sla_breached' | 'deploy_failed'; at: Rfc3339; message: string }[]
 }
 
-/** A hash-chained audit event. */
+/** A hash-chained audit event (`hash`: `sha256:<hex>`, or `hmac-sha256:<hex>` in a keyed store). */
 export interface AuditEvent {
   seq: number
+  /** The rollout whose log this is (inside the hashed content). */
+  rolloutId?: string
   at: Rfc3339
   actorId: string
   kind: 'transition' | 'command' | 'deploy'

@@ -389,7 +389,20 @@ impl RolloutService {
             Some(t) if !t.is_null() => input(t.clone())?,
             _ => ro::ApprovalThresholds::default(),
         };
-        let store = guard(|| store::open(path.as_deref()))?;
+        let key = match o.get("auditKey").or_else(|| o.get("audit_key")) {
+            Some(Value::String(k)) => Some(guard(|| ro::AuditKey::new(k.clone().into_bytes()))?),
+            Some(Value::Null) | None => None,
+            Some(other) => {
+                return guard(|| {
+                    Err(scaleplan::Error::WrongType {
+                        field: "options.auditKey".into(),
+                        expected: "a string (the host's secret, 16 bytes or more)",
+                        got: format!("{other}"),
+                    })
+                });
+            }
+        };
+        let store = guard(|| store::open_keyed(path.as_deref(), key))?;
         let (deployer, simulated): (Box<dyn Deployer>, _) = match bridge {
             Some(f) => {
                 let tsfn = f

@@ -107,3 +107,12 @@ for (const kind of ['memory', 'sqlite']) {
     }
   })
 }
+
+test('a keyed store seals its log', async () => {
+  const svc = new sp.RolloutService(null, { auditKey: 'host secret from the vault' })
+  await svc.create('R-1', SHORT, CAROL, at(0))
+  await svc.execute('R-1', { kind: 'start', actor: CAROL }, at(0))
+  assert.equal((await svc.verifyAudit('R-1')).intact, true)
+  assert.ok((await svc.audit('R-1')).every((e) => e.hash.startsWith('hmac-sha256:') && e.rolloutId === 'R-1'))
+  assert.throws(() => new sp.RolloutService(null, { auditKey: 'short' }), (e) => e.code === 'out_of_range')
+})

@@ -124,19 +124,30 @@ pub struct PyRolloutService {
 #[pymethods]
 impl PyRolloutService {
     #[new]
-    #[pyo3(signature = (path = None, *, deployer = None, rollback_secs = 60, approval_thresholds = None))]
+    #[pyo3(signature = (path = None, *, deployer = None, rollback_secs = 60, approval_thresholds = None, audit_key = None))]
     fn new(
         py: Python<'_>,
         path: Option<&str>,
         deployer: Option<&Bound<'_, PyAny>>,
         rollback_secs: i64,
         approval_thresholds: Option<&Bound<'_, PyAny>>,
+        audit_key: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let key = match audit_key {
+            None => None,
+            Some(k) => {
+                let bytes: Vec<u8> = match k.extract::<String>() {
+                    Ok(s) => s.into_bytes(),
+                    Err(_) => k.extract::<Vec<u8>>()?,
+                };
+                Some(guard(py, || ro::AuditKey::new(bytes))?)
+            }
+        };
         let thresholds: ro::ApprovalThresholds = match approval_thresholds {
             Some(t) => doc(py, t)?,
             None => ro::ApprovalThresholds::default(),
         };
-        let store = guard(py, || py.detach(|| store::open(path)))?;
+        let store = guard(py, || py.detach(|| store::open_keyed(path, key)))?;
         let (d, simulated): (Box<dyn Deployer>, _) = match deployer {
             Some(obj) => (Box::new(crate::deployer::PyDeployer::new(obj)), None),
             None => {

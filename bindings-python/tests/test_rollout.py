@@ -151,3 +151,16 @@ def test_bad_time_is_a_typed_error():
     with pytest.raises(scaleplan.InvalidInputError) as info:
         svc.create("R-1", SHORT, CAROL, "yesterday")
     assert info.value.code == "invalid_replay" and "`now`" in str(info.value)
+
+
+def test_a_keyed_store_seals_its_log(tmp_path):
+    path = str(tmp_path / "keyed.db")
+    svc = scaleplan.RolloutService(path, audit_key=b"host secret from the vault")
+    svc.create("R-1", SHORT, CAROL, at(0))
+    svc.execute("R-1", {"kind": "start", "actor": CAROL}, at(0))
+    assert svc.verify_audit("R-1")["intact"] is True
+    assert all(e["hash"].startswith("hmac-sha256:") and e["rollout_id"] == "R-1" for e in svc.audit("R-1"))
+    # opened without the key, the keyed events do not verify as a plain chain
+    assert scaleplan.RolloutService(path).verify_audit("R-1")["intact"] is False
+    with pytest.raises(scaleplan.InvalidInputError):
+        scaleplan.RolloutService(audit_key="short")

@@ -464,6 +464,7 @@ class RolloutService:
         deployer: Deployer | None = None,
         rollback_secs: int = 60,
         approval_thresholds: _Document | None = None,
+        audit_key: bytes | str | None = None,
     ) -> RolloutService: ...
     @property
     def deployer_name(self) -> str: ...

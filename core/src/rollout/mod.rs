@@ -39,7 +39,8 @@ mod service;
 pub(crate) mod timestamp;
 
 pub use audit::{
-    AuditEvent, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState, verify,
+    AuditEvent, AuditKey, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState,
+    Seal, verify, verify_sealed,
 };
 pub use gate::{
     BURN_HORIZON_SECS, BURN_RATE_PAIRS, BudgetSample, BurnAlert, BurnSeverity, Incident, Reason,

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::audit::{AuditKind, AuditRecord, ChainCheck, Outcome, verify};
+use super::audit::{AuditKind, AuditRecord, ChainCheck, Outcome};
 use super::gate::{Incident, Reason, Window};
 use super::machine::{
     Command, Context, Decision, DecisionKind, Observation, PlatformError, RollbackRecord, Rollout,
@@ -692,7 +692,7 @@ impl<S: Store, D: Deployer> Service<S, D> {
     /// # Errors
     /// `storage`.
     pub fn verify_audit(&self, id: &str) -> Result<ChainCheck> {
-        Ok(verify(&self.store.audit(id)?))
+        self.store.verify_log(id)
     }
 }
 

@@ -3,9 +3,14 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::{Commit, Committed, DocumentKind, Store, check_version, held, storage};
+use super::{
+    Commit, Committed, DocumentKind, Store, check_version, held, seal_of, storage, to_json,
+    verify_stored,
+};
 use crate::error::{Error, Result};
-use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Timestamp, Window};
+use crate::rollout::{
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Timestamp, Window,
+};
 
 #[derive(Default)]
 struct Inner {
@@ -17,6 +22,7 @@ struct Inner {
     incidents: BTreeMap<(String, String), Incident>,
     documents: BTreeMap<(DocumentKind, String), String>,
     targets: BTreeMap<String, String>,
+    seals: BTreeMap<String, String>,
 }
 
 /// An in-process store (lost when dropped). Thread-safe.
@@ -31,12 +37,19 @@ struct Inner {
 #[derive(Default)]
 pub struct MemoryStore {
     inner: Mutex<Inner>,
+    key: Option<AuditKey>,
 }
 
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Keys the audit chain (HMAC-SHA256) and seals every rollout with `key` (None: unkeyed).
+    pub fn with_audit_key(mut self, key: Option<AuditKey>) -> Self {
+        self.key = key;
+        self
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Inner>> {
@@ -46,9 +59,30 @@ impl MemoryStore {
     }
 }
 
-fn append(log: &mut Vec<AuditEvent>, rec: &AuditRecord) {
-    let e = AuditEvent::chain(log.last(), rec.clone());
+fn append(log: &mut Vec<AuditEvent>, id: &str, rec: &AuditRecord, key: Option<&AuditKey>) {
+    let prev = log.last().map(|p| (p.seq, p.hash.as_str()));
+    let e = AuditEvent::chain_for(id, prev, rec.clone(), key);
     log.push(e);
+}
+
+/// Re-seals rollout `id` after a change (keyed stores only).
+fn reseal(g: &mut Inner, id: &str, key: Option<&AuditKey>) -> Result<()> {
+    if key.is_none() {
+        return Ok(());
+    }
+    let Some(r) = g.rollouts.get(id) else {
+        return Ok(());
+    };
+    let state = to_json(r)?;
+    let last = g
+        .audit
+        .get(id)
+        .and_then(|l| l.last())
+        .map(|e| (e.seq, e.hash.clone()));
+    if let Some(seal) = seal_of(key, &state, last.as_ref()) {
+        g.seals.insert(id.to_string(), seal);
+    }
+    Ok(())
 }
 
 impl Store for MemoryStore {
@@ -63,9 +97,9 @@ impl Store for MemoryStore {
         g.rollouts.insert(rollout.id.clone(), rollout.clone());
         let log = g.audit.entry(rollout.id.clone()).or_default();
         for rec in audit {
-            append(log, rec);
+            append(log, &rollout.id, rec, self.key.as_ref());
         }
-        Ok(())
+        reseal(&mut g, &rollout.id, self.key.as_ref())
     }
 
     fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
@@ -110,8 +144,9 @@ impl Store for MemoryStore {
         }
         let log = g.audit.entry(id.clone()).or_default();
         for rec in &c.audit {
-            append(log, rec);
+            append(log, &id, rec, self.key.as_ref());
         }
+        reseal(&mut g, &id, self.key.as_ref())?;
         if let Some(d) = &c.decision {
             g.decisions.entry(id.clone()).or_default().push(d.clone());
         }
@@ -126,6 +161,22 @@ impl Store for MemoryStore {
 
     fn target_holder(&self, target: &str) -> Result<Option<String>> {
         Ok(self.lock()?.targets.get(target).cloned())
+    }
+
+    fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
+        let g = self.lock()?;
+        let events = g.audit.get(rollout_id).cloned().unwrap_or_default();
+        let Some(key) = &self.key else {
+            return Ok(crate::rollout::verify(&events));
+        };
+        let r = g
+            .rollouts
+            .get(rollout_id)
+            .ok_or_else(|| Error::UnknownRollout {
+                id: rollout_id.to_string(),
+            })?;
+        let seal = g.seals.get(rollout_id).map(String::as_str);
+        Ok(verify_stored(key, rollout_id, &events, &to_json(r)?, seal))
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

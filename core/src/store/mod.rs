@@ -23,7 +23,9 @@ pub use sqlite::SqliteStore;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+use crate::rollout::{
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Seal, Window,
+};
 
 /// Kinds of plain documents a store keeps beside rollouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -133,6 +135,15 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// `storage`.
     fn target_holder(&self, target: &str) -> Result<Option<String>>;
+    /// Checks the rollout's audit log: the keyed chain and the seal over state and chain head when the
+    /// store has an audit key ([`crate::rollout::verify_sealed`]), the unkeyed chain otherwise
+    /// ([`crate::rollout::verify`]).
+    ///
+    /// # Errors
+    /// `unknown_rollout`, `storage`.
+    fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
+        Ok(crate::rollout::verify(&self.audit(rollout_id)?))
+    }
     /// The outcome stored with an idempotency key.
     ///
     /// # Errors
@@ -199,6 +210,32 @@ pub trait Store: Send + Sync {
     fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>>;
 }
 
+/// The seal of a rollout's row, when the store has a key.
+pub(crate) fn seal_of(
+    key: Option<&AuditKey>,
+    state_json: &str,
+    last: Option<&(u64, String)>,
+) -> Option<String> {
+    let k = key?;
+    let (events, head) = match last {
+        Some((seq, hash)) => (*seq, hash.as_str()),
+        None => (0, crate::rollout::GENESIS_HASH),
+    };
+    serde_json::to_string(&Seal::new(k, state_json, events, head)).ok()
+}
+
+/// Verifies a keyed log against the stored state and seal (`seal_json` as stored).
+pub(crate) fn verify_stored(
+    key: &AuditKey,
+    id: &str,
+    events: &[AuditEvent],
+    state_json: &str,
+    seal_json: Option<&str>,
+) -> ChainCheck {
+    let seal: Option<Seal> = seal_json.and_then(|s| serde_json::from_str(s).ok());
+    crate::rollout::verify_sealed(events, id, key, state_json, seal.as_ref())
+}
+
 /// The error for a target another rollout holds.
 pub(crate) fn held(rollout: &str, target: &str, holder: &str) -> Error {
     Error::TargetHeld {
@@ -254,6 +291,9 @@ impl<S: Store + ?Sized> Store for Box<S> {
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
         (**self).idempotent_outcome(rollout_id, key)
     }
+    fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
+        (**self).verify_log(rollout_id)
+    }
     fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
         (**self).audit(rollout_id)
     }
@@ -301,11 +341,21 @@ impl<S: Store + ?Sized> Store for Box<S> {
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 pub fn open(path: Option<&str>) -> Result<Box<dyn Store>> {
+    open_keyed(path, None)
+}
+
+/// [`open`] with an audit key: the log is HMAC-chained and every rollout's row sealed (see
+/// [`crate::rollout::verify_sealed`]). A store written without a key cannot be opened with one (its
+/// events would not verify) and the other way round.
+///
+/// # Errors
+/// `storage`.
+pub fn open_keyed(path: Option<&str>, key: Option<AuditKey>) -> Result<Box<dyn Store>> {
     match path {
-        None | Some(":memory:") => Ok(Box::new(MemoryStore::new())),
+        None | Some(":memory:") => Ok(Box::new(MemoryStore::new().with_audit_key(key))),
         #[cfg(feature = "postgres")]
         Some(url) if url.starts_with("postgresql://") || url.starts_with("postgres://") => {
-            Ok(Box::new(PostgresStore::connect(url)?))
+            Ok(Box::new(PostgresStore::connect(url)?.with_audit_key(key)))
         }
         #[cfg(not(feature = "postgres"))]
         Some(url) if url.starts_with("postgresql://") || url.starts_with("postgres://") => {
@@ -315,7 +365,7 @@ pub fn open(path: Option<&str>) -> Result<Box<dyn Store>> {
             )))
         }
         #[cfg(feature = "sqlite")]
-        Some(p) => Ok(Box::new(SqliteStore::open(p)?)),
+        Some(p) => Ok(Box::new(SqliteStore::open(p)?.with_audit_key(key))),
         #[cfg(not(feature = "sqlite"))]
         Some(p) => Err(storage(format!(
             "`{p}`: this build has no SQLite store (feature `sqlite`)"

@@ -23,16 +23,22 @@ use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls, Transaction};
 
 use super::{
-    Commit, Committed, DocumentKind, Store, check_version, from_json, held, storage, to_json,
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, storage,
+    to_json, verify_stored,
 };
 use crate::error::{Error, Result};
-use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+use crate::rollout::{
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Window,
+};
 
 /// The key of the advisory lock that serialises schema migrations (any fixed 64-bit number).
 const MIGRATION_LOCK: i64 = 0x5ca1_e01a_0000_0001;
 
 /// The schema version this build writes.
-const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_VERSION: i32 = 2;
+
+/// Version 2: the rollout's seal (keyed stores).
+const SCHEMA_V2: &str = "ALTER TABLE rollouts ADD COLUMN IF NOT EXISTS seal TEXT;";
 
 /// Connections kept open for reuse.
 const POOL_SIZE: usize = 8;
@@ -75,6 +81,7 @@ pub struct PostgresStore {
     config: Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     idle: Mutex<Vec<Client>>,
+    key: Option<AuditKey>,
 }
 
 fn db(e: postgres::Error) -> Error {
@@ -116,9 +123,16 @@ impl PostgresStore {
             config,
             tls,
             idle: Mutex::new(Vec::new()),
+            key: None,
         };
         store.with_client(migrate)?;
         Ok(store)
+    }
+
+    /// Keys the audit chain (HMAC-SHA256) and seals every rollout's row with `key` (None: unkeyed).
+    pub fn with_audit_key(mut self, key: Option<AuditKey>) -> Self {
+        self.key = key;
+        self
     }
 
     fn open(&self) -> Result<Client> {
@@ -189,6 +203,7 @@ fn migrate(c: &mut Client) -> Result<()> {
         Some(v) if v == SCHEMA_VERSION => {}
         _ => {
             tx.batch_execute(SCHEMA_V1).map_err(db)?;
+            tx.batch_execute(SCHEMA_V2).map_err(db)?;
             tx.execute("DELETE FROM scaleplan_schema", &[])
                 .map_err(db)?;
             tx.execute(
@@ -201,7 +216,13 @@ fn migrate(c: &mut Client) -> Result<()> {
     tx.commit().map_err(db)
 }
 
-fn append_audit(tx: &mut Transaction<'_>, id: &str, records: &[AuditRecord]) -> Result<()> {
+/// Appends `records` to `id`'s chain; returns the chain's last (seq, hash).
+fn append_audit(
+    tx: &mut Transaction<'_>,
+    id: &str,
+    records: &[AuditRecord],
+    key: Option<&AuditKey>,
+) -> Result<Option<(u64, String)>> {
     let mut last: Option<(u64, String)> = tx
         .query_opt(
             "SELECT seq, hash FROM audit WHERE rollout_id = $1 ORDER BY seq DESC LIMIT 1",
@@ -210,7 +231,12 @@ fn append_audit(tx: &mut Transaction<'_>, id: &str, records: &[AuditRecord]) -> 
         .map_err(db)?
         .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, String>(1)));
     for rec in records {
-        let e = AuditEvent::chain_after(last.as_ref().map(|(s, h)| (*s, h.as_str())), rec.clone());
+        let e = AuditEvent::chain_for(
+            id,
+            last.as_ref().map(|(s, h)| (*s, h.as_str())),
+            rec.clone(),
+            key,
+        );
         tx.execute(
             "INSERT INTO audit (rollout_id, seq, event, hash) VALUES ($1, $2, $3, $4)",
             &[&id, &(e.seq as i64), &to_json(&e)?, &e.hash],
@@ -218,16 +244,32 @@ fn append_audit(tx: &mut Transaction<'_>, id: &str, records: &[AuditRecord]) -> 
         .map_err(db)?;
         last = Some((e.seq, e.hash));
     }
+    Ok(last)
+}
+
+fn write_seal(
+    tx: &mut Transaction<'_>,
+    id: &str,
+    key: Option<&AuditKey>,
+    state_json: &str,
+    last: Option<&(u64, String)>,
+) -> Result<()> {
+    if let Some(seal) = seal_of(key, state_json, last) {
+        tx.execute("UPDATE rollouts SET seal = $2 WHERE id = $1", &[&id, &seal])
+            .map_err(db)?;
+    }
     Ok(())
 }
 
 impl Store for PostgresStore {
     fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
+        let key = self.key.as_ref();
         self.transaction(|tx| {
+            let state = to_json(rollout)?;
             let n = tx
                 .execute(
                     "INSERT INTO rollouts (id, version, state) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-                    &[&rollout.id, &(rollout.version as i64), &to_json(rollout)?],
+                    &[&rollout.id, &(rollout.version as i64), &state],
                 )
                 .map_err(db)?;
             if n == 0 {
@@ -236,7 +278,8 @@ impl Store for PostgresStore {
                     name: rollout.id.clone(),
                 });
             }
-            append_audit(tx, &rollout.id, audit)
+            let last = append_audit(tx, &rollout.id, audit, key)?;
+            write_seal(tx, &rollout.id, key, &state, last.as_ref())
         })
     }
 
@@ -261,12 +304,16 @@ impl Store for PostgresStore {
 
     fn commit(&self, c: &Commit) -> Result<Committed> {
         let id = c.rollout_id.as_str();
+        let key = self.key.as_ref();
         self.transaction(|tx| {
             // 1. the row lock: every writer of this rollout waits here
-            let current: i64 = tx
-                .query_opt("SELECT version FROM rollouts WHERE id = $1 FOR UPDATE", &[&id])
+            let (current, mut state): (i64, String) = tx
+                .query_opt(
+                    "SELECT version, state FROM rollouts WHERE id = $1 FOR UPDATE",
+                    &[&id],
+                )
                 .map_err(db)?
-                .map(|r| r.get(0))
+                .map(|r| (r.get(0), r.get(1)))
                 .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
             // 2. the idempotency key: a retry gets the first outcome, never `conflict`
             if let Some(key) = &c.idempotency_key
@@ -306,13 +353,15 @@ impl Store for PostgresStore {
                     .map_err(db)?;
             }
             if let Some(s) = &c.state {
+                state = to_json(s)?;
                 tx.execute(
                     "UPDATE rollouts SET version = $2, state = $3 WHERE id = $1",
-                    &[&id, &(s.version as i64), &to_json(s)?],
+                    &[&id, &(s.version as i64), &state],
                 )
                 .map_err(db)?;
             }
-            append_audit(tx, id, &c.audit)?;
+            let last = append_audit(tx, id, &c.audit, key)?;
+            write_seal(tx, id, key, &state, last.as_ref())?;
             if let Some(d) = &c.decision {
                 tx.execute(
                     "INSERT INTO decisions (rollout_id, version, decision) VALUES ($1, $2, $3)",
@@ -348,6 +397,31 @@ impl Store for PostgresStore {
             .map_err(db)?
             .map(|r| r.get(0)))
         })
+    }
+
+    fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
+        let events = self.audit(rollout_id)?;
+        let Some(key) = &self.key else {
+            return Ok(crate::rollout::verify(&events));
+        };
+        let (state, seal): (String, Option<String>) = self.with_client(|c| {
+            c.query_opt(
+                "SELECT state, seal FROM rollouts WHERE id = $1",
+                &[&rollout_id],
+            )
+            .map_err(db)?
+            .map(|r| (r.get(0), r.get(1)))
+            .ok_or_else(|| Error::UnknownRollout {
+                id: rollout_id.to_string(),
+            })
+        })?;
+        Ok(verify_stored(
+            key,
+            rollout_id,
+            &events,
+            &state,
+            seal.as_deref(),
+        ))
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

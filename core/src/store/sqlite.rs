@@ -8,10 +8,13 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Commit, Committed, DocumentKind, Store, check_version, from_json, held, storage, to_json,
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, storage,
+    to_json, verify_stored,
 };
 use crate::error::{Error, Result};
-use crate::rollout::{AuditEvent, AuditRecord, Decision, Incident, Rollout, Window};
+use crate::rollout::{
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Window,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS rollouts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
@@ -48,6 +51,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 /// ```
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    key: Option<AuditKey>,
 }
 
 fn db(e: rusqlite::Error) -> Error {
@@ -80,9 +84,25 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(db)?;
         conn.execute_batch(SCHEMA).map_err(db)?;
+        // files written before seals existed gain the column
+        let has_seal: bool = conn
+            .prepare("SELECT 1 FROM pragma_table_info('rollouts') WHERE name = 'seal'")
+            .and_then(|mut st| st.exists([]))
+            .map_err(db)?;
+        if !has_seal {
+            conn.execute_batch("ALTER TABLE rollouts ADD COLUMN seal TEXT")
+                .map_err(db)?;
+        }
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            key: None,
         })
+    }
+
+    /// Keys the audit chain (HMAC-SHA256) and seals every rollout's row with `key` (None: unkeyed).
+    pub fn with_audit_key(mut self, key: Option<AuditKey>) -> Self {
+        self.key = key;
+        self
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -92,7 +112,13 @@ impl SqliteStore {
     }
 }
 
-fn append_audit(tx: &rusqlite::Transaction<'_>, id: &str, records: &[AuditRecord]) -> Result<()> {
+/// Appends `records` to `id`'s chain; returns the chain's last (seq, hash).
+fn append_audit(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    records: &[AuditRecord],
+    key: Option<&AuditKey>,
+) -> Result<Option<(u64, String)>> {
     let mut last: Option<(u64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit WHERE rollout_id = ?1 ORDER BY seq DESC LIMIT 1",
@@ -102,13 +128,35 @@ fn append_audit(tx: &rusqlite::Transaction<'_>, id: &str, records: &[AuditRecord
         .optional()
         .map_err(db)?;
     for rec in records {
-        let e = AuditEvent::chain_after(last.as_ref().map(|(s, h)| (*s, h.as_str())), rec.clone());
+        let e = AuditEvent::chain_for(
+            id,
+            last.as_ref().map(|(s, h)| (*s, h.as_str())),
+            rec.clone(),
+            key,
+        );
         tx.execute(
             "INSERT INTO audit (rollout_id, seq, event, hash) VALUES (?1, ?2, ?3, ?4)",
             params![id, e.seq as i64, to_json(&e)?, e.hash],
         )
         .map_err(db)?;
         last = Some((e.seq, e.hash));
+    }
+    Ok(last)
+}
+
+fn write_seal(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    key: Option<&AuditKey>,
+    state_json: &str,
+    last: Option<&(u64, String)>,
+) -> Result<()> {
+    if let Some(seal) = seal_of(key, state_json, last) {
+        tx.execute(
+            "UPDATE rollouts SET seal = ?2 WHERE id = ?1",
+            params![id, seal],
+        )
+        .map_err(db)?;
     }
     Ok(())
 }
@@ -145,12 +193,14 @@ impl Store for SqliteStore {
                 name: rollout.id.clone(),
             });
         }
+        let state = to_json(rollout)?;
         tx.execute(
             "INSERT INTO rollouts (id, version, state) VALUES (?1, ?2, ?3)",
-            params![rollout.id, rollout.version as i64, to_json(rollout)?],
+            params![rollout.id, rollout.version as i64, state],
         )
         .map_err(db)?;
-        append_audit(&tx, &rollout.id, audit)?;
+        let last = append_audit(&tx, &rollout.id, audit, self.key.as_ref())?;
+        write_seal(&tx, &rollout.id, self.key.as_ref(), &state, last.as_ref())?;
         tx.commit().map_err(db)
     }
 
@@ -195,11 +245,11 @@ impl Store for SqliteStore {
                 return Ok(Committed::Duplicate { outcome });
             }
         }
-        let current: i64 = tx
+        let (current, mut state): (i64, String) = tx
             .query_row(
-                "SELECT version FROM rollouts WHERE id = ?1",
+                "SELECT version, state FROM rollouts WHERE id = ?1",
                 params![id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(db)?
@@ -231,13 +281,15 @@ impl Store for SqliteStore {
                 .map_err(db)?;
         }
         if let Some(s) = &c.state {
+            state = to_json(s)?;
             tx.execute(
                 "UPDATE rollouts SET version = ?2, state = ?3 WHERE id = ?1",
-                params![id, s.version as i64, to_json(s)?],
+                params![id, s.version as i64, state],
             )
             .map_err(db)?;
         }
-        append_audit(&tx, id, &c.audit)?;
+        let last = append_audit(&tx, id, &c.audit, self.key.as_ref())?;
+        write_seal(&tx, id, self.key.as_ref(), &state, last.as_ref())?;
         if let Some(d) = &c.decision {
             tx.execute(
                 "INSERT INTO decisions (rollout_id, version, decision) VALUES (?1, ?2, ?3)",
@@ -272,6 +324,32 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(db)
+    }
+
+    fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
+        let events = self.audit(rollout_id)?;
+        let Some(key) = &self.key else {
+            return Ok(crate::rollout::verify(&events));
+        };
+        let row: Option<(String, Option<String>)> = self
+            .lock()?
+            .query_row(
+                "SELECT state, seal FROM rollouts WHERE id = ?1",
+                params![rollout_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        let (state, seal) = row.ok_or_else(|| Error::UnknownRollout {
+            id: rollout_id.to_string(),
+        })?;
+        Ok(verify_stored(
+            key,
+            rollout_id,
+            &events,
+            &state,
+            seal.as_deref(),
+        ))
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

@@ -731,3 +731,167 @@ fn bad_plans_windows_and_files_give_typed_errors() {
         ("storage", scaleplan::ErrorKind::Storage)
     );
 }
+
+/// With a host key the log is HMAC-chained and the row sealed: a file-level attacker who drops the
+/// triggers still cannot re-chain, forge, cut, splice or edit the state without `verify` saying so.
+#[test]
+fn a_keyed_log_catches_what_an_unkeyed_chain_cannot() {
+    use scaleplan::store::SqliteStore;
+    let key = AuditKey::new(b"0123456789abcdef-host-secret".to_vec()).unwrap();
+    let scenario = |name: &str, tamper: &dyn Fn(&rusqlite_free::Db)| -> ChainCheck {
+        let path = temp_db(&format!("keyed-{name}"));
+        let svc = Service::new(
+            SqliteStore::open(&path)
+                .unwrap()
+                .with_audit_key(Some(key.clone())),
+            SimulatedDeployer::new(60),
+        );
+        for id in ["R-1", "R-2"] {
+            let scope = Scope::Regions {
+                regions: vec![format!("{id}-eu")],
+            };
+            svc.create(
+                id,
+                short_plan(scope, WaveMode::Sequential),
+                GatePolicy::default(),
+                &carol(),
+                t(0),
+            )
+            .unwrap();
+            svc.execute(id, Command::Start { actor: carol() }, t(0), None, None)
+                .unwrap();
+            svc.execute(
+                id,
+                Command::Pause {
+                    actor: olga(),
+                    reason: None,
+                },
+                t(1),
+                None,
+                None,
+            )
+            .unwrap();
+        }
+        assert!(
+            svc.verify_audit("R-1").unwrap().intact,
+            "{name}: before tampering"
+        );
+        tamper(&rusqlite_free::Db(path.clone()));
+        let check = svc.verify_audit("R-1").unwrap();
+        let _ = std::fs::remove_file(&path);
+        check
+    };
+    // an untouched keyed log verifies
+    assert!(scenario("none", &|_| {}).intact);
+    // the whole log re-chained with plain SHA-256 after an edit
+    let c = scenario("rechain", &|db| {
+        let mut events = db.events("R-1");
+        events[1].record.actor_id = "mallory".into();
+        let mut prev: Option<AuditEvent> = None;
+        let rechained: Vec<AuditEvent> = events
+            .into_iter()
+            .map(|e| {
+                let n = AuditEvent::chain_for(
+                    "R-1",
+                    prev.as_ref().map(|p| (p.seq, p.hash.as_str())),
+                    e.record,
+                    None,
+                );
+                prev = Some(n.clone());
+                n
+            })
+            .collect();
+        db.replace_log("R-1", &rechained);
+    });
+    assert!(!c.intact);
+    assert_eq!(c.broken_at, Some(1));
+    // a forged append (chained without the key)
+    let c = scenario("append", &|db| {
+        let mut events = db.events("R-1");
+        let last = events.last().unwrap().clone();
+        let mut rec = last.record.clone();
+        rec.action = "approve".into();
+        events.push(AuditEvent::chain_for(
+            "R-1",
+            Some((last.seq, last.hash.as_str())),
+            rec,
+            None,
+        ));
+        db.replace_log("R-1", &events);
+    });
+    assert_eq!((c.intact, c.broken_at), (false, Some(4)));
+    // a cut tail
+    let c = scenario("cut", &|db| {
+        let mut events = db.events("R-1");
+        events.pop();
+        db.replace_log("R-1", &events);
+    });
+    assert!(!c.intact);
+    assert!(c.problem.unwrap().contains("seal records 3 events"));
+    // another rollout's log copied in
+    let c = scenario("splice", &|db| {
+        let other = db.events("R-2");
+        db.replace_log("R-1", &other);
+    });
+    assert!(!c.intact);
+    assert!(c.problem.unwrap().contains("rollout `R-2`"));
+    // the state edited (back to running, say)
+    let c = scenario("state", &|db| {
+        db.edit_state("R-1", "paused_manual", "running")
+    });
+    assert!(!c.intact);
+    assert!(c.problem.unwrap().contains("does not match its seal"));
+}
+
+/// Raw file access, as an attacker would have it (the store's own API refuses all of this).
+mod rusqlite_free {
+    use scaleplan::rollout::AuditEvent;
+    pub struct Db(pub std::path::PathBuf);
+    impl Db {
+        fn conn(&self) -> rusqlite::Connection {
+            let c = rusqlite::Connection::open(&self.0).unwrap();
+            c.execute_batch(
+                "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;",
+            )
+            .unwrap();
+            c
+        }
+        pub fn events(&self, id: &str) -> Vec<AuditEvent> {
+            let c = self.conn();
+            let mut st = c
+                .prepare("SELECT event FROM audit WHERE rollout_id = ?1 ORDER BY seq")
+                .unwrap();
+            st.query_map([id], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(|s| serde_json::from_str(&s.unwrap()).unwrap())
+                .collect()
+        }
+        pub fn replace_log(&self, id: &str, events: &[AuditEvent]) {
+            let c = self.conn();
+            c.execute("DELETE FROM audit WHERE rollout_id = ?1", [id])
+                .unwrap();
+            for e in events {
+                c.execute(
+                    "INSERT INTO audit (rollout_id, seq, event, hash) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![id, e.seq as i64, serde_json::to_string(e).unwrap(), e.hash],
+                )
+                .unwrap();
+            }
+        }
+        pub fn edit_state(&self, id: &str, from: &str, to: &str) {
+            let c = self.conn();
+            let s: String = c
+                .query_row("SELECT state FROM rollouts WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let edited = s.replace(&format!("\"{from}\""), &format!("\"{to}\""));
+            assert_ne!(s, edited);
+            c.execute(
+                "UPDATE rollouts SET state = ?2 WHERE id = ?1",
+                [id, &edited],
+            )
+            .unwrap();
+        }
+    }
+}

@@ -201,17 +201,29 @@ fn contract(store: &dyn Store) {
         log.iter().map(|e| e.seq).collect::<Vec<_>>(),
         vec![1, 2, 3, 4]
     );
-    assert!(verify(&log).intact);
+    let check = store.verify_log("R-1").unwrap();
+    assert!(check.intact, "{check:?}");
+    assert_eq!(check.events, 4);
+}
+
+fn key() -> AuditKey {
+    AuditKey::new(b"contract-test-secret-0123".to_vec()).unwrap()
 }
 
 #[test]
 fn memory_store_keeps_the_contract() {
     contract(&MemoryStore::new());
+    contract(&MemoryStore::new().with_audit_key(Some(key())));
 }
 
 #[test]
 fn sqlite_store_keeps_the_contract() {
     contract(&SqliteStore::in_memory().unwrap());
+    contract(
+        &SqliteStore::in_memory()
+            .unwrap()
+            .with_audit_key(Some(key())),
+    );
 }
 
 #[cfg(feature = "postgres")]
@@ -324,7 +336,7 @@ pub(crate) mod pg {
             .query("SELECT version FROM scaleplan_schema", &[])
             .unwrap();
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].get::<_, i32>(0), 1);
+        assert_eq!(rows[0].get::<_, i32>(0), 2);
     }
 
     fn carol() -> Actor {
