@@ -740,6 +740,9 @@ export type JsUslFit = UslFit
 /** Readiness of an experiment under a policy (JSON strings or objects in the canonical snake_case shape). */
 export declare function assessReadiness(experiment: string | object, policy: string | object): Readiness
 
+/** `assessReadiness` off the event loop. */
+export declare function assessReadinessAsync(experiment: string | object, policy: string | object): Promise<Readiness>
+
 /** Readiness as canonical JSON text (the same bytes as Rust and Python). */
 export declare function assessReadinessJson(experiment: string, policy: string): string
 
@@ -814,6 +817,9 @@ export declare function erlangC(arrivalRate: number, meanServiceTime: number, se
 
 /** What scaling needs and costs: line items, totals, low/expected/high range and assumptions. */
 export declare function estimate(request: EstimateRequest | string, catalog: PriceCatalog | string): ResourceEstimate
+
+/** `estimate` off the event loop. */
+export declare function estimateAsync(request: EstimateRequest | string, catalog: PriceCatalog | string): Promise<ResourceEstimate>
 
 /** The estimate as canonical JSON text (the same bytes as Rust and Python). */
 export declare function estimateJson(requestJson: string, catalogJson: string): string
@@ -1002,6 +1008,9 @@ export interface SequentialOptions {
 
 /** Replays the gating policy over recorded evidence (the policy spec's replay format). */
 export declare function simulate(input: string): string
+
+/** `simulate` (a replay of up to 366 days) off the event loop: resolves to the same JSON text. */
+export declare function simulateAsync(input: string): Promise<string>
 
 /** Sample-ratio mismatch test. */
 export declare function srm(observedCounts: Array<number>, expectedWeights: Array<number>, threshold?: number | undefined | null): SrmResult

@@ -136,6 +136,8 @@ for (const [key, value] of Object.entries(native)) {
     module.exports[key] = value
   } else if (/^[A-Z]/.test(key) && value.prototype) {
     module.exports[key] = wrapClass(key, value)
+  } else if (key.endsWith('Async')) {
+    module.exports[key] = rejecting(wrap(key, value))
   } else {
     module.exports[key] = wrap(key, value)
   }

@@ -7,5 +7,6 @@ mod errors;
 mod estimate;
 mod forecast;
 mod numbers;
+mod offloop;
 mod rollout;
 mod significance;

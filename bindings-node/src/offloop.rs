@@ -1,0 +1,119 @@
+//! Promise forms of the calls that can take more than a millisecond (`estimateAsync`,
+//! `assessReadinessAsync`, `simulateAsync`): the same core call, run on libuv's thread pool, resolving
+//! to the same value as the synchronous form and rejecting (never throwing) with the core's `code`.
+//! Inputs are read inside the task, so a bad input rejects too.
+
+use std::collections::BTreeMap;
+
+use napi::bindgen_prelude::{AsyncTask, Either4, JsObjectValue, JsValue, Null};
+use napi::{Env, Status, Task};
+use napi_derive::napi;
+use scaleplan::estimate as est;
+use scaleplan::significance as sig;
+use serde_json::Value;
+
+type Work = Box<dyn FnOnce() -> scaleplan::Result<Value> + Send>;
+
+/// One pure computation off the event loop.
+pub struct Compute {
+    work: Option<Work>,
+}
+
+impl Task for Compute {
+    type Output = std::result::Result<Value, (&'static str, String)>;
+    type JsValue = Either4<BTreeMap<String, Value>, Vec<Value>, String, Null>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let work = self.work.take();
+        let run = move || match work {
+            Some(f) => f(),
+            None => Ok(Value::Null),
+        };
+        Ok(
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+                Ok(Ok(v)) => Ok(v),
+                Ok(Err(e)) => Err((e.code(), e.to_string())),
+                Err(_) => Err((
+                    "internal",
+                    "a bug in scaleplan (a caught panic)".to_string(),
+                )),
+            },
+        )
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        match output {
+            Ok(Value::Object(m)) => Ok(Either4::A(m.into_iter().collect())),
+            Ok(Value::Array(a)) => Ok(Either4::B(a)),
+            Ok(Value::String(s)) => Ok(Either4::C(s)),
+            Ok(_) => Ok(Either4::D(Null)),
+            Err((code, message)) => {
+                let mut err =
+                    env.create_error(napi::Error::new(Status::GenericFailure, message))?;
+                err.set_named_property("code", code)?;
+                Err(napi::Error::from(err.to_unknown()))
+            }
+        }
+    }
+}
+
+fn task(work: Work) -> AsyncTask<Compute> {
+    AsyncTask::new(Compute { work: Some(work) })
+}
+
+/// A document: an object (camelCase or snake_case keys) or JSON text.
+fn doc<T: serde::de::DeserializeOwned>(v: Value) -> scaleplan::Result<T> {
+    let v = match v {
+        Value::String(s) => scaleplan::json::from_str::<Value>(&s)?,
+        other => other,
+    };
+    scaleplan::json::from_str(&crate::estimate::snake_keys(v).to_string())
+}
+
+fn camel<T: serde::Serialize>(v: &T) -> scaleplan::Result<Value> {
+    let text = scaleplan::json::to_string(v)?;
+    Ok(crate::significance::camel_keys(scaleplan::json::from_str(
+        &text,
+    )?))
+}
+
+/// `estimate` off the event loop.
+#[napi(
+    ts_return_type = "Promise<ResourceEstimate>",
+    ts_args_type = "request: EstimateRequest | string, catalog: PriceCatalog | string"
+)]
+pub fn estimate_async(request: Value, catalog: Value) -> AsyncTask<Compute> {
+    task(Box::new(move || {
+        let r: est::EstimateRequest = doc(request)?;
+        let c = match catalog {
+            Value::String(s) => est::PriceCatalog::from_json(&s)?,
+            other => est::PriceCatalog::from_json(&crate::estimate::snake_keys(other).to_string())?,
+        };
+        camel(&est::estimate(&r, &c)?)
+    }))
+}
+
+/// `assessReadiness` off the event loop.
+#[napi(
+    ts_return_type = "Promise<Readiness>",
+    ts_args_type = "experiment: string | object, policy: string | object"
+)]
+pub fn assess_readiness_async(experiment: Value, policy: Value) -> AsyncTask<Compute> {
+    task(Box::new(move || {
+        let text = |v: Value| match v {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        let e: sig::Experiment = scaleplan::json::from_str(&text(experiment))?;
+        let p: sig::ReadinessPolicy = scaleplan::json::from_str(&text(policy))?;
+        camel(&sig::assess_readiness(&e, &p)?)
+    }))
+}
+
+/// `simulate` (a replay of up to 366 days) off the event loop: resolves to the same JSON text.
+#[napi(ts_return_type = "Promise<string>")]
+pub fn simulate_async(input: String) -> AsyncTask<Compute> {
+    task(Box::new(move || {
+        Ok(Value::String(scaleplan::rollout::simulate(&input)?))
+    }))
+}
