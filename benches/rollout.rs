@@ -138,9 +138,12 @@ fn rollback_latency<S: Store>(c: &mut Criterion, name: &str, svc: Service<S, Sim
         b.iter_batched(
             || {
                 n += 1;
-                let id = format!("R-{n}");
-                let plan =
-                    RolloutPlan::gradual(Scope::AllRegions, WaveMode::Sequential).expect("plan");
+                let id = format!("R-{}-{n}", std::process::id());
+                // one region per rollout: criterion starts a batch of them before rolling them back
+                let scope = Scope::Regions {
+                    regions: vec![format!("region-{id}")],
+                };
+                let plan = RolloutPlan::gradual(scope, WaveMode::Sequential).expect("plan");
                 svc.create(&id, plan, GatePolicy::default(), &carol, t0())
                     .expect("create");
                 svc.execute(
@@ -192,6 +195,16 @@ fn store_bench(c: &mut Criterion) {
         "memory",
         Service::new(MemoryStore::new(), SimulatedDeployer::new(30)),
     );
+    // PostgreSQL (the server `.ci/run` or `scripts/pg-start` runs; fsync on): a durable rollback through
+    // a shared database, beside SQLite's and memory's in the same run
+    if let Ok(url) = std::env::var("SCALEPLAN_TEST_PG_URL") {
+        let pg = scaleplan::store::PostgresStore::connect(&url).expect("postgres");
+        rollback_latency(
+            c,
+            "postgres_durable",
+            Service::new(pg, SimulatedDeployer::new(30)),
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -271,12 +271,17 @@ impl<S: Store, D: Deployer> Service<S, D> {
                     }
                 }
             }
-            let known: Vec<Incident> = self
-                .store
-                .incidents(id)?
-                .iter()
-                .filter_map(|i| i.as_known_at(now))
-                .collect();
+            // only a tick and a resume read incidents (a rollback must not wait on them)
+            let known: Vec<Incident> =
+                if matches!(cmd, Command::Observe { .. } | Command::Resume { .. }) {
+                    self.store
+                        .incidents(id)?
+                        .iter()
+                        .filter_map(|i| i.as_known_at(now))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
             let ctx = Context {
                 now,
                 incidents: &known,

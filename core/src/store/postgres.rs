@@ -19,8 +19,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use postgres::config::SslMode;
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Client, Config, NoTls, Statement, Transaction};
 
 use super::{
     Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, storage,
@@ -80,8 +82,28 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
 pub struct PostgresStore {
     config: Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Conn>>,
     key: Option<AuditKey>,
+}
+
+/// A pooled connection and the statements prepared on it (one round trip per query instead of two).
+struct Conn {
+    client: Client,
+    prepared: HashMap<&'static str, Statement>,
+}
+
+/// The prepared statement for `sql` on this connection (prepared once).
+fn prep<C: postgres::GenericClient>(
+    c: &mut C,
+    prepared: &mut HashMap<&'static str, Statement>,
+    sql: &'static str,
+) -> Result<Statement> {
+    if let Some(st) = prepared.get(sql) {
+        return Ok(st.clone());
+    }
+    let st = c.prepare(sql).map_err(db)?;
+    prepared.insert(sql, st.clone());
+    Ok(st)
 }
 
 fn db(e: postgres::Error) -> Error {
@@ -144,42 +166,62 @@ impl PostgresStore {
     }
 
     /// Runs `f` on a pooled connection; a connection that failed is dropped rather than returned.
-    fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+    fn with_conn<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let pooled = self
             .idle
             .lock()
             .map_err(|_| storage("postgres pool poisoned by a panic in another thread"))?
             .pop();
-        let mut client = match pooled {
-            Some(c) if !c.is_closed() => c,
-            _ => self.open()?,
+        let mut conn = match pooled {
+            Some(c) if !c.client.is_closed() => c,
+            _ => Conn {
+                client: self.open()?,
+                prepared: HashMap::new(),
+            },
         };
-        let out = f(&mut client);
-        if !client.is_closed()
+        let out = f(&mut conn);
+        if !conn.client.is_closed()
             && let Ok(mut idle) = self.idle.lock()
             && idle.len() < POOL_SIZE
         {
-            idle.push(client);
+            idle.push(conn);
         }
         out
     }
 
-    fn transaction<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
-        self.with_client(|c| {
-            let mut tx = c.transaction().map_err(db)?;
-            let out = f(&mut tx)?;
+    fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        self.with_conn(|c| f(&mut c.client))
+    }
+
+    /// One query on a prepared statement.
+    fn query(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>> {
+        self.with_conn(|c| {
+            let st = prep(&mut c.client, &mut c.prepared, sql)?;
+            c.client.query(&st, params).map_err(db)
+        })
+    }
+
+    fn transaction<T>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>, &mut HashMap<&'static str, Statement>) -> Result<T>,
+    ) -> Result<T> {
+        self.with_conn(|c| {
+            let mut tx = c.client.transaction().map_err(db)?;
+            let out = f(&mut tx, &mut c.prepared)?;
             tx.commit().map_err(db)?;
             Ok(out)
         })
     }
 
-    fn list<T: serde::de::DeserializeOwned>(&self, sql: &str, id: &str) -> Result<Vec<T>> {
-        self.with_client(|c| {
-            let rows = c.query(sql, &[&id]).map_err(db)?;
-            rows.iter()
-                .map(|r| from_json(&r.get::<_, String>(0)))
-                .collect()
-        })
+    fn list<T: serde::de::DeserializeOwned>(&self, sql: &'static str, id: &str) -> Result<Vec<T>> {
+        self.query(sql, &[&id])?
+            .iter()
+            .map(|r| from_json(&r.get::<_, String>(0)))
+            .collect()
     }
 }
 
@@ -217,19 +259,32 @@ fn migrate(c: &mut Client) -> Result<()> {
 }
 
 /// Appends `records` to `id`'s chain; returns the chain's last (seq, hash).
+type Prepared = HashMap<&'static str, Statement>;
+
 fn append_audit(
     tx: &mut Transaction<'_>,
+    p: &mut Prepared,
     id: &str,
     records: &[AuditRecord],
     key: Option<&AuditKey>,
 ) -> Result<Option<(u64, String)>> {
+    if records.is_empty() && key.is_none() {
+        return Ok(None);
+    }
+    let st = prep(
+        tx,
+        p,
+        "SELECT seq, hash FROM audit WHERE rollout_id = $1 ORDER BY seq DESC LIMIT 1",
+    )?;
     let mut last: Option<(u64, String)> = tx
-        .query_opt(
-            "SELECT seq, hash FROM audit WHERE rollout_id = $1 ORDER BY seq DESC LIMIT 1",
-            &[&id],
-        )
+        .query_opt(&st, &[&id])
         .map_err(db)?
         .map(|r| (r.get::<_, i64>(0) as u64, r.get::<_, String>(1)));
+    let insert = prep(
+        tx,
+        p,
+        "INSERT INTO audit (rollout_id, seq, event, hash) VALUES ($1, $2, $3, $4)",
+    )?;
     for rec in records {
         let e = AuditEvent::chain_for(
             id,
@@ -237,11 +292,8 @@ fn append_audit(
             rec.clone(),
             key,
         );
-        tx.execute(
-            "INSERT INTO audit (rollout_id, seq, event, hash) VALUES ($1, $2, $3, $4)",
-            &[&id, &(e.seq as i64), &to_json(&e)?, &e.hash],
-        )
-        .map_err(db)?;
+        tx.execute(&insert, &[&id, &(e.seq as i64), &to_json(&e)?, &e.hash])
+            .map_err(db)?;
         last = Some((e.seq, e.hash));
     }
     Ok(last)
@@ -249,14 +301,15 @@ fn append_audit(
 
 fn write_seal(
     tx: &mut Transaction<'_>,
+    p: &mut Prepared,
     id: &str,
     key: Option<&AuditKey>,
     state_json: &str,
     last: Option<&(u64, String)>,
 ) -> Result<()> {
     if let Some(seal) = seal_of(key, state_json, last) {
-        tx.execute("UPDATE rollouts SET seal = $2 WHERE id = $1", &[&id, &seal])
-            .map_err(db)?;
+        let st = prep(tx, p, "UPDATE rollouts SET seal = $2 WHERE id = $1")?;
+        tx.execute(&st, &[&id, &seal]).map_err(db)?;
     }
     Ok(())
 }
@@ -264,7 +317,7 @@ fn write_seal(
 impl Store for PostgresStore {
     fn create_rollout(&self, rollout: &Rollout, audit: &[AuditRecord]) -> Result<()> {
         let key = self.key.as_ref();
-        self.transaction(|tx| {
+        self.transaction(|tx, p| {
             let state = to_json(rollout)?;
             let n = tx
                 .execute(
@@ -278,18 +331,16 @@ impl Store for PostgresStore {
                     name: rollout.id.clone(),
                 });
             }
-            let last = append_audit(tx, &rollout.id, audit, key)?;
-            write_seal(tx, &rollout.id, key, &state, last.as_ref())
+            let last = append_audit(tx, p, &rollout.id, audit, key)?;
+            write_seal(tx, p, &rollout.id, key, &state, last.as_ref())
         })
     }
 
     fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
-        self.with_client(|c| {
-            c.query_opt("SELECT state FROM rollouts WHERE id = $1", &[&id])
-                .map_err(db)?
-                .map(|r| from_json(&r.get::<_, String>(0)))
-                .transpose()
-        })
+        self.query("SELECT state FROM rollouts WHERE id = $1", &[&id])?
+            .first()
+            .map(|r| from_json(&r.get::<_, String>(0)))
+            .transpose()
     }
 
     fn rollout_ids(&self) -> Result<Vec<String>> {
@@ -305,23 +356,21 @@ impl Store for PostgresStore {
     fn commit(&self, c: &Commit) -> Result<Committed> {
         let id = c.rollout_id.as_str();
         let key = self.key.as_ref();
-        self.transaction(|tx| {
+        self.transaction(|tx, p| {
             // 1. the row lock: every writer of this rollout waits here
-            let (current, mut state): (i64, String) = tx
-                .query_opt(
-                    "SELECT version, state FROM rollouts WHERE id = $1 FOR UPDATE",
-                    &[&id],
-                )
+            let (current, mut state): (i64, String) = {
+                let st = prep(tx, p, "SELECT version, state FROM rollouts WHERE id = $1 FOR UPDATE")?;
+                tx.query_opt(&st, &[&id])
+            }
                 .map_err(db)?
                 .map(|r| (r.get(0), r.get(1)))
                 .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
             // 2. the idempotency key: a retry gets the first outcome, never `conflict`
             if let Some(key) = &c.idempotency_key
-                && let Some(row) = tx
-                    .query_opt(
-                        "SELECT outcome FROM idempotency WHERE rollout_id = $1 AND key = $2",
-                        &[&id, key],
-                    )
+                && let Some(row) = {
+                let st = prep(tx, p, "SELECT outcome FROM idempotency WHERE rollout_id = $1 AND key = $2")?;
+                tx.query_opt(&st, &[&id, key])
+            }
                     .map_err(db)?
             {
                 return Ok(Committed::Duplicate {
@@ -332,15 +381,16 @@ impl Store for PostgresStore {
             check_version(c, current as u64)?;
             // 4. targets
             for t in &c.claim_targets {
-                let claimed = tx
-                    .execute(
-                        "INSERT INTO targets (target, rollout_id) VALUES ($1, $2) ON CONFLICT (target) DO NOTHING",
-                        &[t, &id],
-                    )
+                let claimed = {
+                let st = prep(tx, p, "INSERT INTO targets (target, rollout_id) VALUES ($1, $2) ON CONFLICT (target) DO NOTHING")?;
+                tx.execute(&st, &[t, &id])
+            }
                     .map_err(db)?;
                 if claimed == 0 {
-                    let holder: String = tx
-                        .query_one("SELECT rollout_id FROM targets WHERE target = $1", &[t])
+                    let holder: String = {
+                let st = prep(tx, p, "SELECT rollout_id FROM targets WHERE target = $1")?;
+                tx.query_one(&st, &[t])
+            }
                         .map_err(db)?
                         .get(0);
                     if holder != id {
@@ -349,39 +399,42 @@ impl Store for PostgresStore {
                 }
             }
             if c.release_targets {
-                tx.execute("DELETE FROM targets WHERE rollout_id = $1", &[&id])
+                {
+                let st = prep(tx, p, "DELETE FROM targets WHERE rollout_id = $1")?;
+                tx.execute(&st, &[&id])
+            }
                     .map_err(db)?;
             }
             if let Some(s) = &c.state {
                 state = to_json(s)?;
-                tx.execute(
-                    "UPDATE rollouts SET version = $2, state = $3 WHERE id = $1",
-                    &[&id, &(s.version as i64), &state],
-                )
+                {
+                let st = prep(tx, p, "UPDATE rollouts SET version = $2, state = $3 WHERE id = $1")?;
+                tx.execute(&st, &[&id, &(s.version as i64), &state])
+            }
                 .map_err(db)?;
             }
-            let last = append_audit(tx, id, &c.audit, key)?;
-            write_seal(tx, id, key, &state, last.as_ref())?;
+            let last = append_audit(tx, p, id, &c.audit, key)?;
+            write_seal(tx, p, id, key, &state, last.as_ref())?;
             if let Some(d) = &c.decision {
-                tx.execute(
-                    "INSERT INTO decisions (rollout_id, version, decision) VALUES ($1, $2, $3)",
-                    &[&id, &(d.version as i64), &to_json(d)?],
-                )
+                {
+                let st = prep(tx, p, "INSERT INTO decisions (rollout_id, version, decision) VALUES ($1, $2, $3)")?;
+                tx.execute(&st, &[&id, &(d.version as i64), &to_json(d)?])
+            }
                 .map_err(db)?;
             }
             if let Some(w) = &c.window {
-                tx.execute(
-                    "INSERT INTO windows (rollout_id, end_at, body) VALUES ($1, $2, $3)
-                     ON CONFLICT (rollout_id, end_at) DO UPDATE SET body = EXCLUDED.body",
-                    &[&id, &w.end.unix(), &to_json(w)?],
-                )
+                {
+                let st = prep(tx, p, "INSERT INTO windows (rollout_id, end_at, body) VALUES ($1, $2, $3)
+                     ON CONFLICT (rollout_id, end_at) DO UPDATE SET body = EXCLUDED.body")?;
+                tx.execute(&st, &[&id, &w.end.unix(), &to_json(w)?])
+            }
                 .map_err(db)?;
             }
             if let Some(key) = &c.idempotency_key {
-                tx.execute(
-                    "INSERT INTO idempotency (rollout_id, key, outcome) VALUES ($1, $2, $3)",
-                    &[&id, key, &c.outcome],
-                )
+                {
+                let st = prep(tx, p, "INSERT INTO idempotency (rollout_id, key, outcome) VALUES ($1, $2, $3)")?;
+                tx.execute(&st, &[&id, key, &c.outcome])
+            }
                 .map_err(db)?;
             }
             Ok(Committed::Applied)
