@@ -16,7 +16,7 @@ def at(minute: int) -> str:
     return f"2025-06-02T{minute // 60:02d}:{minute % 60:02d}:00Z"
 
 
-def window(i: int, errors: int = 4, p95_ms: float = 320) -> dict[str, Any]:
+def window(i: int, errors: int = 4, p95_ms: float = 320) -> scaleplan.RolloutWindow:
     return {"start": at(5 * i), "end": at(5 * i + 5), "requests": 2000, "errors": errors, "p95_ms": p95_ms}
 
 
@@ -37,8 +37,8 @@ for d in out["decisions"]:
 print("final:", out["final"]["state"], "at", out["final"]["traffic_pct"], "%")
 
 # 2. Live: a short plan through the service, state in a SQLite file.
-carol = {"id": "carol", "role": "operations_manager"}
-monitor = {"id": "prometheus-bridge", "role": "monitor"}
+carol: scaleplan.Actor = {"id": "carol", "role": "operations_manager"}
+monitor: scaleplan.Actor = {"id": "prometheus-bridge", "role": "monitor"}
 with tempfile.TemporaryDirectory() as tmp:
     db = str(pathlib.Path(tmp) / "rollouts.db")
     svc = scaleplan.RolloutService(db, rollback_secs=40)

@@ -60,16 +60,16 @@ flags = FlagService()
 a = scaleplan.RolloutService(location, deployer=flags)
 b = scaleplan.RolloutService(location, deployer=flags)
 rid, region = f"checkout-v2-{uuid.uuid4().hex[:6]}", f"eu-west-{uuid.uuid4().hex[:6]}"
-carol = {"id": "carol", "role": "operations_manager"}
-olga = {"id": "olga", "role": "operator"}
-monitor = {"id": "prometheus-bridge", "role": "monitor"}
+carol: scaleplan.Actor = {"id": "carol", "role": "operations_manager"}
+olga: scaleplan.Actor = {"id": "olga", "role": "operator"}
+monitor: scaleplan.Actor = {"id": "prometheus-bridge", "role": "monitor"}
 plan = scaleplan.rollout_plan("custom", scope={"kind": "regions", "regions": [region]},
                               phases=[{"traffic_pct": 10, "min_duration_secs": 900},
                                       {"traffic_pct": 100, "min_duration_secs": 900}])
 a.create(rid, plan, carol, at(0))
 out = b.execute(rid, {"kind": "start", "actor": carol}, at(0), expected_version=0, idempotency_key="start")
 print(f"instance B started {rid}: {out['traffic_pct']}% on {region} ({out['deployer']})")
-w = {"start": at(0), "end": at(5), "requests": 2000, "errors": 4, "p95_ms": 320}
+w: scaleplan.RolloutWindow = {"start": at(0), "end": at(5), "requests": 2000, "errors": 4, "p95_ms": 320}
 out = a.observe(rid, at(5), w, [at(5)], actor=monitor)
 print("instance A tick:", out["decision"]["decision"])
 

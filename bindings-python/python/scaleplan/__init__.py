@@ -6,6 +6,7 @@ one core function and converts the result. Errors are subclasses of :class:`Scal
 """
 
 from ._deployer import Deployer, _await
+from ._types import Actor, Role, RolloutCommand, RolloutIncident, RolloutWindow
 from ._scaleplan import (
     BudgetTracker,
     ConflictError,
@@ -81,8 +82,13 @@ from ._scaleplan import (
 )
 
 __all__ = [
+    "Actor",
     "BudgetTracker",
     "Deployer",
+    "Role",
+    "RolloutCommand",
+    "RolloutIncident",
+    "RolloutWindow",
     "ConflictError",
     "Detection",
     "DetectorStream",

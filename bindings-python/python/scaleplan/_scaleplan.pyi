@@ -6,6 +6,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scaleplan._deployer import Deployer
+from scaleplan._types import Actor, RolloutCommand, RolloutIncident, RolloutWindow
 
 __all__ = [
     "BudgetTracker",
@@ -472,14 +473,14 @@ class RolloutService:
         self,
         id: str,
         plan: _Document,
-        initiator: _Document,
+        initiator: Actor,
         now: str,
         policy: _Document | None = None,
     ) -> dict[str, Any]: ...
     def execute(
         self,
         id: str,
-        command: _Document,
+        command: RolloutCommand | str,
         now: str,
         *,
         expected_version: int | None = None,
@@ -489,13 +490,13 @@ class RolloutService:
         self,
         id: str,
         now: str,
-        window: _Document | None = None,
+        window: RolloutWindow | None = None,
         events: Sequence[str] | None = None,
         *,
-        actor: _Document,
+        actor: Actor,
         idempotency_key: str | None = None,
     ) -> dict[str, Any]: ...
-    def report_incident(self, id: str, incident: _Document, *, actor: _Document) -> None: ...
+    def report_incident(self, id: str, incident: RolloutIncident, *, actor: Actor) -> None: ...
     def rollout(self, id: str) -> dict[str, Any]: ...
     def rollout_ids(self) -> list[str]: ...
     def progress(self, id: str, now: str) -> dict[str, Any]: ...
