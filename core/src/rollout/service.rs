@@ -692,12 +692,35 @@ impl<S: Store, D: Deployer> Service<S, D> {
         self.store.decisions_page(id, limit.min(MAX_PAGE), before)
     }
 
-    /// Checks the rollout's audit chain.
+    /// Checks the rollout's audit chain ([`Store::verify_log`]: keyed and sealed when the store has a
+    /// key), then the stored state against the log replayed to its end: the phase and state after the
+    /// last event must be the rollout's.
     ///
     /// # Errors
-    /// `storage`.
+    /// `unknown_rollout`, `storage`.
     pub fn verify_audit(&self, id: &str) -> Result<ChainCheck> {
-        self.store.verify_log(id)
+        let check = self.store.verify_log(id)?;
+        if !check.intact {
+            return Ok(check);
+        }
+        let r = self.load(id)?;
+        if let Some(last) = self.store.audit(id)?.last()
+            && last.record.after != r.phase_state()
+        {
+            return Ok(ChainCheck {
+                intact: false,
+                events: check.events,
+                broken_at: None,
+                problem: Some(format!(
+                    "the stored state (phase {}, {}) is not where the log ends (phase {}, {})",
+                    r.phase,
+                    r.status.as_str(),
+                    last.record.after.phase,
+                    last.record.after.state.as_str()
+                )),
+            });
+        }
+        Ok(check)
     }
 }
 
