@@ -52,6 +52,40 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     key: Option<AuditKey>,
+    /// The file, for the read connections (None: a private in-memory database, read on `conn`).
+    path: Option<std::path::PathBuf>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+/// Idle read connections kept (WAL lets them read while a writer commits).
+const READERS: usize = 4;
+
+/// A connection to read on: a pooled reader (returned when dropped) or the writer's.
+enum ReadConn<'a> {
+    Main(MutexGuard<'a, Connection>),
+    Pooled(&'a SqliteStore, Option<Connection>),
+}
+
+impl std::ops::Deref for ReadConn<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            ReadConn::Main(g) => g,
+            ReadConn::Pooled(_, c) => c.as_ref().unwrap_or_else(|| unreachable!("taken on drop")),
+        }
+    }
+}
+
+impl Drop for ReadConn<'_> {
+    fn drop(&mut self) {
+        if let ReadConn::Pooled(store, c) = self
+            && let Some(c) = c.take()
+            && let Ok(mut idle) = store.readers.lock()
+            && idle.len() < READERS
+        {
+            idle.push(c);
+        }
+    }
 }
 
 fn db(e: rusqlite::Error) -> Error {
@@ -64,8 +98,10 @@ impl SqliteStore {
     /// # Errors
     /// `storage` if the file cannot be opened or is not a scaleplan database.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let conn = Connection::open(path).map_err(db)?;
-        Self::init(conn)
+        let conn = Connection::open(path.as_ref()).map_err(db)?;
+        let mut store = Self::init(conn)?;
+        store.path = Some(path.as_ref().to_path_buf());
+        Ok(store)
     }
 
     /// A private in-memory database (for tests).
@@ -96,7 +132,31 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn: Mutex::new(conn),
             key: None,
+            path: None,
+            readers: Mutex::new(Vec::new()),
         })
+    }
+
+    /// A connection for a read: reads run in parallel with each other and with a commit (WAL).
+    fn read(&self) -> Result<ReadConn<'_>> {
+        let Some(path) = &self.path else {
+            return Ok(ReadConn::Main(self.lock()?));
+        };
+        let pooled = self
+            .readers
+            .lock()
+            .map_err(|_| storage("sqlite readers poisoned by a panic in another thread"))?
+            .pop();
+        let conn = match pooled {
+            Some(c) => c,
+            None => {
+                let c = Connection::open(path).map_err(db)?;
+                c.busy_timeout(std::time::Duration::from_secs(5))
+                    .map_err(db)?;
+                c
+            }
+        };
+        Ok(ReadConn::Pooled(self, Some(conn)))
     }
 
     /// Keys the audit chain (HMAC-SHA256) and seals every rollout's row with `key` (None: unkeyed).
@@ -205,7 +265,7 @@ impl Store for SqliteStore {
     }
 
     fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
-        let conn = self.lock()?;
+        let conn = self.read()?;
         let s: Option<String> = conn
             .query_row(
                 "SELECT state FROM rollouts WHERE id = ?1",
@@ -218,7 +278,7 @@ impl Store for SqliteStore {
     }
 
     fn rollout_ids(&self) -> Result<Vec<String>> {
-        let conn = self.lock()?;
+        let conn = self.read()?;
         let mut st = conn
             .prepare("SELECT id FROM rollouts ORDER BY id")
             .map_err(db)?;
@@ -316,7 +376,7 @@ impl Store for SqliteStore {
     }
 
     fn target_holder(&self, target: &str) -> Result<Option<String>> {
-        self.lock()?
+        self.read()?
             .query_row(
                 "SELECT rollout_id FROM targets WHERE target = ?1",
                 params![target],
@@ -332,7 +392,7 @@ impl Store for SqliteStore {
             return Ok(crate::rollout::verify(&events));
         };
         let row: Option<(String, Option<String>)> = self
-            .lock()?
+            .read()?
             .query_row(
                 "SELECT state, seal FROM rollouts WHERE id = ?1",
                 params![rollout_id],
@@ -353,7 +413,7 @@ impl Store for SqliteStore {
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {
-        self.lock()?
+        self.read()?
             .query_row(
                 "SELECT outcome FROM idempotency WHERE rollout_id = ?1 AND key = ?2",
                 params![rollout_id, key],
@@ -365,7 +425,7 @@ impl Store for SqliteStore {
 
     fn audit(&self, rollout_id: &str) -> Result<Vec<AuditEvent>> {
         list(
-            &*self.lock()?,
+            &*self.read()?,
             "SELECT event FROM audit WHERE rollout_id = ?1 ORDER BY seq",
             rollout_id,
         )
@@ -373,7 +433,7 @@ impl Store for SqliteStore {
 
     fn decisions(&self, rollout_id: &str) -> Result<Vec<Decision>> {
         list(
-            &*self.lock()?,
+            &*self.read()?,
             "SELECT decision FROM decisions WHERE rollout_id = ?1 ORDER BY version",
             rollout_id,
         )
@@ -381,7 +441,7 @@ impl Store for SqliteStore {
 
     fn windows(&self, rollout_id: &str) -> Result<Vec<Window>> {
         list(
-            &*self.lock()?,
+            &*self.read()?,
             "SELECT window FROM windows WHERE rollout_id = ?1 ORDER BY end_at",
             rollout_id,
         )
@@ -389,7 +449,7 @@ impl Store for SqliteStore {
 
     fn latest_window(&self, rollout_id: &str) -> Result<Option<Window>> {
         let s: Option<String> = self
-            .lock()?
+            .read()?
             .query_row(
                 "SELECT window FROM windows WHERE rollout_id = ?1 ORDER BY end_at DESC LIMIT 1",
                 params![rollout_id],
@@ -406,7 +466,7 @@ impl Store for SqliteStore {
         limit: usize,
         before: Option<u64>,
     ) -> Result<Vec<Decision>> {
-        let conn = self.lock()?;
+        let conn = self.read()?;
         let mut st = conn
             .prepare(
                 "SELECT decision FROM decisions WHERE rollout_id = ?1 AND version < ?2
@@ -439,7 +499,7 @@ impl Store for SqliteStore {
 
     fn incidents(&self, rollout_id: &str) -> Result<Vec<Incident>> {
         list(
-            &*self.lock()?,
+            &*self.read()?,
             "SELECT incident FROM incidents WHERE rollout_id = ?1 ORDER BY id",
             rollout_id,
         )
@@ -456,7 +516,7 @@ impl Store for SqliteStore {
     }
 
     fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>> {
-        self.lock()?
+        self.read()?
             .query_row(
                 "SELECT body FROM documents WHERE kind = ?1 AND id = ?2",
                 params![kind.as_str(), id],
