@@ -460,12 +460,28 @@ fn eight_concurrent_writers_lose_nothing_and_the_rollback_gets_through() {
         .collect();
     assert_eq!(rollbacks.len(), 3);
     assert_eq!(rollbacks.iter().filter(|o| !o.replayed).count(), 1);
-    // the replays carry the outcome stored with the key; the first caller also saw the confirmation
+    // the replays carry the outcome stored with the key (the version the rollback committed at); the
+    // first caller reports the state after its own confirmation, which other writers' commits (a
+    // tick healing the rollback, say) may have moved further on.
     let first = rollbacks.iter().find(|o| !o.replayed).unwrap();
     for o in rollbacks.iter().filter(|o| o.replayed) {
         assert_eq!(o.state, Status::RollingBack);
-        assert!(o.version == first.version || o.version + 1 == first.version);
+        assert!(
+            o.version <= first.version,
+            "{} > {}",
+            o.version,
+            first.version
+        );
     }
+    assert_eq!(
+        rollbacks
+            .iter()
+            .filter(|o| o.replayed)
+            .map(|o| o.version)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        usize::from(rollbacks.len() > 1)
+    );
     let audit = setup.store().audit("R-1").unwrap();
     let applied = audit
         .iter()
