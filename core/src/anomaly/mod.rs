@@ -48,6 +48,7 @@ use serde::{Deserialize, Serialize};
 pub use alert::{Alert, AlertEvent, AlertKind, EventKind, Severity};
 pub use baseline::Statistic;
 pub use regression::{PercentileChange, Regression, RegressionOptions, regression};
+pub use series::{Aggregate, Ingest};
 pub use stream::Stream;
 
 pub(crate) use regression::quantile_sorted;
@@ -472,104 +473,119 @@ pub struct Detection {
     pub alerts: Vec<Alert>,
     /// Periods without a value: NaN values plus gaps in the timestamps.
     pub missing: usize,
-    /// The timestamps' step (their median difference), when timestamps were given.
+    /// The timestamps' step (their median difference), when timestamps were given and the grid is
+    /// not a calendar one.
     pub step: Option<f64>,
+    /// How the points were placed on the grid: sorted, combined, calendar steps.
+    #[serde(default)]
+    pub ingest: Ingest,
 }
 
 /// Runs a detector over a whole series.
 ///
-/// `values` may hold NaN (missing). `timestamps`, when given, must be finite and strictly increasing, in
-/// any unit; the points are placed on a grid of their median step and gaps count as missing periods.
-/// `cooldown`: quiet periods that close an alert (flags closer than this join one alert).
+/// `values` may hold NaN (missing). `timestamps`, when given, must be finite, in any unit; they are
+/// placed on a grid as a monitoring export needs (see [`detect_with`]): sorted, repeated timestamps
+/// combined by their mean, irregular sampling put on the grid of the median step with gaps as missing
+/// periods, calendar months and quarters as steps. `cooldown`: quiet periods that close an alert
+/// (flags closer than this join one alert).
 ///
 /// # Errors
-/// `empty_input`; `not_finite` for an infinite value; `length_mismatch`; `invalid_timestamps` (not
-/// increasing, two points in one period, or gaps that would make the grid more than 16 times longer than
-/// the series); the parameter errors of [`Method::validate`].
+/// `empty_input`; `not_finite` for an infinite value or a NaN timestamp; `length_mismatch`;
+/// `invalid_timestamps` (gaps that would make the grid more than 16 times longer than the series); the
+/// parameter errors of [`Method::validate`].
 pub fn detect(
     values: &[f64],
     timestamps: Option<&[f64]>,
     method: &Method,
     cooldown: usize,
 ) -> Result<Detection> {
+    detect_with(values, timestamps, method, cooldown, Aggregate::Mean)
+}
+
+/// [`detect`], saying how points that share a period are combined (`Aggregate::Sum` for counts and
+/// costs). The result's arrays stay aligned with the input points, in input order: points combined
+/// into one period share its verdict; [`Detection::ingest`] says what was sorted and combined.
+///
+/// # Example
+/// ```
+/// use scaleplan::anomaly::{detect_with, Aggregate, Method};
+/// // an export with a clock step backwards and a repeated timestamp
+/// let ts = [0.0, 60.0, 120.0, 60.0, 180.0, 240.0];
+/// let xs = [1.0, 2.0, 3.0, 2.0, 4.0, 5.0];
+/// let d = detect_with(&xs, Some(&ts), &Method::baseline_ratio(2, 1.5), 1, Aggregate::Sum)?;
+/// assert_eq!((d.ingest.out_of_order, d.ingest.aggregated, d.ingest.periods), (1, 1, 5));
+/// assert_eq!(d.flags.len(), 6);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`detect`].
+pub fn detect_with(
+    values: &[f64],
+    timestamps: Option<&[f64]>,
+    method: &Method,
+    cooldown: usize,
+    aggregate: Aggregate,
+) -> Result<Detection> {
     check::non_empty("values", values)?;
     check::no_infinity("values", values, 0)?;
     method.validate()?;
-    let grid = series::Grid::new(values, timestamps)?;
+    let grid = series::Grid::new(values, timestamps, aggregate)?;
     let resolved = resolve(method, &grid.slots, grid.step);
-    let n = values.len();
-    let mut flags = vec![false; n];
-    let mut scores = vec![0.0; n];
-    // Every point has a period, so every entry is written below (zeroed pages cost no pass to fill).
-    let mut expected = vec![0.0; n];
-    let mut critical = vec![false; n];
-    let mut put = |slot: usize, s: Step| {
-        if let Some(i) = grid.point_at(slot) {
-            flags[i] = s.flag;
-            scores[i] = s.score();
-            expected[i] = s.expected();
-            critical[i] = s.critical;
-        }
-    };
+    let len = grid.slots.len();
+    let mut flags = vec![false; len];
+    let mut scores = vec![0.0; len];
+    // Every period is written below (zeroed pages cost no pass to fill).
+    let mut expected = vec![0.0; len];
+    let mut critical = vec![false; len];
     if let Method::SeasonalEsd(p) = &resolved {
         let m = p.season_length.unwrap_or(1);
         let out = seasonal::shesd(&grid.slots, m, p.max_anoms, p.alpha, p.direction);
-        for slot in 0..grid.slots.len() {
-            put(
-                slot,
-                Step::new(
-                    out.flags[slot],
-                    out.critical[slot],
-                    out.scores[slot],
-                    out.expected[slot],
-                ),
-            );
-        }
+        flags = out.flags;
+        scores = out.scores;
+        expected = out.expected;
+        critical = out.critical;
     } else {
         let mut state = stream::State::new(&resolved)?;
-        if grid.is_dense() {
-            // No gaps: period i is point i (the common case: one loop per detector, no lookups).
-            let mut out = Outputs {
-                flags: &mut flags,
-                scores: &mut scores,
-                expected: &mut expected,
-                critical: &mut critical,
-                next: 0,
-            };
-            stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut out));
-        } else {
-            for (slot, &x) in grid.slots.iter().enumerate() {
-                put(slot, state.step(x));
-            }
-        }
+        let mut out = Outputs {
+            flags: &mut flags,
+            scores: &mut scores,
+            expected: &mut expected,
+            critical: &mut critical,
+            next: 0,
+        };
+        stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut out));
     }
     let mut tracker = alert::Tracker::new(cooldown, resolved.name());
     let mut alerts = Vec::new();
     let explain = alert::Explainer::new(&resolved);
-    let mut i = 0;
-    while i < n {
+    let mut slot = 0;
+    while slot < len {
         if !tracker.is_open() {
-            // Nothing to track until the next flag (gaps only count while an alert is open).
-            match flags[i..].iter().position(|&f| f) {
-                Some(k) => i += k,
+            // Nothing to track until the next flag.
+            match flags[slot..].iter().position(|&f| f) {
+                Some(k) => slot += k,
                 None => break,
             }
         }
-        // Gap slots between points count towards the cooldown.
-        let gap = if i == 0 { 0 } else { grid.gap_before(i) };
-        for _ in 0..gap {
-            if let Some(a) = tracker.quiet() {
-                alerts.push(a);
+        match grid.point_at(slot) {
+            // A gap period counts towards the cooldown.
+            None => {
+                if let Some(a) = tracker.quiet() {
+                    alerts.push(a);
+                }
+            }
+            Some(i) => {
+                let s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
+                let time = timestamps.map_or(i as f64, |t| t[i]);
+                if let Some(ev) = tracker.observe(i as u64, time, grid.slots[slot], s, &explain)
+                    && ev.event == EventKind::Closed
+                {
+                    alerts.push(ev.alert);
+                }
             }
         }
-        let s = Step::new(flags[i], critical[i], scores[i], expected[i]);
-        let time = timestamps.map_or(i as f64, |t| t[i]);
-        if let Some(ev) = tracker.observe(i as u64, time, values[i], s, &explain)
-            && ev.event == EventKind::Closed
-        {
-            alerts.push(ev.alert);
-        }
-        i += 1;
+        slot += 1;
     }
     if let Some(a) = tracker.finish() {
         alerts.push(a);
@@ -579,6 +595,18 @@ pub fn detect(
         Method::SeasonalEsd(p) => p.season_length,
         _ => None,
     };
+    let missing = grid.slots.iter().filter(|v| v.is_nan()).count();
+    let (flags, scores, expected) = if grid.is_identity() {
+        (flags, scores, expected)
+    } else {
+        let n = values.len();
+        let at = |i: usize| grid.slot_of(i);
+        (
+            (0..n).map(|i| flags[at(i)]).collect(),
+            (0..n).map(|i| scores[at(i)]).collect(),
+            (0..n).map(|i| expected[at(i)]).collect(),
+        )
+    };
     Ok(Detection {
         method: describe(&resolved),
         season_length,
@@ -586,8 +614,9 @@ pub fn detect(
         scores,
         expected,
         alerts,
-        missing: grid.slots.iter().filter(|v| v.is_nan()).count(),
+        missing,
         step: grid.step,
+        ingest: grid.ingest,
     })
 }
 

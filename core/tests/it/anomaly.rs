@@ -226,13 +226,23 @@ fn gaps_in_timestamps_are_missing_periods() {
     .unwrap();
     assert_eq!((d.missing, d.step), (2, Some(60.0)));
     let bad = detect(
-        &[1.0, 2.0],
-        Some(&[5.0, 5.0]),
+        &[1.0, 2.0, 3.0, 4.0],
+        Some(&[0.0, 60.0, 120.0, 6.0e6]),
         &Method::RobustZ(RobustZParams::default()),
         1,
     )
     .unwrap_err();
     assert_eq!(bad.code(), "invalid_timestamps");
+    assert!(bad.to_string().contains("16 times longer"), "{bad}");
+    let nan = detect(
+        &[1.0, 2.0],
+        Some(&[0.0, f64::NAN]),
+        &Method::RobustZ(RobustZParams::default()),
+        1,
+    )
+    .unwrap_err();
+    assert_eq!(nan.code(), "not_finite");
+    assert!(nan.to_string().contains("timestamps[1]"), "{nan}");
     assert_eq!(
         detect(
             &[1.0, f64::INFINITY],
@@ -510,5 +520,99 @@ fn auto_takes_the_week_when_a_weekend_dip_rides_on_the_daily_cycle() {
     assert_eq!(
         detect(&day, Some(&ts), &auto, 1).unwrap().season_length,
         Some(24)
+    );
+}
+
+/// What monitoring systems export: a clock step backwards is sorted and counted, repeated timestamps
+/// are combined (mean by default, sum on request), and the verdicts stay aligned with the input rows.
+#[test]
+fn real_exports_are_sorted_combined_and_counted() {
+    use scaleplan::anomaly::{Aggregate, detect_with};
+    let mut ts: Vec<f64> = (0..40).map(|i| 300.0 * f64::from(i)).collect();
+    let mut xs = vec![10.0; 40];
+    xs[30] = 50.0;
+    // a clock step back: rows 20 and 21 swapped; row 25 sent twice
+    ts.swap(20, 21);
+    ts.insert(26, ts[25]);
+    xs.insert(26, 10.0);
+    let m = Method::baseline_ratio(7, 1.5);
+    let d = detect(&xs, Some(&ts), &m, 1).unwrap();
+    assert_eq!(d.ingest.out_of_order, 1);
+    assert_eq!(d.ingest.aggregated, 1);
+    assert_eq!(d.ingest.aggregate, Aggregate::Mean);
+    assert_eq!((d.ingest.periods, d.missing, d.step), (40, 0, Some(300.0)));
+    assert_eq!(d.flags.len(), 41);
+    // the spike (input row 31 after the insertion) is the only flag, and the alert names its row
+    assert_eq!(
+        d.flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| **f)
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>(),
+        vec![31]
+    );
+    assert_eq!(d.alerts.len(), 1);
+    assert_eq!(d.alerts[0].start_index, 31);
+    assert_eq!(d.alerts[0].time, 300.0 * 30.0);
+    // counts: the duplicate period holds the sum and is flagged (20 is 2x the trailing mean of 10)
+    let s = detect_with(&xs, Some(&ts), &m, 1, Aggregate::Sum).unwrap();
+    assert_eq!(s.ingest.aggregate, Aggregate::Sum);
+    assert!(s.flags[25] && s.flags[26], "{:?}", &s.flags[20..32]);
+    assert_eq!(Aggregate::parse("sum").unwrap(), Aggregate::Sum);
+    assert_eq!(
+        Aggregate::parse("median").unwrap_err().code(),
+        "unknown_variant"
+    );
+}
+
+/// Calendar months and quarters are steps of the grid: February is one period, not 0.9 of a 31-day
+/// one; a missing month is one missing period. Unix seconds and milliseconds.
+#[test]
+fn calendar_months_and_quarters_are_steps() {
+    // first of each month, 2023-01 .. 2026-12 (48 months), in Unix seconds; 2024-07 missing
+    let days_from_civil = |y: i64, m: i64| {
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    };
+    let mut ts = Vec::new();
+    for y in 2023..2027 {
+        for m in 1..=12 {
+            if (y, m) != (2024, 7) {
+                ts.push(86_400.0 * days_from_civil(y, m) as f64);
+            }
+        }
+    }
+    let xs = vec![100.0; ts.len()];
+    let m = Method::Auto(AutoParams::default());
+    let d = detect(&xs, Some(&ts), &m, 1).unwrap();
+    assert_eq!(
+        (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
+        ("month", 48, 1)
+    );
+    let ms: Vec<f64> = ts.iter().map(|t| t * 1000.0).collect();
+    let d = detect(&xs, Some(&ms), &m, 1).unwrap();
+    assert_eq!((d.ingest.grid.as_str(), d.ingest.periods), ("month", 48));
+    // month ends (pandas "ME"): the 28th to the 31st
+    let ends: Vec<f64> = (0..36)
+        .map(|k| 86_400.0 * (days_from_civil(2023 + (k + 1) / 12, (k + 1) % 12 + 1) - 1) as f64)
+        .collect();
+    let d = detect(&vec![1.0; 36], Some(&ends), &m, 1).unwrap();
+    assert_eq!(
+        (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
+        ("month", 36, 0)
+    );
+    let quarters: Vec<f64> = (0..20)
+        .map(|k| 86_400.0 * days_from_civil(2020 + k / 4, 3 * (k % 4) + 1) as f64)
+        .collect();
+    let d = detect(&vec![1.0; 20], Some(&quarters), &m, 1).unwrap();
+    assert_eq!(
+        (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
+        ("quarter", 20, 0)
     );
 }
