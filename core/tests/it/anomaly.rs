@@ -602,7 +602,7 @@ fn calendar_months_and_quarters_are_steps() {
     let ends: Vec<f64> = (0..36)
         .map(|k| 86_400.0 * (days_from_civil(2023 + (k + 1) / 12, (k + 1) % 12 + 1) - 1) as f64)
         .collect();
-    let d = detect(&vec![1.0; 36], Some(&ends), &m, 1).unwrap();
+    let d = detect(&[1.0; 36], Some(&ends), &m, 1).unwrap();
     assert_eq!(
         (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
         ("month", 36, 0)
@@ -610,7 +610,7 @@ fn calendar_months_and_quarters_are_steps() {
     let quarters: Vec<f64> = (0..20)
         .map(|k| 86_400.0 * days_from_civil(2020 + k / 4, 3 * (k % 4) + 1) as f64)
         .collect();
-    let d = detect(&vec![1.0; 20], Some(&quarters), &m, 1).unwrap();
+    let d = detect(&[1.0; 20], Some(&quarters), &m, 1).unwrap();
     assert_eq!(
         (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
         ("quarter", 20, 0)
