@@ -32,18 +32,65 @@ fn method(
     Ok((guard(py, || scaleplan::json::from_str(&text))?, cooldown))
 }
 
-/// Timestamps as float64: numbers as they are, `datetime64` (numpy, pandas) as seconds since the epoch.
+/// Timestamps as float64: numbers as they are; `datetime64` (numpy, pandas) and timezone-aware pandas
+/// times as seconds since the epoch (UTC); `datetime` objects by their `timestamp()`.
 fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let np = py.import("numpy")?;
-    let arr = np.call_method1("asarray", (t,))?;
-    if arr.getattr("dtype")?.getattr("kind")?.extract::<String>()? == "M" {
+    // a timezone-aware pandas index or Series: to UTC, then naive
+    let aware = |x: &Bound<'_, PyAny>| -> PyResult<bool> {
+        Ok(x.hasattr("tz")? && !x.getattr("tz")?.is_none())
+    };
+    let t = if t.hasattr("dt")? && t.getattr("dt").is_ok_and(|d| aware(&d).unwrap_or(false)) {
+        t.getattr("dt")?
+            .call_method1("tz_convert", ("UTC",))?
+            .getattr("dt")?
+            .call_method1("tz_localize", (py.None(),))?
+    } else if !t.hasattr("dt")? && t.hasattr("tz_convert")? && aware(t)? {
+        t.call_method1("tz_convert", ("UTC",))?
+            .call_method1("tz_localize", (py.None(),))?
+    } else {
+        t.clone()
+    };
+    let arr = np.call_method1("asarray", (&t,))?;
+    let kind = arr.getattr("dtype")?.getattr("kind")?.extract::<String>()?;
+    if kind == "M" {
         let ns = arr
             .call_method1("astype", ("datetime64[ns]",))?
             .call_method1("astype", ("int64",))?;
         let secs = ns.call_method1("__truediv__", (1e9,))?;
         return Ok(floats(py, &secs)?.as_slice()?.to_vec());
     }
+    if kind == "O" {
+        // datetime objects (naive or aware): their own timestamp()
+        let mut out = Vec::with_capacity(arr.len()?);
+        for item in arr.try_iter()? {
+            let item = item?;
+            out.push(if item.hasattr("timestamp")? {
+                item.call_method0("timestamp")?.extract()?
+            } else {
+                item.extract()?
+            });
+        }
+        return Ok(out);
+    }
     Ok(floats(py, &arr)?.as_slice()?.to_vec())
+}
+
+/// The index of a pandas Series of values when it holds times (a `DatetimeIndex`, aware or naive).
+fn time_index<'py>(values: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if !values.hasattr("index")? || !values.hasattr("dtype")? {
+        return Ok(None);
+    }
+    let index = values.getattr("index")?;
+    let is_time = index.hasattr("dtype")?
+        && index.getattr("dtype")?.hasattr("kind")?
+        && index
+            .getattr("dtype")?
+            .getattr("kind")?
+            .extract::<String>()?
+            == "M"
+        || index.hasattr("tz_convert")?;
+    Ok(is_time.then_some(index))
 }
 
 /// The result of `detect`: numpy arrays aligned with the input (made once, read-only), and the alerts
@@ -115,6 +162,12 @@ impl PyDetection {
     fn step(&self) -> Option<f64> {
         self.inner.step
     }
+    /// How the points were placed on the grid (dict: `grid`, `out_of_order`, `aggregated`, `aggregate`,
+    /// `periods`).
+    #[getter]
+    fn ingest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.ingest)
+    }
     /// Everything as a dict (the core's JSON).
     fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let mut whole = self.inner.clone();
@@ -136,8 +189,10 @@ impl PyDetection {
     }
 }
 
-/// Runs a detector over a series. `method`: "auto" (default), "baseline_ratio", "robust_z", "ewma",
-/// "seasonal", "seasonal_esd" or "threshold"; `params`: the method's parameters and `cooldown`.
+/// Runs a detector over a series. `method`: "auto" (default), "calibrated", "baseline_ratio",
+/// "robust_z", "ewma", "seasonal", "seasonal_esd" or "threshold"; `params`: the method's parameters,
+/// `cooldown` and `aggregate` ("mean", "sum", "max", "last": how points sharing a period combine). A
+/// pandas Series with a DatetimeIndex gives its index as the timestamps.
 #[pyfunction]
 #[pyo3(signature = (values, timestamps = None, method = "auto", **params))]
 fn detect(
@@ -147,15 +202,37 @@ fn detect(
     method: &str,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyDetection> {
-    let (m, cooldown) = self::method(py, method, params)?;
+    // `aggregate` belongs to the series, not to the detector
+    let params = match params {
+        Some(p) => Some(p.copy()?),
+        None => None,
+    };
+    let aggregate = match &params {
+        Some(p) => match p.get_item("aggregate")? {
+            Some(a) => {
+                p.del_item("aggregate")?;
+                Some(a.extract::<String>()?)
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let aggregate = match aggregate {
+        Some(a) => guard(py, || an::Aggregate::parse(&a))?,
+        None => an::Aggregate::default(),
+    };
+    let (m, cooldown) = self::method(py, method, params.as_ref())?;
     let v = floats(py, values)?;
     let t = match timestamps {
         Some(t) => Some(times(py, t)?),
-        None => None,
+        None => match time_index(values)? {
+            Some(index) => Some(times(py, &index)?),
+            None => None,
+        },
     };
     let v = v.as_slice()?;
     let inner = guard(py, || {
-        py.detach(|| an::detect(v, t.as_deref(), &m, cooldown))
+        py.detach(|| an::detect_with(v, t.as_deref(), &m, cooldown, aggregate))
     })?;
     PyDetection::new(py, inner)
 }

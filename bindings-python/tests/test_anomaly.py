@@ -82,7 +82,7 @@ def test_detector_errors_are_typed():
         scaleplan.detect([1.0, 2.0], method="nope")
     assert e.value.code == "json"
     with pytest.raises(scaleplan.InvalidInputError) as e:
-        scaleplan.detect([1.0, 2.0], timestamps=[5.0, 5.0])
+        scaleplan.detect([1.0, 2.0, 3.0, 4.0], timestamps=[0.0, 60.0, 120.0, 6.0e6])
     assert e.value.code == "invalid_timestamps"
 
 

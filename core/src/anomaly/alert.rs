@@ -294,6 +294,26 @@ impl<'a> Explainer<'a> {
                     .s(" consecutive periods (duration ");
                 t.int(p.duration as u64).s(")");
             }
+            Method::Calibrated(p) => {
+                t.num(x).s(": ");
+                if s.scale <= 1 {
+                    t.s("the value");
+                } else {
+                    t.s("the mean of the last ")
+                        .int(u64::from(s.scale))
+                        .s(" periods");
+                }
+                t.s(" is ").fixed(score, 1, true);
+                t.s(" robust standard deviations from the trailing ")
+                    .int(p.window as u64)
+                    .s("-period median ")
+                    .num(e);
+                t.s(", past its calibrated threshold ")
+                    .fixed(s.threshold, 1, false)
+                    .s(" (the tail of this series' own scores that allows one false alarm per ");
+                t.num(p.expected_false_alarms_per)
+                    .s(" periods, generalized Pareto fit)");
+            }
             Method::Auto(_) => {
                 t.num(x)
                     .s(" against ")

@@ -155,6 +155,8 @@ impl Rule {
                 score_den: num,
                 expected_num: num,
                 expected_den: den,
+                threshold: 0.0,
+                scale: 0,
             };
         }
         let base = num / den;

@@ -107,6 +107,8 @@ impl Ewma {
             score_den: width,
             expected_num: mu,
             expected_den: 1.0,
+            threshold: 0.0,
+            scale: 0,
         }
     }
 

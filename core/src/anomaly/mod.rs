@@ -10,7 +10,8 @@
 //! | `seasonal` | median of the same phase over the last `seasons` cycles | robust z of the residual | `> threshold` |
 //! | `seasonal_esd` | seasonal + median (batch only: S-H-ESD) | robust z of the residual | generalized ESD |
 //! | `threshold` | the threshold | run length / duration | run `≥ duration` |
-//! | `auto` | `seasonal` when a season is given, inferred from the timestamps' step, or found in the data; `robust_z` otherwise | | |
+//! | `calibrated` | trailing median of `window` periods, before the last 1, 8 and 48 | mean of the last k values in robust σ | past the SPOT threshold learnt from the series' own scores for the alert budget |
+//! | `auto` | `calibrated` on 1,600 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` otherwise | | |
 //!
 //! Every detector scores a point against the periods **before** it (a spike does not hide itself).
 //! Missing points are NaN in the values, or gaps in the timestamps: they are never flagged, occupy their
@@ -33,6 +34,7 @@
 mod alert;
 mod baseline;
 pub mod budget;
+mod calibrated;
 mod ewma;
 pub(crate) mod nan_serde;
 mod regression;
@@ -82,6 +84,10 @@ pub(crate) struct Step {
     pub(crate) score_den: f64,
     pub(crate) expected_num: f64,
     pub(crate) expected_den: f64,
+    /// The threshold crossed, for detectors whose threshold moves (`calibrated`); 0 otherwise.
+    pub(crate) threshold: f64,
+    /// The scale (periods averaged) that scored the point (`calibrated`); 0 otherwise.
+    pub(crate) scale: u32,
 }
 
 impl Step {
@@ -95,6 +101,8 @@ impl Step {
             score_den: 1.0,
             expected_num: expected,
             expected_den: 1.0,
+            threshold: 0.0,
+            scale: 0,
         }
     }
 
@@ -137,6 +145,60 @@ pub enum Method {
     SeasonalEsd(EsdParams),
     /// Past a threshold for a duration.
     Threshold(ThresholdParams),
+    /// Multi-scale robust scores with an alert threshold learnt from the series' own scores (SPOT).
+    Calibrated(CalibratedParams),
+}
+
+/// Parameters of [`Method::Calibrated`]: the detector that controls its own false-alarm rate.
+///
+/// Each scale's score is the mean of the last k values against the median of the `window` periods
+/// before them, in robust standard deviations. Its threshold is the upper quantile of the series' own
+/// scores with tail probability `1 / (expected_false_alarms_per × scales)`, read from a generalized
+/// Pareto fit of the excesses over their 98th percentile (peaks over threshold, as SPOT: Siffer et
+/// al., KDD 2017), re-estimated every 64 periods from the last 8,640 scores. No alert during the
+/// `warmup`, and none for `refractory` periods after one.
+///
+/// ```
+/// use scaleplan::anomaly::{detect, CalibratedParams, Method};
+/// let mut x: Vec<f64> = (0..3000).map(|i| 100.0 + ((i * 7919) % 13) as f64).collect();
+/// x[2500] = 400.0;
+/// let d = detect(&x, None, &Method::Calibrated(CalibratedParams::default()), 1)?;
+/// assert_eq!(d.alerts.len(), 1);
+/// assert_eq!(d.alerts[0].start_index, 2500);
+/// assert!(d.alerts[0].reason.contains("calibrated threshold"));
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalibratedParams {
+    /// The alert budget: on a series with no anomaly, about one false alarm per this many periods
+    /// (default 10,000: one a month on a 5-minute metric).
+    pub expected_false_alarms_per: f64,
+    /// Baseline periods for the median and the MAD (default 144). A level shift that lasts becomes the
+    /// new normal after half of it.
+    pub window: usize,
+    /// Periods averaged by each score (default 1, 8 and 48: spikes, shifts, slow changes).
+    pub scales: Vec<usize>,
+    /// Quiet periods after an alert (default 288: a day of 5-minute periods).
+    pub refractory: usize,
+    /// Periods learnt before the first alert (default 400; at least 400, the fewest scores a tail fit
+    /// needs).
+    pub warmup: usize,
+    /// Default both.
+    pub direction: Direction,
+}
+
+impl Default for CalibratedParams {
+    fn default() -> Self {
+        CalibratedParams {
+            expected_false_alarms_per: 10_000.0,
+            window: 144,
+            scales: vec![1, 8, 48],
+            refractory: 288,
+            warmup: 400,
+            direction: Direction::Both,
+        }
+    }
 }
 
 /// Parameters of [`Method::Auto`].
@@ -323,7 +385,11 @@ const MAX_WINDOW: usize = 10_000_000;
 /// from overflow, so a loaded state can never overflow one.
 pub(crate) const MAX_COUNT: u64 = 1 << 53;
 const MAX_SEASON: usize = 100_000;
-/// The auto detector's cut-off: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
+/// From this many periods `auto` (without a `season_length`) is `calibrated`: its 400-period warm-up is
+/// then at most a quarter of the series, and the series long enough to learn its own score tail.
+/// Shorter series keep the fixed rules below.
+pub const AUTO_CALIBRATED_MIN: usize = 1600;
+/// The auto detector's cut-off on short series: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
 /// 16,000 periods of Gaussian noise.
 const AUTO_THRESHOLD: f64 = 4.0;
 
@@ -347,6 +413,7 @@ impl Method {
             Method::Seasonal(_) => "seasonal",
             Method::SeasonalEsd(_) => "seasonal_esd",
             Method::Threshold(_) => "threshold",
+            Method::Calibrated(_) => "calibrated",
         }
     }
 
@@ -449,6 +516,29 @@ impl Method {
             Method::Threshold(p) => {
                 check::finite("threshold", p.threshold)?;
                 range("duration", p.duration, 1, MAX_WINDOW, "[1, 10000000]")?;
+            }
+            Method::Calibrated(p) => {
+                check::finite("expected_false_alarms_per", p.expected_false_alarms_per)?;
+                if !(p.expected_false_alarms_per >= 10.0 && p.expected_false_alarms_per <= 1e12) {
+                    return Err(Error::OutOfRange {
+                        field: "expected_false_alarms_per".into(),
+                        value: p.expected_false_alarms_per,
+                        allowed: "[10, 1e12] periods per false alarm",
+                    });
+                }
+                range("window", p.window, 8, 100_000, "[8, 100000]")?;
+                if p.scales.is_empty() || p.scales.len() > 8 {
+                    return Err(Error::OutOfRange {
+                        field: "scales".into(),
+                        value: p.scales.len() as f64,
+                        allowed: "1 to 8 scales",
+                    });
+                }
+                for (i, &k) in p.scales.iter().enumerate() {
+                    range(&check::at("scales", i), k, 1, p.window, "[1, window]")?;
+                }
+                range("refractory", p.refractory, 0, MAX_WINDOW, "[0, 10000000]")?;
+                range("warmup", p.warmup, 400, MAX_WINDOW, "[400, 10000000]")?;
             }
         }
         Ok(())
@@ -666,6 +756,12 @@ impl stream::Visit for Outputs<'_> {
 /// `auto` made concrete for this series; other methods with their defaults filled in.
 pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
     match method {
+        Method::Auto(p) if p.season_length.is_none() && slots.len() >= AUTO_CALIBRATED_MIN => {
+            Method::Calibrated(CalibratedParams {
+                direction: p.direction,
+                ..CalibratedParams::default()
+            })
+        }
         Method::Auto(p) => {
             let m = p.season_length.or_else(|| season_from_data(slots, step));
             match m {
@@ -845,6 +941,10 @@ fn describe(m: &Method) -> String {
         Method::Threshold(p) => format!(
             "threshold(threshold={}, duration={})",
             p.threshold, p.duration
+        ),
+        Method::Calibrated(p) => format!(
+            "calibrated(expected_false_alarms_per={}, window={}, scales={:?}, refractory={})",
+            p.expected_false_alarms_per, p.window, p.scales, p.refractory
         ),
     }
 }

@@ -4,11 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use super::alert::{Explainer, Tracker};
 use super::baseline::{Baseline, Trailing};
+use super::calibrated::Calibrated;
 use super::ewma::Ewma;
 use super::robust_z::RobustZ;
 use super::seasonal::Seasonal;
 use super::threshold::Threshold;
-use super::{AlertEvent, Method, RobustZParams, SeasonalParams, Step, resolve};
+use super::{AlertEvent, CalibratedParams, Method, SeasonalParams, Step, resolve};
 use crate::check;
 use crate::error::{Error, Result};
 
@@ -21,6 +22,7 @@ pub(crate) enum State {
     Ewma(Ewma),
     Seasonal(Seasonal),
     Threshold(Threshold),
+    Calibrated(Calibrated),
 }
 
 /// One detector's per-point update, so loops over many points can be written once and compiled per
@@ -46,7 +48,7 @@ macro_rules! detect_impl {
         }
     )*};
 }
-detect_impl!(RobustZ, Seasonal);
+detect_impl!(RobustZ, Seasonal, Calibrated);
 
 impl Detect for Threshold {
     #[inline(always)]
@@ -167,6 +169,7 @@ macro_rules! with_detector {
             $crate::anomaly::stream::State::Ewma($d) => $body,
             $crate::anomaly::stream::State::Seasonal($d) => $body,
             $crate::anomaly::stream::State::Threshold($d) => $body,
+            $crate::anomaly::stream::State::Calibrated($d) => $body,
         }
     };
 }
@@ -207,6 +210,14 @@ impl State {
             Method::Threshold(p) => {
                 State::Threshold(Threshold::new(p.threshold, p.duration, p.direction))
             }
+            Method::Calibrated(p) => State::Calibrated(Calibrated::new(
+                p.window,
+                &p.scales,
+                p.expected_false_alarms_per,
+                p.refractory as u64,
+                p.warmup as u64,
+                p.direction,
+            )),
             Method::Auto(_) | Method::SeasonalEsd(_) => {
                 return Err(Error::UnknownVariant {
                     field: "method".into(),
@@ -225,6 +236,7 @@ impl State {
             State::Ewma(d) => d.step(x),
             State::Seasonal(d) => d.step(x),
             State::Threshold(d) => d.step(x),
+            State::Calibrated(d) => d.step(x),
         }
     }
 
@@ -238,6 +250,7 @@ impl State {
             State::Seasonal(s) => s.is_consistent(),
             State::Ewma(e) => e.is_consistent(),
             State::Threshold(t) => t.is_consistent(),
+            State::Calibrated(c) => c.is_consistent(),
         }
     }
 }
@@ -299,10 +312,10 @@ impl Stream {
                     direction: p.direction,
                     ..SeasonalParams::default()
                 }),
-                None => Method::RobustZ(RobustZParams {
-                    threshold: super::AUTO_THRESHOLD,
+                // a stream is long-lived: it learns its own tail, as `detect` does on long series
+                None => Method::Calibrated(CalibratedParams {
                     direction: p.direction,
-                    ..RobustZParams::default()
+                    ..CalibratedParams::default()
                 }),
             },
             other => resolve(other, &[], None),
@@ -509,6 +522,14 @@ fn same_kind(a: &State, b: &State) -> bool {
         }
         (State::Threshold(x), State::Threshold(y)) => {
             x.threshold == y.threshold && x.duration == y.duration && x.direction == y.direction
+        }
+        (State::Calibrated(x), State::Calibrated(y)) => {
+            x.window_len == y.window_len
+                && x.scales == y.scales
+                && x.budget == y.budget
+                && x.refractory == y.refractory
+                && x.warmup == y.warmup
+                && x.direction == y.direction
         }
         (State::Seasonal(x), State::Seasonal(y)) => {
             x.season_length == y.season_length

@@ -64,6 +64,8 @@ impl Threshold {
             score_den: self.duration as f64,
             expected_num: self.threshold,
             expected_den: 1.0,
+            threshold: 0.0,
+            scale: 0,
         }
     }
 

@@ -1,0 +1,270 @@
+//! The calibrated detector: multi-scale robust scores whose alert threshold is learnt from the series'
+//! own score distribution, by peaks over threshold (SPOT, Siffer, Fouque, Termier and Largouët,
+//! "Anomaly detection in streams with extreme value theory", KDD 2017).
+//!
+//! For each scale k (1, 8 and 48 periods by default) the statistic is the mean of the last k values
+//! against the median of the `window` periods before them, in robust standard deviations (MAD). A
+//! single spike moves the k = 1 score, a level shift or a change of variance the longer ones. Each
+//! scale's threshold is the `1 / (budget × scales)` upper quantile of its scores on this series: the
+//! excesses over their 98th percentile are fitted by a generalized Pareto distribution (method of
+//! moments, Hosking and Wallis 1987) and the quantile read from the fit, as SPOT does. It is
+//! re-estimated every 64 periods from the last 8,640 scores, so the false-alarm rate stays near the
+//! budget however heavy the series' tails. After an alert the detector is quiet for `refractory`
+//! periods: one ongoing anomaly is one alert. A persistent level shift becomes the new normal once it
+//! fills half the window (the median moves), after at most `window / 2` periods.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::robust_z::robust_sigma;
+use super::window::{RingSum, SortedWindow};
+use super::{Direction, Step};
+
+/// Scores kept for the calibration (30 days of 5-minute periods).
+pub(crate) const HISTORY: usize = 8640;
+/// Periods between two re-estimations of the thresholds.
+pub(crate) const RECALIBRATE: u64 = 64;
+/// The peaks-over-threshold level: excesses over this quantile of the scores are fitted.
+const INIT_QUANTILE: f64 = 0.98;
+/// Excesses the fit needs; fewer and no threshold is set (no alert yet).
+const MIN_EXCESSES: usize = 8;
+
+/// A fixed-capacity ring of the last scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Ring {
+    buf: Vec<f64>,
+    head: usize,
+    cap: usize,
+}
+
+impl Ring {
+    fn new(cap: usize) -> Ring {
+        Ring {
+            buf: Vec::new(),
+            head: 0,
+            cap,
+        }
+    }
+
+    fn push(&mut self, x: f64) {
+        if self.buf.len() < self.cap {
+            self.buf.push(x);
+        } else {
+            self.buf[self.head] = x;
+            self.head = (self.head + 1) % self.cap;
+        }
+    }
+
+    fn is_consistent(&self) -> bool {
+        self.cap >= 1
+            && self.buf.len() <= self.cap
+            && self.head < self.cap.max(1)
+            && (self.buf.len() == self.cap || self.head == 0)
+            && self.buf.iter().all(|v| v.is_finite())
+    }
+}
+
+/// The threshold a generalized Pareto fit of the excesses over the 98th percentile gives for an upper
+/// tail of probability `q` (SPOT's `z_q = t + σ/γ ((q n / N_t)^-γ - 1)`); the largest score when
+/// fewer than 8 exceed the percentile (nothing to fit); `None` below 400 scores.
+pub(crate) fn spot_threshold(scores: &[f64], q: f64) -> Option<f64> {
+    let n = scores.len();
+    if n < MIN_EXCESSES * 50 {
+        return None;
+    }
+    let mut s = scores.to_vec();
+    let k = ((INIT_QUANTILE * (n - 1) as f64).floor() as usize).min(n - 1);
+    let (_, t, _) = s.select_nth_unstable_by(k, f64::total_cmp);
+    let t = *t;
+    let exc: Vec<f64> = scores.iter().filter(|&&v| v > t).map(|v| v - t).collect();
+    let nt = exc.len();
+    if nt < MIN_EXCESSES {
+        // Scores with no tail to fit (a few repeated values: a flat or perfectly periodic series):
+        // the largest score seen is the threshold, a level not reached in the whole history.
+        return s
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .filter(|m| m.is_finite());
+    }
+    let mean = exc.iter().sum::<f64>() / nt as f64;
+    let var = exc.iter().map(|e| (e - mean) * (e - mean)).sum::<f64>() / (nt - 1) as f64;
+    if mean.is_nan() || mean <= 0.0 {
+        return None;
+    }
+    // Method of moments: γ = (1 - m²/v) / 2, σ = m (m²/v + 1) / 2 (γ = 0, σ = m for an exponential
+    // tail, which is also the limit when the variance is 0).
+    let (gamma, sigma) = if var > 0.0 {
+        let r = mean * mean / var;
+        (0.5 * (1.0 - r), 0.5 * mean * (r + 1.0))
+    } else {
+        (0.0, mean)
+    };
+    // A fitted short tail (γ < 0) puts an upper bound just past the largest excesses seen, and a far
+    // quantile then sits on it: Gaussian-like scores would alarm far above the budget. The tail is
+    // taken as at least exponential (γ ≥ 0), the conservative choice at quantiles beyond the data.
+    let gamma = gamma.max(0.0);
+    let ratio = q * n as f64 / nt as f64;
+    let z = if gamma.abs() < 1e-9 {
+        t - sigma * ratio.ln()
+    } else {
+        t + sigma / gamma * (ratio.powf(-gamma) - 1.0)
+    };
+    z.is_finite().then_some(z.max(t))
+}
+
+/// Streaming state of [`super::Method::Calibrated`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Calibrated {
+    pub(crate) window_len: usize,
+    pub(crate) scales: Vec<usize>,
+    pub(crate) budget: f64,
+    pub(crate) refractory: u64,
+    pub(crate) warmup: u64,
+    pub(crate) direction: Direction,
+    window: SortedWindow,
+    /// The baselines (median, σ) of the last `max scale` periods, newest last.
+    baselines: VecDeque<(f64, f64)>,
+    sums: Vec<RingSum>,
+    history: Vec<Ring>,
+    thresholds: Vec<f64>,
+    /// Periods seen.
+    t: u64,
+    /// Periods left in the refractory period.
+    quiet_for: u64,
+}
+
+impl Calibrated {
+    pub(crate) fn new(
+        window: usize,
+        scales: &[usize],
+        budget: f64,
+        refractory: u64,
+        warmup: u64,
+        direction: Direction,
+    ) -> Calibrated {
+        let max_scale = scales.iter().copied().max().unwrap_or(1);
+        Calibrated {
+            window_len: window,
+            scales: scales.to_vec(),
+            budget,
+            refractory,
+            warmup,
+            direction,
+            window: SortedWindow::new(window),
+            baselines: VecDeque::with_capacity(max_scale + 1),
+            sums: scales.iter().map(|&k| RingSum::new(k)).collect(),
+            history: scales.iter().map(|_| Ring::new(HISTORY)).collect(),
+            thresholds: vec![f64::INFINITY; scales.len()],
+            t: 0,
+            quiet_for: 0,
+        }
+    }
+
+    pub(crate) fn is_consistent(&self) -> bool {
+        let max_scale = self.scales.iter().copied().max().unwrap_or(0);
+        self.window.is_consistent()
+            && self.window.capacity() == self.window_len
+            && !self.scales.is_empty()
+            && self.sums.len() == self.scales.len()
+            && self.history.len() == self.scales.len()
+            && self.thresholds.len() == self.scales.len()
+            && self
+                .sums
+                .iter()
+                .zip(&self.scales)
+                .all(|(s, &k)| s.capacity() == k && s.is_consistent())
+            && self
+                .history
+                .iter()
+                .all(|h| h.cap == HISTORY && h.is_consistent())
+            && self.baselines.len() <= max_scale
+            && self.thresholds.iter().all(|t| !t.is_nan())
+            && self.t <= super::MAX_COUNT
+            && self.quiet_for <= self.refractory
+    }
+
+    fn recalibrate(&mut self) {
+        let q = 1.0 / (self.budget * self.scales.len() as f64);
+        for (h, thr) in self.history.iter().zip(self.thresholds.iter_mut()) {
+            *thr = spot_threshold(&h.buf, q).unwrap_or(f64::INFINITY);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn step(&mut self, x: f64) -> Step {
+        // the baseline of this period: the window before it
+        let baseline = if self.window.valid() >= (self.window_len / 4).max(3) {
+            let m = self.window.median();
+            Some((m, robust_sigma(&self.window, m)))
+        } else {
+            None
+        };
+        self.window.push(x);
+        if self.baselines.len() == self.scales.iter().copied().max().unwrap_or(1) {
+            self.baselines.pop_front();
+        }
+        self.baselines
+            .push_back(baseline.unwrap_or((f64::NAN, f64::NAN)));
+        for s in &mut self.sums {
+            s.push(x);
+        }
+        self.t += 1;
+        if self.t >= self.warmup && (self.t - self.warmup).is_multiple_of(RECALIBRATE) {
+            self.recalibrate();
+        }
+        let expected = baseline.map_or(f64::NAN, |b| b.0);
+        if x.is_nan() {
+            self.quiet_for = self.quiet_for.saturating_sub(1);
+            return Step::quiet(expected);
+        }
+        // each scale's statistic: the mean of the last k values against the baseline before them; the
+        // scale furthest past its threshold (by ratio) speaks for the point
+        let mut best: Option<(usize, f64, f64, f64)> = None; // (scale index, z, threshold, z / threshold)
+        let len = self.baselines.len();
+        for (j, &k) in self.scales.iter().enumerate() {
+            let sum = &self.sums[j];
+            if len < k || sum.valid() < k.div_ceil(2) {
+                continue;
+            }
+            let (m, sigma) = self.baselines[len - k];
+            if m.is_nan() {
+                continue;
+            }
+            let z = (sum.sum() / sum.valid() as f64 - m) / sigma;
+            let signed = match self.direction {
+                Direction::Up => z,
+                Direction::Down => -z,
+                Direction::Both => z.abs(),
+            };
+            if !signed.is_finite() {
+                continue;
+            }
+            self.history[j].push(signed);
+            let thr = self.thresholds[j];
+            let ratio = signed / thr;
+            if best.is_none_or(|b| ratio > b.3) {
+                best = Some((j, z, thr, ratio));
+            }
+        }
+        if self.quiet_for > 0 {
+            self.quiet_for -= 1;
+            return Step::quiet(expected);
+        }
+        let Some((j, z, thr, ratio)) = best else {
+            return Step::quiet(expected);
+        };
+        let (m, _) = self.baselines[len - self.scales[j]];
+        let flag = ratio > 1.0;
+        if flag {
+            self.quiet_for = self.refractory;
+        }
+        let mut s = Step::new(flag, flag && ratio > 2.0, z, m);
+        s.threshold = thr;
+        s.scale = self.scales[j] as u32;
+        s
+    }
+}
