@@ -8,7 +8,7 @@ pub(crate) mod beta;
 pub(crate) mod quadrature;
 mod student;
 
-pub(crate) use student::{t_ppf, t_sf};
+pub(crate) use student::{TQuantileAt, t_ppf, t_sf};
 
 use std::f64::consts::SQRT_2;
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Alternative, Interval, MeanSummary, TestOptions, check_relative, relative_lift};
 use crate::check;
-use crate::dist::{t_ppf, t_sf};
+use crate::dist::{TQuantileAt, t_ppf, t_sf};
 use crate::error::{Error, Result};
 
 /// The result of [`welch`].
@@ -66,13 +66,15 @@ pub fn welch(
     opts: &TestOptions,
 ) -> Result<WelchResult> {
     opts.validate()?;
-    compute(control, treatment, opts)
+    let level = 1.0 - opts.alpha / 2.0;
+    compute(control, treatment, opts, |df| t_ppf(level, df))
 }
 
 fn compute(
     control: &MeanSummary,
     treatment: &MeanSummary,
     opts: &TestOptions,
+    t_quantile: impl Fn(f64) -> f64,
 ) -> Result<WelchResult> {
     let (vc, vt) = (control.var_of_mean(), treatment.var_of_mean());
     let var = vc + vt;
@@ -87,7 +89,7 @@ fn compute(
     let df =
         var * var / (vt * vt / (treatment.n() as f64 - 1.0) + vc * vc / (control.n() as f64 - 1.0));
     let p_value = opts.alternative.p_value(t, |x| t_sf(x, df));
-    let t_crit = t_ppf(1.0 - opts.alpha / 2.0, df);
+    let t_crit = t_quantile(df);
     let (relative_lift, relative_ci) =
         relative_lift(treatment.mean(), vt, control.mean(), vc, t_crit);
     check::no_overflow(
@@ -176,12 +178,20 @@ pub fn welch_batch(
         relative_ci_lo: Vec::with_capacity(n),
         relative_ci_hi: Vec::with_capacity(n),
     };
+    // One level for every row: its quantile as a function of df, fitted once (see `TQuantileAt`) when
+    // the batch is long enough to repay the fit's 49 quantiles.
+    let level = 1.0 - opts.alpha / 2.0;
+    let quantile = if n >= 64 {
+        TQuantileAt::new(level)
+    } else {
+        TQuantileAt::exact(level)
+    };
     for i in 0..n {
         let c = MeanSummary::from_f64(control_n[i], control_mean[i], control_variance[i])
             .map_err(|e| e.in_field(&check::at("control", i)))?;
         let t = MeanSummary::from_f64(treatment_n[i], treatment_mean[i], treatment_variance[i])
             .map_err(|e| e.in_field(&check::at("treatment", i)))?;
-        let r = compute(&c, &t, opts).map_err(|e| match e {
+        let r = compute(&c, &t, opts, |df| quantile.at(df)).map_err(|e| match e {
             Error::ZeroVariance { .. } => Error::ZeroVariance {
                 what: format!("welch segment {i}"),
             },
