@@ -260,7 +260,7 @@ impl TQuantileAt {
     }
 
     fn fit(p: f64) -> Option<[f64; CHEB_TERMS]> {
-        if !(p > 0.0 && p < 1.0) || p == 0.5 {
+        if p.is_nan() || p <= 0.0 || p >= 1.0 || p == 0.5 {
             return None;
         }
         let n = CHEB_TERMS;
@@ -290,7 +290,8 @@ impl TQuantileAt {
             let x = 0.5 * (node(k as f64) + node(k as f64 + 1.0));
             let want = at(x);
             let got = clenshaw(&coef, x);
-            if !((got - want).abs() <= 1e-13 * want.abs()) {
+            let err = (got - want).abs();
+            if err.is_nan() || err > 1e-13 * want.abs() {
                 return None;
             }
         }
