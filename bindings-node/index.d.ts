@@ -472,6 +472,15 @@ export interface AuditEvent {
 /** The result of `verifyAudit`. */
 export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }
 
+/** How `detect` placed the points on the grid: sorted (`outOfOrder` counted), combined (`aggregated` points, by `aggregate`), calendar steps. */
+export interface Ingest {
+  grid: 'index' | 'seconds' | 'month' | 'quarter'
+  outOfOrder: number
+  aggregated: number
+  aggregate: 'mean' | 'sum' | 'max' | 'last'
+  periods: number
+}
+
 /** One anomaly, however many periods it lasts (`detect`, `DetectorStream`). */
 export interface Alert {
   id: number
@@ -787,10 +796,12 @@ export declare function costTotals(lineItems: LineItem[], currency?: string | un
 export declare function cuped(control: CupedArm, treatment: CupedArm, options?: TestOptions | undefined | null): CupedResult
 
 /**
- * Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
- * "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
+ * Runs a detector over a series: `method` is "auto" (default), "calibrated", "baseline_ratio",
+ * "robust_z", "ewma", "seasonal", "seasonal_esd" or "threshold"; `params` its parameters, `cooldown`
+ * and `aggregate` ("mean", "sum", "max", "last"). Timestamps may be numbers, `Date`s or ISO strings;
+ * they are sorted and combined as the core's `detect_with` says.
  */
-export declare function detect(values: Float64Array | number[], timestamps?: Float64Array | number[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
+export declare function detect(values: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
 
 /** The result of `detect`: arrays aligned with the input, and the alerts. */
 export interface Detection {
@@ -810,6 +821,11 @@ export interface Detection {
   missing: number
   /** The timestamps' median step, when timestamps were given. */
   step?: number
+  /**
+   * How the points were placed on the grid: `grid`, `out_of_order`, `aggregated`, `aggregate`,
+   * `periods`.
+   */
+  ingest: Ingest
 }
 
 /** Erlang C metrics of an M/M/c queue. */

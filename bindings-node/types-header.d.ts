@@ -472,6 +472,15 @@ export interface AuditEvent {
 /** The result of `verifyAudit`. */
 export interface ChainCheck { intact: boolean; events: number; brokenAt: number | null; problem: string | null }
 
+/** How `detect` placed the points on the grid: sorted (`outOfOrder` counted), combined (`aggregated` points, by `aggregate`), calendar steps. */
+export interface Ingest {
+  grid: 'index' | 'seconds' | 'month' | 'quarter'
+  outOfOrder: number
+  aggregated: number
+  aggregate: 'mean' | 'sum' | 'max' | 'last'
+  periods: number
+}
+
 /** One anomaly, however many periods it lasts (`detect`, `DetectorStream`). */
 export interface Alert {
   id: number

@@ -9,15 +9,22 @@ use serde_json::Value;
 
 use crate::errors::{Result, guard};
 use crate::estimate::{input, large_input};
-use crate::numbers::{numbers, opt_numbers};
+use crate::numbers::{numbers, opt_times};
 use crate::significance::{object, parsed};
 
 /// The method and its parameters, and the cooldown.
 fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, usize)> {
-    let mut map = match params {
+    let map = match params {
         Some(Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     };
+    method_of(name, map)
+}
+
+fn method_of(
+    name: Option<String>,
+    mut map: serde_json::Map<String, Value>,
+) -> Result<(an::Method, usize)> {
     let cooldown = match map.remove("cooldown") {
         Some(v) => guard(|| {
             v.as_f64()
@@ -57,12 +64,18 @@ pub struct Detection<'e> {
     pub missing: u32,
     /// The timestamps' median step, when timestamps were given.
     pub step: Option<f64>,
+    /// How the points were placed on the grid: `grid`, `out_of_order`, `aggregated`, `aggregate`,
+    /// `periods`.
+    #[napi(ts_type = "Ingest")]
+    pub ingest: Unknown<'e>,
 }
 
-/// Runs a detector over a series: `method` is "auto" (default), "baseline_ratio", "robust_z", "ewma",
-/// "seasonal", "seasonal_esd" or "threshold"; `params` its parameters and `cooldown`.
+/// Runs a detector over a series: `method` is "auto" (default), "calibrated", "baseline_ratio",
+/// "robust_z", "ewma", "seasonal", "seasonal_esd" or "threshold"; `params` its parameters, `cooldown`
+/// and `aggregate` ("mean", "sum", "max", "last"). Timestamps may be numbers, `Date`s or ISO strings;
+/// they are sorted and combined as the core's `detect_with` says.
 #[napi(
-    ts_args_type = "values: Float64Array | number[], timestamps?: Float64Array | number[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+    ts_args_type = "values: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
 )]
 pub fn detect<'e>(
     env: &'e Env,
@@ -72,9 +85,19 @@ pub fn detect<'e>(
     params: Option<Value>,
 ) -> Result<Detection<'e>> {
     let values = numbers("values", values)?;
-    let timestamps = opt_numbers("timestamps", timestamps)?;
-    let (m, cooldown) = self::method(method, params)?;
-    let d = guard(|| an::detect(&values, timestamps.as_deref(), &m, cooldown))?;
+    let timestamps = opt_times("timestamps", timestamps)?;
+    let mut map = match params {
+        Some(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    // `aggregate` belongs to the series, not to the detector
+    let aggregate = match map.remove("aggregate") {
+        Some(Value::String(a)) => guard(|| an::Aggregate::parse(&a))?,
+        Some(other) => guard(|| an::Aggregate::parse(&other.to_string()))?,
+        None => an::Aggregate::default(),
+    };
+    let (m, cooldown) = method_of(method, map)?;
+    let d = guard(|| an::detect_with(&values, timestamps.as_deref(), &m, cooldown, aggregate))?;
     Ok(Detection {
         alerts: parsed(env, &d.alerts)?,
         method: d.method,
@@ -84,6 +107,7 @@ pub fn detect<'e>(
         expected: Float64Array::new(d.expected),
         missing: d.missing as u32,
         step: d.step,
+        ingest: parsed(env, &d.ingest)?,
     })
 }
 

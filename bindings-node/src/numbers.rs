@@ -3,6 +3,7 @@
 //! one of napi's own codes (`InvalidArg`, `NumberExpected`).
 
 use napi::bindgen_prelude::{Float64Array, FromNapiValue, Unknown, ValueType};
+use napi::{JsDate, JsValue};
 
 use crate::errors::{Code, Result};
 
@@ -82,13 +83,53 @@ pub(crate) fn numbers(field: &str, v: Unknown<'_>) -> Result<Numbers> {
     Err(wrong_type(field, EXPECTED, got))
 }
 
-/// [`numbers`] for an optional argument (`undefined` and `null` are `None`).
-pub(crate) fn opt_numbers(field: &str, v: Option<Unknown<'_>>) -> Result<Option<Numbers>> {
-    match v {
-        None => Ok(None),
-        Some(v) => match v.get_type() {
-            Ok(ValueType::Undefined | ValueType::Null) => Ok(None),
-            _ => numbers(field, v).map(Some),
-        },
+const EXPECTED_TIMES: &str =
+    "a Float64Array or an array of numbers (seconds), Dates or ISO 8601 strings";
+
+/// Reads an optional array of times: numbers as they are (any unit), `Date`s as seconds since the
+/// epoch, ISO 8601 strings by the core's `parse_time` (conversion only).
+pub(crate) fn opt_times(field: &str, v: Option<Unknown<'_>>) -> Result<Option<Vec<f64>>> {
+    let Some(v) = v else { return Ok(None) };
+    match v.get_type() {
+        Ok(ValueType::Undefined | ValueType::Null) => return Ok(None),
+        Ok(ValueType::Object) => {}
+        _ => return Err(wrong_type(field, EXPECTED_TIMES, type_name(&v))),
     }
+    if let Ok(a) = Float64Array::from_unknown(v) {
+        return Ok(Some(a.to_vec()));
+    }
+    let Ok(items) = Vec::<Unknown<'_>>::from_unknown(v) else {
+        return Err(wrong_type(
+            field,
+            EXPECTED_TIMES,
+            "an object that is none of these",
+        ));
+    };
+    let internal = |e: napi::Error| napi::Error::new(Code("internal"), e.reason.clone());
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let at = || format!("{field}[{i}]");
+        let t = match item.get_type() {
+            Ok(ValueType::Number) => f64::from_unknown(item).map_err(internal)?,
+            Ok(ValueType::String) => {
+                let s = String::from_unknown(item).map_err(internal)?;
+                crate::errors::guard(|| scaleplan::anomaly::parse_time(&at(), &s))?
+            }
+            Ok(ValueType::Object) if item.is_date().unwrap_or(false) => {
+                // SAFETY: the value was just checked to be a Date of this env
+                let d = unsafe { JsDate::from_napi_value(item.value().env, item.raw()) }
+                    .map_err(internal)?;
+                d.value_of().map_err(internal)? / 1000.0
+            }
+            _ => {
+                return Err(wrong_type(
+                    &at(),
+                    "a number, a Date or an ISO 8601 string",
+                    type_name(&item),
+                ));
+            }
+        };
+        out.push(t);
+    }
+    Ok(Some(out))
 }

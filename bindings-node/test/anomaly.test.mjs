@@ -56,7 +56,7 @@ test('forecast, growthRate, exhaustion', () => {
 test('errors carry codes', () => {
   assert.throws(() => sp.detect(new Float64Array([1, Infinity])), { code: 'not_finite' })
   assert.throws(() => sp.forecast(new Float64Array([1]), 3), { code: 'too_few_observations' })
-  assert.throws(() => sp.detect(new Float64Array([1, 2]), new Float64Array([5, 5])), { code: 'invalid_timestamps' })
+  assert.throws(() => sp.detect(new Float64Array([1, 2, 3, 4]), new Float64Array([0, 60, 120, 6e6])), { code: 'invalid_timestamps' })
   assert.throws(() => sp.forecast(new Float64Array([1, 2, 3]), 1.5), { code: 'not_integer' })
 })
 

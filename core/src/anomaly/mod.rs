@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 pub use alert::{Alert, AlertEvent, AlertKind, EventKind, Severity};
 pub use baseline::Statistic;
 pub use regression::{PercentileChange, Regression, RegressionOptions, regression};
-pub use series::{Aggregate, Ingest};
+pub use series::{Aggregate, Ingest, parse_time};
 pub use stream::Stream;
 
 pub(crate) use regression::quantile_sorted;

@@ -54,6 +54,94 @@ impl Aggregate {
     }
 }
 
+/// Seconds since the Unix epoch (with their fraction) of an ISO 8601 / RFC 3339 time as monitoring
+/// exports and JavaScript write them: `2014-02-14T14:30:00Z`, `2014-02-14T14:30:00.250+02:00`,
+/// `2014-02-14 14:30:00` (no offset: UTC), or a date alone (`2014-02-14`, midnight UTC).
+///
+/// ```
+/// use scaleplan::anomaly::parse_time;
+/// assert_eq!(parse_time("t", "1970-01-02T00:00:01.5Z")?, 86_401.5);
+/// assert_eq!(parse_time("t", "1970-01-01T02:00:00+02:00")?, 0.0);
+/// assert_eq!(parse_time("t", "1970-01-01 00:01:00")?, 60.0);
+/// assert_eq!(parse_time("t", "yesterday").unwrap_err().code(), "invalid_timestamps");
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # Errors
+/// `invalid_timestamps` naming `field` and showing the accepted forms.
+pub fn parse_time(field: &str, text: &str) -> Result<f64> {
+    parse_iso(text.trim()).ok_or_else(|| Error::InvalidTimestamps {
+        field: field.to_string(),
+        reason: format!(
+            "\"{text}\" is not a time: expected ISO 8601 such as \"2014-02-14T14:30:00Z\", \"2014-02-14T14:30:00.250+02:00\", \"2014-02-14 14:30:00\" (UTC) or \"2014-02-14\""
+        ),
+    })
+}
+
+fn parse_iso(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        let mut v = 0i64;
+        for &c in part {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || d < 1 || d > crate::rollout::timestamp::days_in_month(y, m) {
+        return None;
+    }
+    let day = crate::rollout::timestamp::days_from_civil(y, m, d) as f64 * 86_400.0;
+    if b.len() == 10 {
+        return Some(day);
+    }
+    if !(b[10] == b'T' || b[10] == b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac = 0.0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j == start {
+            return None;
+        }
+        frac = s[i..j].parse::<f64>().ok()?;
+        i = j;
+    }
+    let offset = match &b[i..] {
+        [] | [b'Z'] | [b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+            let two = |a: u8, c: u8| -> Option<i64> {
+                (a.is_ascii_digit() && c.is_ascii_digit())
+                    .then(|| i64::from(a - b'0') * 10 + i64::from(c - b'0'))
+            };
+            let (oh, om) = (two(*h1, *h2)?, two(*m1, *m2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 3600 + om * 60;
+            if *sign == b'+' { o } else { -o }
+        }
+        _ => return None,
+    };
+    Some(day + (hh * 3600 + mm * 60 + ss - offset) as f64 + frac)
+}
+
 /// What placing the points on the grid did, reported with every [`super::Detection`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Ingest {
