@@ -304,10 +304,22 @@ impl<'a> Explainer<'a> {
                         .s(" periods");
                 }
                 t.s(" is ").fixed(score, 1, true);
-                t.s(" robust standard deviations from the trailing ")
-                    .int(p.window as u64)
-                    .s("-period median ")
-                    .num(e);
+                match p.season_length {
+                    Some(m) => {
+                        t.s(" robust standard deviations from the expected ").num(e);
+                        t.s(" (this phase of the last 4 seasons of ")
+                            .int(m as u64)
+                            .s(" periods, plus the trailing ")
+                            .int(p.window as u64)
+                            .s("-period median of the residuals)");
+                    }
+                    None => {
+                        t.s(" robust standard deviations from the trailing ")
+                            .int(p.window as u64)
+                            .s("-period median ")
+                            .num(e);
+                    }
+                }
                 t.s(", past its calibrated threshold ")
                     .fixed(s.threshold, 1, false)
                     .s(" (the tail of this series' own scores that allows one false alarm per ");

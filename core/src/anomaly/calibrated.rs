@@ -115,6 +115,64 @@ pub(crate) fn spot_threshold(scores: &[f64], q: f64) -> Option<f64> {
     z.is_finite().then_some(z.max(t))
 }
 
+/// Cycles whose same-phase values give the seasonal expected value.
+pub(crate) const SEASONS: usize = 4;
+
+/// The last `SEASONS × m` values, for the seasonal expected value: the median of the values at the same
+/// phase of the last four cycles (those present).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SeasonRing {
+    pub(crate) m: usize,
+    #[serde(with = "super::nan_serde::vec")]
+    buf: Vec<f64>,
+    head: usize,
+}
+
+impl SeasonRing {
+    fn new(m: usize) -> SeasonRing {
+        SeasonRing {
+            m,
+            buf: vec![f64::NAN; SEASONS * m],
+            head: 0,
+        }
+    }
+
+    /// The seasonal expected value of the next period (NaN before a cycle has passed), then `x` kept.
+    fn next(&mut self, x: f64) -> f64 {
+        let len = self.buf.len();
+        let mut same = [0.0f64; SEASONS];
+        let mut k = 0;
+        for j in 1..=SEASONS {
+            // `head` is where the value of `len` periods ago sits; j cycles ago is j·m back from `head`
+            let v = self.buf[(self.head + len - j * self.m) % len];
+            if !v.is_nan() {
+                same[k] = v;
+                k += 1;
+            }
+        }
+        self.buf[self.head] = x;
+        self.head = (self.head + 1) % len;
+        if k == 0 {
+            return f64::NAN;
+        }
+        let v = &mut same[..k];
+        v.sort_unstable_by(f64::total_cmp);
+        if k % 2 == 1 {
+            v[k / 2]
+        } else {
+            0.5 * (v[k / 2 - 1] + v[k / 2])
+        }
+    }
+
+    fn is_consistent(&self) -> bool {
+        self.m >= 2
+            && self.buf.len() == SEASONS * self.m
+            && self.head < self.buf.len()
+            && self.buf.iter().all(|v| !v.is_infinite())
+    }
+}
+
 /// Streaming state of [`super::Method::Calibrated`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +183,8 @@ pub(crate) struct Calibrated {
     pub(crate) refractory: u64,
     pub(crate) warmup: u64,
     pub(crate) direction: Direction,
+    /// The season whose same-phase median is taken out first, if any.
+    pub(crate) season: Option<SeasonRing>,
     window: SortedWindow,
     /// The baselines (median, σ) of the last `max scale` periods, newest last.
     baselines: VecDeque<(f64, f64)>,
@@ -145,6 +205,7 @@ impl Calibrated {
         refractory: u64,
         warmup: u64,
         direction: Direction,
+        season_length: Option<usize>,
     ) -> Calibrated {
         let max_scale = scales.iter().copied().max().unwrap_or(1);
         Calibrated {
@@ -154,6 +215,7 @@ impl Calibrated {
             refractory,
             warmup,
             direction,
+            season: season_length.map(SeasonRing::new),
             window: SortedWindow::new(window),
             baselines: VecDeque::with_capacity(max_scale + 1),
             sums: scales.iter().map(|&k| RingSum::new(k)).collect(),
@@ -167,6 +229,7 @@ impl Calibrated {
     pub(crate) fn is_consistent(&self) -> bool {
         let max_scale = self.scales.iter().copied().max().unwrap_or(0);
         self.window.is_consistent()
+            && self.season.as_ref().is_none_or(SeasonRing::is_consistent)
             && self.window.capacity() == self.window_len
             && !self.scales.is_empty()
             && self.sums.len() == self.scales.len()
@@ -195,7 +258,14 @@ impl Calibrated {
     }
 
     #[inline]
-    pub(crate) fn step(&mut self, x: f64) -> Step {
+    pub(crate) fn step(&mut self, raw: f64) -> Step {
+        // With a season, the detector works on the residual from the same phase's median of the last
+        // four cycles; the expected value reported is that median plus the residuals' baseline.
+        let seasonal = match &mut self.season {
+            Some(ring) => ring.next(raw),
+            None => 0.0,
+        };
+        let x = raw - seasonal;
         // the baseline of this period: the window before it
         let baseline = if self.window.valid() >= (self.window_len / 4).max(3) {
             let m = self.window.median();
@@ -216,7 +286,7 @@ impl Calibrated {
         if self.t >= self.warmup && (self.t - self.warmup).is_multiple_of(RECALIBRATE) {
             self.recalibrate();
         }
-        let expected = baseline.map_or(f64::NAN, |b| b.0);
+        let expected = baseline.map_or(f64::NAN, |b| b.0) + seasonal;
         if x.is_nan() {
             self.quiet_for = self.quiet_for.saturating_sub(1);
             return Step::quiet(expected);
@@ -262,7 +332,7 @@ impl Calibrated {
         if flag {
             self.quiet_for = self.refractory;
         }
-        let mut s = Step::new(flag, flag && ratio > 2.0, z, m);
+        let mut s = Step::new(flag, flag && ratio > 2.0, z, m + seasonal);
         s.threshold = thr;
         s.scale = self.scales[j] as u32;
         s

@@ -10,8 +10,8 @@
 //! | `seasonal` | median of the same phase over the last `seasons` cycles | robust z of the residual | `> threshold` |
 //! | `seasonal_esd` | seasonal + median (batch only: S-H-ESD) | robust z of the residual | generalized ESD |
 //! | `threshold` | the threshold | run length / duration | run `≥ duration` |
-//! | `calibrated` | trailing median of `window` periods, before the last 1, 8 and 48 | mean of the last k values in robust σ | past the SPOT threshold learnt from the series' own scores for the alert budget |
-//! | `auto` | `calibrated` on 1,600 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` otherwise | | |
+//! | `calibrated` | the same phase's median over 4 seasons (when there is a season), plus the trailing median of `window` periods of the residuals, before the last 1, 8 and 48 | mean of the last k values in robust σ | past the SPOT threshold learnt from the series' own scores for the alert budget |
+//! | `auto` | `calibrated` on 1,200 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` otherwise | | |
 //!
 //! Every detector scores a point against the periods **before** it (a spike does not hide itself).
 //! Missing points are NaN in the values, or gaps in the timestamps: they are never flagged, occupy their
@@ -186,6 +186,10 @@ pub struct CalibratedParams {
     pub warmup: usize,
     /// Default both.
     pub direction: Direction,
+    /// A season (periods per cycle) whose same-phase median over the last four cycles is taken out
+    /// before scoring. `None`: `detect` finds it from the data as `auto` does (a stream, which cannot
+    /// look ahead, then has none: give a stream its season).
+    pub season_length: Option<usize>,
 }
 
 impl Default for CalibratedParams {
@@ -197,6 +201,7 @@ impl Default for CalibratedParams {
             refractory: 288,
             warmup: 400,
             direction: Direction::Both,
+            season_length: None,
         }
     }
 }
@@ -385,10 +390,10 @@ const MAX_WINDOW: usize = 10_000_000;
 /// from overflow, so a loaded state can never overflow one.
 pub(crate) const MAX_COUNT: u64 = 1 << 53;
 const MAX_SEASON: usize = 100_000;
-/// From this many periods `auto` (without a `season_length`) is `calibrated`: its 400-period warm-up is
-/// then at most a quarter of the series, and the series long enough to learn its own score tail.
-/// Shorter series keep the fixed rules below.
-pub const AUTO_CALIBRATED_MIN: usize = 1600;
+/// From this many periods `auto` is `calibrated`: its 400-period warm-up is then at most a third of the
+/// series, and the series long enough to learn its own score tail. Shorter series keep the fixed rules
+/// below.
+pub const AUTO_CALIBRATED_MIN: usize = 1200;
 /// The auto detector's cut-off on short series: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
 /// 16,000 periods of Gaussian noise.
 const AUTO_THRESHOLD: f64 = 4.0;
@@ -539,6 +544,9 @@ impl Method {
                 }
                 range("refractory", p.refractory, 0, MAX_WINDOW, "[0, 10000000]")?;
                 range("warmup", p.warmup, 400, MAX_WINDOW, "[400, 10000000]")?;
+                if let Some(m) = p.season_length {
+                    range("season_length", m, 2, MAX_SEASON, "[2, 100000]")?;
+                }
             }
         }
         Ok(())
@@ -628,6 +636,8 @@ pub fn detect_with(
     // Every period is written below (zeroed pages cost no pass to fill).
     let mut expected = vec![0.0; len];
     let mut critical = vec![false; len];
+    // the threshold and scale behind each verdict (for the explanations of `calibrated`)
+    let mut crossed = vec![(0.0, 0u32); len];
     if let Method::SeasonalEsd(p) = &resolved {
         let m = p.season_length.unwrap_or(1);
         let out = seasonal::shesd(&grid.slots, m, p.max_anoms, p.alpha, p.direction);
@@ -642,6 +652,7 @@ pub fn detect_with(
             scores: &mut scores,
             expected: &mut expected,
             critical: &mut critical,
+            crossed: &mut crossed,
             next: 0,
         };
         stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut out));
@@ -666,7 +677,8 @@ pub fn detect_with(
                 }
             }
             Some(i) => {
-                let s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
+                let mut s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
+                (s.threshold, s.scale) = crossed[slot];
                 let time = timestamps.map_or(i as f64, |t| t[i]);
                 if let Some(ev) = tracker.observe(i as u64, time, grid.slots[slot], s, &explain)
                     && ev.event == EventKind::Closed
@@ -682,6 +694,7 @@ pub fn detect_with(
     }
     let season_length = match &resolved {
         Method::Seasonal(p) => Some(p.season_length),
+        Method::Calibrated(p) => p.season_length,
         Method::SeasonalEsd(p) => p.season_length,
         _ => None,
     };
@@ -716,6 +729,7 @@ struct Outputs<'a> {
     scores: &'a mut [f64],
     expected: &'a mut [f64],
     critical: &'a mut [bool],
+    crossed: &'a mut [(f64, u32)],
     next: u64,
 }
 
@@ -744,7 +758,9 @@ impl stream::Visit for Outputs<'_> {
             && i < self.scores.len()
             && i < self.expected.len()
             && i < self.critical.len()
+            && i < self.crossed.len()
         {
+            self.crossed[i] = (s.threshold, s.scale);
             self.flags[i] = s.flag;
             self.scores[i] = s.score();
             self.expected[i] = s.expected();
@@ -756,10 +772,17 @@ impl stream::Visit for Outputs<'_> {
 /// `auto` made concrete for this series; other methods with their defaults filled in.
 pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
     match method {
-        Method::Auto(p) if p.season_length.is_none() && slots.len() >= AUTO_CALIBRATED_MIN => {
+        Method::Auto(p) if slots.len() >= AUTO_CALIBRATED_MIN => {
             Method::Calibrated(CalibratedParams {
                 direction: p.direction,
+                season_length: p.season_length.or_else(|| season_from_data(slots, step)),
                 ..CalibratedParams::default()
+            })
+        }
+        Method::Calibrated(p) if p.season_length.is_none() && !slots.is_empty() => {
+            Method::Calibrated(CalibratedParams {
+                season_length: season_from_data(slots, step),
+                ..p.clone()
             })
         }
         Method::Auto(p) => {
@@ -943,8 +966,13 @@ fn describe(m: &Method) -> String {
             p.threshold, p.duration
         ),
         Method::Calibrated(p) => format!(
-            "calibrated(expected_false_alarms_per={}, window={}, scales={:?}, refractory={})",
-            p.expected_false_alarms_per, p.window, p.scales, p.refractory
+            "calibrated(expected_false_alarms_per={}, window={}, scales={:?}, refractory={}, season_length={})",
+            p.expected_false_alarms_per,
+            p.window,
+            p.scales,
+            p.refractory,
+            p.season_length
+                .map_or_else(|| "none".to_string(), |m| m.to_string())
         ),
     }
 }

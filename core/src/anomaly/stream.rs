@@ -9,7 +9,7 @@ use super::ewma::Ewma;
 use super::robust_z::RobustZ;
 use super::seasonal::Seasonal;
 use super::threshold::Threshold;
-use super::{AlertEvent, CalibratedParams, Method, SeasonalParams, Step, resolve};
+use super::{AlertEvent, CalibratedParams, Method, Step, resolve};
 use crate::check;
 use crate::error::{Error, Result};
 
@@ -217,6 +217,7 @@ impl State {
                 p.refractory as u64,
                 p.warmup as u64,
                 p.direction,
+                p.season_length,
             )),
             Method::Auto(_) | Method::SeasonalEsd(_) => {
                 return Err(Error::UnknownVariant {
@@ -305,19 +306,12 @@ impl Stream {
     pub fn new(method: &Method, cooldown: usize) -> Result<Stream> {
         method.validate()?;
         let resolved = match method {
-            Method::Auto(p) => match p.season_length {
-                Some(m) => Method::Seasonal(SeasonalParams {
-                    season_length: m,
-                    threshold: super::AUTO_THRESHOLD,
-                    direction: p.direction,
-                    ..SeasonalParams::default()
-                }),
-                // a stream is long-lived: it learns its own tail, as `detect` does on long series
-                None => Method::Calibrated(CalibratedParams {
-                    direction: p.direction,
-                    ..CalibratedParams::default()
-                }),
-            },
+            // a stream is long-lived: it learns its own tail, as `detect` does on long series
+            Method::Auto(p) => Method::Calibrated(CalibratedParams {
+                direction: p.direction,
+                season_length: p.season_length,
+                ..CalibratedParams::default()
+            }),
             other => resolve(other, &[], None),
         };
         Ok(Stream {
@@ -530,6 +524,7 @@ fn same_kind(a: &State, b: &State) -> bool {
                 && x.refractory == y.refractory
                 && x.warmup == y.warmup
                 && x.direction == y.direction
+                && x.season.as_ref().map(|r| r.m) == y.season.as_ref().map(|r| r.m)
         }
         (State::Seasonal(x), State::Seasonal(y)) => {
             x.season_length == y.season_length

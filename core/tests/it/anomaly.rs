@@ -517,7 +517,7 @@ fn auto_takes_the_week_when_a_weekend_dip_rides_on_the_daily_cycle() {
     let d = detect(&week, Some(&ts), &auto, 1).unwrap();
     assert!(d.method.starts_with("calibrated"), "{}", d.method);
     assert!(d.alerts.is_empty(), "{:?}", d.alerts.first());
-    // six weeks less a period (below 1,600 periods): the seasonal rule, with the week chosen
+    // six weeks less a period (below 1,200 periods): the seasonal rule, with the week chosen
     let short = 999;
     let d = detect(&week[..short], Some(&ts[..short]), &auto, 1).unwrap();
     assert_eq!(d.season_length, Some(168));
