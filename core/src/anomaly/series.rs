@@ -186,17 +186,10 @@ enum Calendar {
     Quarter,
 }
 
-/// Days from 1970-01-01 to a civil date's (year, month 1..=12) (Howard Hinnant's `days_from_civil`
-/// inverse: `civil_from_days`).
+/// The civil (year, month 1..=12) of a day count from 1970-01-01 (the rollout layer's
+/// `civil_from_days`, Howard Hinnant's algorithm).
 fn year_month(days: i64) -> (i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, _) = crate::rollout::timestamp::civil_from_days(days);
     (y, m)
 }
 
