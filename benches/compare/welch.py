@@ -7,6 +7,9 @@ row) that scipy's call does not, so the ratio is conservative.
 Two row sets: "large arms" (1,000 to 1,000,000 units per arm, df from about 2,000 to 2,000,000, as in
 product experiments) and "small arms" (5 to 500 units, df from about 8 to 1,000).
 
+`welch_batch` spreads batches of 2,048 rows or more over the machine's cores (rayon); scipy's call is
+single-threaded. `RAYON_NUM_THREADS=1` measures scaleplan on one core (CI runs both).
+
 Run: python benches/compare/welch.py [--rows 10000] [--json out.json]   (a release build gives meaningful
 ratios: maturin develop --release)
 """
@@ -35,7 +38,9 @@ def rows(n, lo, hi, seed):
     return cn, cm, cv, tn, tm, tv
 
 
-report = {}
+import os
+
+report = {"threads": int(os.environ.get("RAYON_NUM_THREADS") or os.cpu_count() or 1)}
 for label, (lo, hi), seed in [("large arms", (1_000, 1_000_000), 1), ("small arms", (5, 500), 2)]:
     cn, cm, cv, tn, tm, tv = rows(args.rows, lo, hi, seed)
 
@@ -73,7 +78,7 @@ for label, (lo, hi), seed in [("large arms", (1_000, 1_000_000), 1), ("small arm
         "scipy_scalar_us": 1e6 * t_ss / k,
         "scalar_ratio": t_ss / t_os,
     }
-    print(f"{label}: {args.rows:,} rows, df {r['df'].min():,.0f} to {r['df'].max():,.0f}")
+    print(f"{label} ({report['threads']} thread(s)): {args.rows:,} rows, df {r['df'].min():,.0f} to {r['df'].max():,.0f}")
     print(f"  welch_batch:           {args.rows / t_sp:14,.0f} rows/s")
     print(f"  scipy vectorised:      {args.rows / t_sc:14,.0f} rows/s   scaleplan / scipy = {t_sc / t_sp:.2f}x")
     print(f"  welch (scalar call):   {1e6 * t_os / k:10.2f} us    scipy ttest_ind_from_stats call {1e6 * t_ss / k:.2f} us"

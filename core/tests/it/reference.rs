@@ -117,6 +117,66 @@ fn welch_matches_scipy() {
     }
 }
 
+/// `welch_batch` over the scipy cases tiled to 5,000 rows (so that it runs in parallel chunks): every row
+/// as the fixture, and the first bad row (by index, not by which chunk finished first) is the error.
+#[test]
+fn welch_batch_matches_scipy_in_parallel() {
+    let (rel, abs, cases) = fixture("welch.json");
+    let mut groups: std::collections::BTreeMap<String, Vec<&Value>> = Default::default();
+    for c in cases.as_array().unwrap() {
+        groups
+            .entry(format!("{}/{}", c["alpha"], c["alternative"]))
+            .or_default()
+            .push(c);
+    }
+    for group in groups.values() {
+        let rows: Vec<&Value> = group.iter().cycle().take(5_000).copied().collect();
+        let col = |arm: &str, f: &str| -> Vec<f64> {
+            rows.iter().map(|c| c[arm][f].as_f64().unwrap()).collect()
+        };
+        let (cn, cm, cv) = (
+            col("control", "n"),
+            col("control", "mean"),
+            col("control", "variance"),
+        );
+        let (tn, tm, tv) = (
+            col("treatment", "n"),
+            col("treatment", "mean"),
+            col("treatment", "variance"),
+        );
+        let b = welch_batch(&cn, &cm, &cv, &tn, &tm, &tv, &opts(rows[0])).unwrap();
+        assert_eq!(b.t.len(), 5_000);
+        for (i, c) in rows.iter().enumerate() {
+            let (name, e) = (c["name"].as_str().unwrap(), &c["expected"]);
+            check(name, "t", Some(b.t[i]), &e["t"], rel, abs);
+            check(name, "df", Some(b.df[i]), &e["df"], rel, abs);
+            check(name, "p_value", Some(b.p_value[i]), &e["p_value"], rel, abs);
+            let ci = Interval {
+                lo: b.absolute_ci_lo[i],
+                hi: b.absolute_ci_hi[i],
+            };
+            let lift = Some(b.relative_lift[i]).filter(|v| !v.is_nan());
+            let lift_ci = lift.map(|_| Interval {
+                lo: b.relative_ci_lo[i],
+                hi: b.relative_ci_hi[i],
+            });
+            effects(
+                name,
+                e,
+                (rel, abs),
+                (b.absolute_effect[i], ci),
+                (lift, lift_ci),
+            );
+        }
+        let mut bad = cv.clone();
+        bad[4_500] = -1.0;
+        bad[3_000] = f64::NAN;
+        let err = welch_batch(&cn, &cm, &bad, &tn, &tm, &tv, &opts(rows[0])).unwrap_err();
+        assert_eq!(err.code(), "not_finite");
+        assert!(err.to_string().contains("control[3000]"), "{err}");
+    }
+}
+
 #[test]
 fn ratio_matches_delta_method() {
     let (rel, abs, cases) = fixture("ratio.json");
