@@ -121,22 +121,19 @@ impl AuditKey {
     }
 
     fn mac(&self, parts: &[&[u8]]) -> String {
+        format!("hmac-sha256:{}", hex(&self.mac_bytes(parts)))
+    }
+
+    fn mac_bytes(&self, parts: &[&[u8]]) -> [u8; 32] {
         use hmac::{Hmac, Mac};
         // HMAC takes keys of any length: new_from_slice cannot fail for Hmac<Sha256>
-        let mut m = match <Hmac<Sha256> as Mac>::new_from_slice(&self.0) {
-            Ok(m) => m,
-            Err(_) => return String::new(),
+        let Ok(mut m) = <Hmac<Sha256> as Mac>::new_from_slice(&self.0) else {
+            return [0; 32];
         };
         for p in parts {
             m.update(p);
         }
-        let hex: String = m
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("hmac-sha256:{hex}")
+        m.finalize().into_bytes().into()
     }
 }
 
@@ -168,33 +165,139 @@ fn digest(
     format!("sha256:{hex}")
 }
 
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A row beside the log that the seal covers: a stored decision, or the answer stored with an
+/// idempotency key (what a retry is told).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SealedRow<'a> {
+    /// A tick's decision, as its JSON is stored.
+    Decision {
+        /// The version the decision was made at (its key in the table).
+        version: u64,
+        /// The stored JSON.
+        json: &'a str,
+    },
+    /// An idempotency key and the outcome stored with it.
+    Answer {
+        /// The key.
+        key: &'a str,
+        /// The stored outcome.
+        outcome: &'a str,
+    },
+}
+
+/// A keyed multiset hash of a rollout's [`SealedRow`]s: their count and the sum, modulo 2^256, of one
+/// HMAC-SHA256 per row over the rollout id and the row. This is Clarke et al.'s MSet-Add-Hash
+/// ("Incremental multiset hash functions and their application to memory integrity checking",
+/// ASIACRYPT 2003): adding a row costs one HMAC whatever the table's size, the order of the rows does not
+/// matter, and without the key no one can edit, add or remove a row and keep the sum.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RowSum {
+    /// Rows covered.
+    pub rows: u64,
+    /// The sum, 64 hex digits (little-endian bytes); empty for no rows.
+    pub sum: String,
+}
+
+impl RowSum {
+    /// The sum of `rows` of rollout `rollout_id`.
+    pub fn of(key: &AuditKey, rollout_id: &str, rows: &[SealedRow<'_>]) -> RowSum {
+        let mut r = RowSum::default();
+        for row in rows {
+            r.add(key, rollout_id, row);
+        }
+        r
+    }
+
+    /// Adds one row.
+    pub fn add(&mut self, key: &AuditKey, rollout_id: &str, row: &SealedRow<'_>) {
+        let m = match row {
+            SealedRow::Decision { version, json } => key.mac_bytes(&[
+                b"scaleplan-decision-v1\0",
+                rollout_id.as_bytes(),
+                b"\0",
+                version.to_string().as_bytes(),
+                b"\0",
+                json.as_bytes(),
+            ]),
+            SealedRow::Answer { key: k, outcome } => key.mac_bytes(&[
+                b"scaleplan-answer-v1\0",
+                rollout_id.as_bytes(),
+                b"\0",
+                k.as_bytes(),
+                b"\0",
+                outcome.as_bytes(),
+            ]),
+        };
+        let mut acc = [0u8; 32];
+        for (i, pair) in self.sum.as_bytes().chunks(2).take(32).enumerate() {
+            acc[i] = std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .unwrap_or(0);
+        }
+        let mut carry = 0u16;
+        for (a, b) in acc.iter_mut().zip(m) {
+            let v = u16::from(*a) + u16::from(b) + carry;
+            *a = (v & 0xff) as u8;
+            carry = v >> 8;
+        }
+        self.rows += 1;
+        self.sum = hex(&acc);
+    }
+}
+
 /// What the rollout's row carries beside its state when the chain is keyed: the number of events, the
-/// chain head, and an HMAC over the state JSON, the count and the head. Editing the state, cutting the
-/// log's tail or splicing in another rollout's log breaks it without the key.
+/// chain head, the [`RowSum`] of its decisions and idempotency answers, and an HMAC over the state JSON
+/// and all of these. Editing the state, a decision or a stored answer, cutting the log's tail or splicing
+/// in another rollout's log or rows breaks it without the key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Seal {
     /// Events in the log.
     pub events: u64,
     /// The last event's hash (the genesis hash for an empty log).
     pub head: String,
-    /// `hmac-sha256:` over the state JSON, `events` and `head`.
+    /// The decisions and idempotency answers covered (a seal written before they were covered reads
+    /// as none, and so fails against a table that has rows).
+    #[serde(default)]
+    pub rows: RowSum,
+    /// `hmac-sha256:` over the state JSON, `events`, `head` and `rows`.
     pub mac: String,
 }
 
 impl Seal {
-    /// The seal of `state_json` with the chain at (`events`, `head`).
+    /// The seal of `state_json` with the chain at (`events`, `head`) and no decisions or answers.
     pub fn new(key: &AuditKey, state_json: &str, events: u64, head: &str) -> Seal {
+        Seal::with_rows(key, state_json, events, head, RowSum::default())
+    }
+
+    /// The seal of `state_json` with the chain at (`events`, `head`) and the rows summed in `rows`.
+    pub fn with_rows(
+        key: &AuditKey,
+        state_json: &str,
+        events: u64,
+        head: &str,
+        rows: RowSum,
+    ) -> Seal {
         let mac = key.mac(&[
-            b"scaleplan-seal-v1\0",
+            b"scaleplan-seal-v2\0",
             state_json.as_bytes(),
             b"\0",
             events.to_string().as_bytes(),
             b"\0",
             head.as_bytes(),
+            b"\0",
+            rows.rows.to_string().as_bytes(),
+            b"\0",
+            rows.sum.as_bytes(),
         ]);
         Seal {
             events,
             head: head.to_string(),
+            rows,
             mac,
         }
     }
@@ -308,9 +411,10 @@ pub fn verify(events: &[AuditEvent]) -> ChainCheck {
 /// carrying `rollout_id` and an HMAC made with `key`; and the seal's count, head and MAC matching the
 /// log and the stored state. Detects an edited, inserted, deleted or reordered event, a fully
 /// re-chained log and a forged append (both need the key), a cut tail, another rollout's log copied in,
-/// and an edited state. It cannot detect an older copy of the whole database (state, log and seal
-/// consistent as of then): compare `events` / the head with a copy kept elsewhere for that. Decisions,
-/// windows and idempotency keys are not covered.
+/// an edited state, and an edited, added or removed decision or idempotency answer (`rows`, as stored).
+/// It cannot detect an older copy of the whole database (state, log, rows and seal consistent as of
+/// then): compare `events` / the head with a copy kept elsewhere for that. Metric windows and incidents
+/// are evidence the gate re-reads, not sealed.
 ///
 /// # Example
 /// ```
@@ -321,10 +425,12 @@ pub fn verify(events: &[AuditEvent]) -> ChainCheck {
 ///     action: "create".into(), outcome: Outcome::Accepted, error: None, before: side, after: side, reason: None };
 /// let e = AuditEvent::chain_for("R-1", None, rec, Some(&key));
 /// let seal = Seal::new(&key, "{}", 1, &e.hash);
-/// assert!(verify_sealed(&[e.clone()], "R-1", &key, "{}", Some(&seal)).intact);
-/// assert!(!verify_sealed(&[e.clone()], "R-2", &key, "{}", Some(&seal)).intact); // another rollout's log
-/// assert!(!verify_sealed(&[], "R-1", &key, "{}", Some(&seal)).intact); // a cut tail
-/// assert!(!verify_sealed(&[e], "R-1", &key, "{\"edited\":1}", Some(&seal)).intact); // an edited state
+/// assert!(verify_sealed(&[e.clone()], "R-1", &key, "{}", Some(&seal), &[]).intact);
+/// assert!(!verify_sealed(&[e.clone()], "R-2", &key, "{}", Some(&seal), &[]).intact); // another rollout's log
+/// assert!(!verify_sealed(&[], "R-1", &key, "{}", Some(&seal), &[]).intact); // a cut tail
+/// assert!(!verify_sealed(&[e.clone()], "R-1", &key, "{\"edited\":1}", Some(&seal), &[]).intact); // an edited state
+/// let forged = [SealedRow::Answer { key: "k-1", outcome: "applied" }];
+/// assert!(!verify_sealed(&[e], "R-1", &key, "{}", Some(&seal), &forged).intact); // a row added
 /// # Ok::<(), scaleplan::Error>(())
 /// ```
 pub fn verify_sealed(
@@ -333,6 +439,7 @@ pub fn verify_sealed(
     key: &AuditKey,
     state_json: &str,
     seal: Option<&Seal>,
+    rows: &[SealedRow<'_>],
 ) -> ChainCheck {
     let fail = |at: Option<u64>, p: String| ChainCheck {
         intact: false,
@@ -380,10 +487,21 @@ pub fn verify_sealed(
             ),
         );
     }
-    if Seal::new(key, state_json, seal.events, &seal.head).mac != seal.mac {
+    let sum = RowSum::of(key, rollout_id, rows);
+    if sum != seal.rows {
         return fail(
             None,
-            "the stored state does not match its seal (edited)".into(),
+            format!(
+                "the decisions and idempotency answers ({} rows) do not match the seal's {} rows \
+                 (a row edited, added or removed)",
+                sum.rows, seal.rows.rows
+            ),
+        );
+    }
+    if Seal::with_rows(key, state_json, seal.events, &seal.head, sum).mac != seal.mac {
+        return fail(
+            None,
+            "the stored state (or the seal's counts) does not match its MAC (edited)".into(),
         );
     }
     ChainCheck {

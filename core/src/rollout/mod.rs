@@ -40,7 +40,7 @@ pub(crate) mod timestamp;
 
 pub use audit::{
     AuditEvent, AuditKey, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState,
-    Seal, verify, verify_sealed,
+    RowSum, Seal, SealedRow, verify, verify_sealed,
 };
 pub use gate::{
     BURN_HORIZON_SECS, BURN_RATE_PAIRS, BudgetSample, BurnAlert, BurnSeverity, Incident, Reason,

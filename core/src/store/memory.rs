@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 
 use super::{
-    Commit, Committed, DocumentKind, Store, check_version, held, seal_of, storage, to_json,
-    verify_stored,
+    Commit, Committed, DocumentKind, Store, check_version, held, seal_of, sealed_rows, storage,
+    to_json, verify_stored,
 };
 use crate::error::{Error, Result};
 use crate::rollout::{
@@ -65,8 +65,9 @@ fn append(log: &mut Vec<AuditEvent>, id: &str, rec: &AuditRecord, key: Option<&A
     log.push(e);
 }
 
-/// Re-seals rollout `id` after a change (keyed stores only).
-fn reseal(g: &mut Inner, id: &str, key: Option<&AuditKey>) -> Result<()> {
+/// Re-seals rollout `id` after a change (keyed stores only), with the commit's decision and answer
+/// summed in.
+fn reseal(g: &mut Inner, id: &str, key: Option<&AuditKey>, commit: Option<&Commit>) -> Result<()> {
     if key.is_none() {
         return Ok(());
     }
@@ -79,7 +80,13 @@ fn reseal(g: &mut Inner, id: &str, key: Option<&AuditKey>) -> Result<()> {
         .get(id)
         .and_then(|l| l.last())
         .map(|e| (e.seq, e.hash.clone()));
-    if let Some(seal) = seal_of(key, &state, last.as_ref()) {
+    let decision = match commit.and_then(|c| c.decision.as_ref()) {
+        Some(d) => Some(to_json(d)?),
+        None => None,
+    };
+    let added = commit.map_or_else(Vec::new, |c| sealed_rows(c, decision.as_deref()));
+    let prev = g.seals.get(id).map(String::as_str);
+    if let Some(seal) = seal_of(key, id, &state, last.as_ref(), prev, &added) {
         g.seals.insert(id.to_string(), seal);
     }
     Ok(())
@@ -99,7 +106,7 @@ impl Store for MemoryStore {
         for rec in audit {
             append(log, &rollout.id, rec, self.key.as_ref());
         }
-        reseal(&mut g, &rollout.id, self.key.as_ref())
+        reseal(&mut g, &rollout.id, self.key.as_ref(), None)
     }
 
     fn load_rollout(&self, id: &str) -> Result<Option<Rollout>> {
@@ -146,7 +153,7 @@ impl Store for MemoryStore {
         for rec in &c.audit {
             append(log, &id, rec, self.key.as_ref());
         }
-        reseal(&mut g, &id, self.key.as_ref())?;
+        reseal(&mut g, &id, self.key.as_ref(), Some(c))?;
         if let Some(d) = &c.decision {
             g.decisions.entry(id.clone()).or_default().push(d.clone());
         }
@@ -176,7 +183,31 @@ impl Store for MemoryStore {
                 id: rollout_id.to_string(),
             })?;
         let seal = g.seals.get(rollout_id).map(String::as_str);
-        Ok(verify_stored(key, rollout_id, &events, &to_json(r)?, seal))
+        let decisions = g
+            .decisions
+            .get(rollout_id)
+            .map(|ds| {
+                ds.iter()
+                    .map(|d| Ok((d.version, to_json(d)?)))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        let answers: Vec<(String, String)> = g
+            .keys
+            .iter()
+            .filter(|((r, _), _)| r == rollout_id)
+            .map(|((_, k), o)| (k.clone(), o.clone()))
+            .collect();
+        Ok(verify_stored(
+            key,
+            rollout_id,
+            &events,
+            &to_json(r)?,
+            seal,
+            &decisions,
+            &answers,
+        ))
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

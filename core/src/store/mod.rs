@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::rollout::{
-    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Seal, Window,
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Seal, SealedRow,
+    Window,
 };
 
 /// Kinds of plain documents a store keeps beside rollouts.
@@ -210,30 +211,75 @@ pub trait Store: Send + Sync {
     fn document(&self, kind: DocumentKind, id: &str) -> Result<Option<String>>;
 }
 
-/// The seal of a rollout's row, when the store has a key.
+/// The seal of a rollout's row, when the store has a key: the chain at `last`, and the rows of the
+/// previous seal (`prev_seal`, as stored) with `added` summed in.
 pub(crate) fn seal_of(
     key: Option<&AuditKey>,
+    id: &str,
     state_json: &str,
     last: Option<&(u64, String)>,
+    prev_seal: Option<&str>,
+    added: &[SealedRow<'_>],
 ) -> Option<String> {
     let k = key?;
     let (events, head) = match last {
         Some((seq, hash)) => (*seq, hash.as_str()),
         None => (0, crate::rollout::GENESIS_HASH),
     };
-    serde_json::to_string(&Seal::new(k, state_json, events, head)).ok()
+    let mut rows = prev_seal
+        .and_then(|s| serde_json::from_str::<Seal>(s).ok())
+        .map(|s| s.rows)
+        .unwrap_or_default();
+    for r in added {
+        rows.add(k, id, r);
+    }
+    serde_json::to_string(&Seal::with_rows(k, state_json, events, head, rows)).ok()
 }
 
-/// Verifies a keyed log against the stored state and seal (`seal_json` as stored).
+/// The rows a commit adds to the seal: its decision (as `decision_json`, the stored text) and its
+/// idempotency answer.
+pub(crate) fn sealed_rows<'a>(c: &'a Commit, decision_json: Option<&'a str>) -> Vec<SealedRow<'a>> {
+    let mut rows = Vec::with_capacity(2);
+    if let (Some(d), Some(json)) = (&c.decision, decision_json) {
+        rows.push(SealedRow::Decision {
+            version: d.version,
+            json,
+        });
+    }
+    if let Some(k) = &c.idempotency_key {
+        rows.push(SealedRow::Answer {
+            key: k,
+            outcome: &c.outcome,
+        });
+    }
+    rows
+}
+
+/// Verifies a keyed log against the stored state, decisions, answers and seal (`seal_json` as stored;
+/// `decisions` as (version, stored JSON), `answers` as (key, outcome)).
 pub(crate) fn verify_stored(
     key: &AuditKey,
     id: &str,
     events: &[AuditEvent],
     state_json: &str,
     seal_json: Option<&str>,
+    decisions: &[(u64, String)],
+    answers: &[(String, String)],
 ) -> ChainCheck {
     let seal: Option<Seal> = seal_json.and_then(|s| serde_json::from_str(s).ok());
-    crate::rollout::verify_sealed(events, id, key, state_json, seal.as_ref())
+    let rows: Vec<SealedRow<'_>> = decisions
+        .iter()
+        .map(|(version, json)| SealedRow::Decision {
+            version: *version,
+            json,
+        })
+        .chain(
+            answers
+                .iter()
+                .map(|(k, outcome)| SealedRow::Answer { key: k, outcome }),
+        )
+        .collect();
+    crate::rollout::verify_sealed(events, id, key, state_json, seal.as_ref(), &rows)
 }
 
 /// The error for a target another rollout holds.

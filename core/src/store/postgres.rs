@@ -25,8 +25,8 @@ use postgres::config::SslMode;
 use postgres::{Client, Config, NoTls, Statement, Transaction};
 
 use super::{
-    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, storage,
-    to_json, verify_stored,
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, sealed_rows,
+    storage, to_json, verify_stored,
 };
 use crate::error::{Error, Result};
 use crate::rollout::{
@@ -299,15 +299,14 @@ fn append_audit(
     Ok(last)
 }
 
+/// Stores `seal` (from [`seal_of`]; None for an unkeyed store) on rollout `id`'s row.
 fn write_seal(
     tx: &mut Transaction<'_>,
     p: &mut Prepared,
     id: &str,
-    key: Option<&AuditKey>,
-    state_json: &str,
-    last: Option<&(u64, String)>,
+    seal: Option<String>,
 ) -> Result<()> {
-    if let Some(seal) = seal_of(key, state_json, last) {
+    if let Some(seal) = seal {
         let st = prep(tx, p, "UPDATE rollouts SET seal = $2 WHERE id = $1")?;
         tx.execute(&st, &[&id, &seal]).map_err(db)?;
     }
@@ -332,7 +331,8 @@ impl Store for PostgresStore {
                 });
             }
             let last = append_audit(tx, p, &rollout.id, audit, key)?;
-            write_seal(tx, p, &rollout.id, key, &state, last.as_ref())
+            let seal = seal_of(key, &rollout.id, &state, last.as_ref(), None, &[]);
+            write_seal(tx, p, &rollout.id, seal)
         })
     }
 
@@ -358,12 +358,12 @@ impl Store for PostgresStore {
         let key = self.key.as_ref();
         self.transaction(|tx, p| {
             // 1. the row lock: every writer of this rollout waits here
-            let (current, mut state): (i64, String) = {
-                let st = prep(tx, p, "SELECT version, state FROM rollouts WHERE id = $1 FOR UPDATE")?;
+            let (current, mut state, prev_seal): (i64, String, Option<String>) = {
+                let st = prep(tx, p, "SELECT version, state, seal FROM rollouts WHERE id = $1 FOR UPDATE")?;
                 tx.query_opt(&st, &[&id])
             }
                 .map_err(db)?
-                .map(|r| (r.get(0), r.get(1)))
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
                 .ok_or_else(|| Error::UnknownRollout { id: id.to_string() })?;
             // 2. the idempotency key: a retry gets the first outcome, never `conflict`
             if let Some(key) = &c.idempotency_key
@@ -414,11 +414,17 @@ impl Store for PostgresStore {
                 .map_err(db)?;
             }
             let last = append_audit(tx, p, id, &c.audit, key)?;
-            write_seal(tx, p, id, key, &state, last.as_ref())?;
-            if let Some(d) = &c.decision {
+            let decision = match &c.decision {
+                Some(d) => Some(to_json(d)?),
+                None => None,
+            };
+            let added = sealed_rows(c, decision.as_deref());
+            let seal = seal_of(key, id, &state, last.as_ref(), prev_seal.as_deref(), &added);
+            write_seal(tx, p, id, seal)?;
+            if let (Some(d), Some(json)) = (&c.decision, &decision) {
                 {
                 let st = prep(tx, p, "INSERT INTO decisions (rollout_id, version, decision) VALUES ($1, $2, $3)")?;
-                tx.execute(&st, &[&id, &(d.version as i64), &to_json(d)?])
+                tx.execute(&st, &[&id, &(d.version as i64), json])
             }
                 .map_err(db)?;
             }
@@ -453,28 +459,60 @@ impl Store for PostgresStore {
     }
 
     fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
-        let events = self.audit(rollout_id)?;
         let Some(key) = &self.key else {
-            return Ok(crate::rollout::verify(&events));
+            return Ok(crate::rollout::verify(&self.audit(rollout_id)?));
         };
-        let (state, seal): (String, Option<String>) = self.with_client(|c| {
-            c.query_opt(
-                "SELECT state, seal FROM rollouts WHERE id = $1",
-                &[&rollout_id],
-            )
-            .map_err(db)?
-            .map(|r| (r.get(0), r.get(1)))
-            .ok_or_else(|| Error::UnknownRollout {
-                id: rollout_id.to_string(),
-            })
-        })?;
-        Ok(verify_stored(
-            key,
-            rollout_id,
-            &events,
-            &state,
-            seal.as_deref(),
-        ))
+        // one snapshot: the log, state, seal and rows as of one commit
+        self.transaction(|tx, _| {
+            tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .map_err(db)?;
+            let events = tx
+                .query(
+                    "SELECT event FROM audit WHERE rollout_id = $1 ORDER BY seq",
+                    &[&rollout_id],
+                )
+                .map_err(db)?
+                .iter()
+                .map(|r| from_json::<AuditEvent>(&r.get::<_, String>(0)))
+                .collect::<Result<Vec<_>>>()?;
+            let (state, seal): (String, Option<String>) = tx
+                .query_opt(
+                    "SELECT state, seal FROM rollouts WHERE id = $1",
+                    &[&rollout_id],
+                )
+                .map_err(db)?
+                .map(|r| (r.get(0), r.get(1)))
+                .ok_or_else(|| Error::UnknownRollout {
+                    id: rollout_id.to_string(),
+                })?;
+            let decisions: Vec<(u64, String)> = tx
+                .query(
+                    "SELECT version, decision FROM decisions WHERE rollout_id = $1",
+                    &[&rollout_id],
+                )
+                .map_err(db)?
+                .iter()
+                .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+                .collect();
+            let answers: Vec<(String, String)> = tx
+                .query(
+                    "SELECT key, outcome FROM idempotency WHERE rollout_id = $1",
+                    &[&rollout_id],
+                )
+                .map_err(db)?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+            Ok(verify_stored(
+                key,
+                rollout_id,
+                &events,
+                &state,
+                seal.as_deref(),
+                &decisions,
+                &answers,
+            ))
+        })
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

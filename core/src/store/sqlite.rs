@@ -8,12 +8,12 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, storage,
-    to_json, verify_stored,
+    Commit, Committed, DocumentKind, Store, check_version, from_json, held, seal_of, sealed_rows,
+    storage, to_json, verify_stored,
 };
 use crate::error::{Error, Result};
 use crate::rollout::{
-    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, Window,
+    AuditEvent, AuditKey, AuditRecord, ChainCheck, Decision, Incident, Rollout, SealedRow, Window,
 };
 
 const SCHEMA: &str = "
@@ -210,8 +210,10 @@ fn write_seal(
     key: Option<&AuditKey>,
     state_json: &str,
     last: Option<&(u64, String)>,
+    prev: Option<&str>,
+    added: &[SealedRow<'_>],
 ) -> Result<()> {
-    if let Some(seal) = seal_of(key, state_json, last) {
+    if let Some(seal) = seal_of(key, id, state_json, last, prev, added) {
         tx.execute(
             "UPDATE rollouts SET seal = ?2 WHERE id = ?1",
             params![id, seal],
@@ -219,6 +221,53 @@ fn write_seal(
         .map_err(db)?;
     }
     Ok(())
+}
+
+/// [`Store::verify_log`] of a keyed store, on one connection (inside the caller's read transaction).
+fn verify_keyed(conn: &Connection, key: &AuditKey, rollout_id: &str) -> Result<ChainCheck> {
+    let events: Vec<AuditEvent> = list(
+        conn,
+        "SELECT event FROM audit WHERE rollout_id = ?1 ORDER BY seq",
+        rollout_id,
+    )?;
+    let row: Option<(String, Option<String>)> = conn
+        .query_row(
+            "SELECT state, seal FROM rollouts WHERE id = ?1",
+            params![rollout_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(db)?;
+    let (state, seal) = row.ok_or_else(|| Error::UnknownRollout {
+        id: rollout_id.to_string(),
+    })?;
+    let mut st = conn
+        .prepare("SELECT version, decision FROM decisions WHERE rollout_id = ?1")
+        .map_err(db)?;
+    let decisions = st
+        .query_map(params![rollout_id], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
+        })
+        .map_err(db)?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db)?;
+    let mut st = conn
+        .prepare("SELECT key, outcome FROM idempotency WHERE rollout_id = ?1")
+        .map_err(db)?;
+    let answers = st
+        .query_map(params![rollout_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db)?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(db)?;
+    Ok(verify_stored(
+        key,
+        rollout_id,
+        &events,
+        &state,
+        seal.as_deref(),
+        &decisions,
+        &answers,
+    ))
 }
 
 fn list<T: serde::de::DeserializeOwned>(conn: &Connection, sql: &str, id: &str) -> Result<Vec<T>> {
@@ -260,7 +309,15 @@ impl Store for SqliteStore {
         )
         .map_err(db)?;
         let last = append_audit(&tx, &rollout.id, audit, self.key.as_ref())?;
-        write_seal(&tx, &rollout.id, self.key.as_ref(), &state, last.as_ref())?;
+        write_seal(
+            &tx,
+            &rollout.id,
+            self.key.as_ref(),
+            &state,
+            last.as_ref(),
+            None,
+            &[],
+        )?;
         tx.commit().map_err(db)
     }
 
@@ -305,11 +362,11 @@ impl Store for SqliteStore {
                 return Ok(Committed::Duplicate { outcome });
             }
         }
-        let (current, mut state): (i64, String) = tx
+        let (current, mut state, prev_seal): (i64, String, Option<String>) = tx
             .query_row(
-                "SELECT version, state FROM rollouts WHERE id = ?1",
+                "SELECT version, state, seal FROM rollouts WHERE id = ?1",
                 params![id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(db)?
@@ -349,11 +406,23 @@ impl Store for SqliteStore {
             .map_err(db)?;
         }
         let last = append_audit(&tx, id, &c.audit, self.key.as_ref())?;
-        write_seal(&tx, id, self.key.as_ref(), &state, last.as_ref())?;
-        if let Some(d) = &c.decision {
+        let decision = match &c.decision {
+            Some(d) => Some(to_json(d)?),
+            None => None,
+        };
+        write_seal(
+            &tx,
+            id,
+            self.key.as_ref(),
+            &state,
+            last.as_ref(),
+            prev_seal.as_deref(),
+            &sealed_rows(c, decision.as_deref()),
+        )?;
+        if let (Some(d), Some(json)) = (&c.decision, &decision) {
             tx.execute(
                 "INSERT INTO decisions (rollout_id, version, decision) VALUES (?1, ?2, ?3)",
-                params![id, d.version as i64, to_json(d)?],
+                params![id, d.version as i64, json],
             )
             .map_err(db)?;
         }
@@ -387,29 +456,15 @@ impl Store for SqliteStore {
     }
 
     fn verify_log(&self, rollout_id: &str) -> Result<ChainCheck> {
-        let events = self.audit(rollout_id)?;
         let Some(key) = &self.key else {
-            return Ok(crate::rollout::verify(&events));
+            return Ok(crate::rollout::verify(&self.audit(rollout_id)?));
         };
-        let row: Option<(String, Option<String>)> = self
-            .read()?
-            .query_row(
-                "SELECT state, seal FROM rollouts WHERE id = ?1",
-                params![rollout_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(db)?;
-        let (state, seal) = row.ok_or_else(|| Error::UnknownRollout {
-            id: rollout_id.to_string(),
-        })?;
-        Ok(verify_stored(
-            key,
-            rollout_id,
-            &events,
-            &state,
-            seal.as_deref(),
-        ))
+        // one read transaction: the log, state, seal and rows as of one commit
+        let conn = self.read()?;
+        conn.execute_batch("BEGIN DEFERRED").map_err(db)?;
+        let out = verify_keyed(&conn, key, rollout_id);
+        conn.execute_batch("COMMIT").map_err(db)?;
+        out
     }
 
     fn idempotent_outcome(&self, rollout_id: &str, key: &str) -> Result<Option<String>> {

@@ -760,15 +760,25 @@ fn a_keyed_log_catches_what_an_unkeyed_chain_cannot() {
             .unwrap();
             svc.execute(id, Command::Start { actor: carol() }, t(0), None, None)
                 .unwrap();
+            // a tick's decision and two idempotency answers, which the seal covers too
+            svc.observe(
+                id,
+                &monitor(),
+                Some(window(0, 0, 300.0)),
+                vec![],
+                t(5),
+                Some(&format!("obs-{id}")),
+            )
+            .unwrap();
             svc.execute(
                 id,
                 Command::Pause {
                     actor: olga(),
                     reason: None,
                 },
-                t(1),
+                t(6),
                 None,
-                None,
+                Some(&format!("pause-{id}")),
             )
             .unwrap();
         }
@@ -827,7 +837,7 @@ fn a_keyed_log_catches_what_an_unkeyed_chain_cannot() {
         db.replace_log("R-1", &events);
     });
     assert!(!c.intact);
-    assert!(c.problem.unwrap().contains("seal records 3 events"));
+    assert!(c.problem.unwrap().contains("the seal records"));
     // another rollout's log copied in
     let c = scenario("splice", &|db| {
         let other = db.events("R-2");
@@ -840,7 +850,33 @@ fn a_keyed_log_catches_what_an_unkeyed_chain_cannot() {
         db.edit_state("R-1", "paused_manual", "running")
     });
     assert!(!c.intact);
-    assert!(c.problem.unwrap().contains("does not match its seal"));
+    assert!(c.problem.unwrap().contains("does not match its MAC"));
+    // a decision edited, an answer edited, an answer removed, another rollout's answer copied in
+    let rows = "decisions and idempotency answers";
+    for (name, sql) in [
+        (
+            "decision",
+            "UPDATE decisions SET decision = replace(decision, '\"hold\"', '\"advance\"') \
+             WHERE rollout_id = 'R-1'",
+        ),
+        (
+            "answer",
+            "UPDATE idempotency SET outcome = outcome || ' ' WHERE rollout_id = 'R-1' AND key = 'pause-R-1'",
+        ),
+        (
+            "answer-removed",
+            "DELETE FROM idempotency WHERE rollout_id = 'R-1' AND key = 'obs-R-1'",
+        ),
+        (
+            "answer-copied",
+            "INSERT INTO idempotency (rollout_id, key, outcome) \
+             SELECT 'R-1', key, outcome FROM idempotency WHERE rollout_id = 'R-2' AND key = 'obs-R-2'",
+        ),
+    ] {
+        let c = scenario(name, &|db| db.run(sql));
+        assert!(!c.intact, "{name}");
+        assert!(c.problem.unwrap().contains(rows), "{name}");
+    }
 }
 
 /// Raw file access, as an attacker would have it (the store's own API refuses all of this).
@@ -877,6 +913,9 @@ mod rusqlite_free {
                 )
                 .unwrap();
             }
+        }
+        pub fn run(&self, sql: &str) {
+            assert_eq!(self.conn().execute(sql, []).unwrap(), 1, "{sql}");
         }
         pub fn edit_state(&self, id: &str, from: &str, to: &str) {
             let c = self.conn();

@@ -304,6 +304,41 @@ pub(crate) mod pg {
         }
     }
 
+    /// A keyed PostgreSQL store: the contract holds, and an edited decision or stored answer (by someone
+    /// with table access but not the key) fails `verify_log`.
+    #[test]
+    fn a_keyed_postgres_store_seals_decisions_and_answers() {
+        let _server = shared();
+        for (name, sql) in [
+            (
+                "keyed_decision",
+                "UPDATE decisions SET decision = replace(decision, '\"hold\"', '\"advance\"') \
+                 WHERE rollout_id = 'R-1' AND decision LIKE '%\"hold\"%'",
+            ),
+            (
+                "keyed_answer",
+                "UPDATE idempotency SET outcome = 'applied' WHERE rollout_id = 'R-1' AND key = 'k1'",
+            ),
+        ] {
+            let Some(url) = fresh_db(name) else { return };
+            let store = PostgresStore::connect(&url)
+                .unwrap()
+                .with_audit_key(Some(key()));
+            contract(&store);
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            assert!(c.execute(sql, &[]).unwrap() >= 1, "{sql}");
+            let check = store.verify_log("R-1").unwrap();
+            assert!(!check.intact, "{name}");
+            assert!(
+                check
+                    .problem
+                    .unwrap()
+                    .contains("decisions and idempotency answers"),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn postgres_service_flow() {
         let _server = shared();
