@@ -115,3 +115,15 @@ def test_eight_writers_through_two_instances_lose_nothing():
     assert sum(1 for e in audit if e["action"] == "rollback" and e["outcome"] == "accepted") == 1
     assert sum(1 for r in results if r[1] != "ok") == sum(1 for e in audit if e["outcome"] == "rejected")
     assert services[1].verify_audit(rid)["intact"] is True
+
+
+def test_tls_verifies_the_server_against_the_url_ca():
+    """CI passes a TLS URL with a private CA (`sslrootcert`): without the CA the same server is refused
+    with a StorageError that says why (its certificate), never reached over an unverified channel."""
+    if "sslrootcert=" not in URL:
+        pytest.skip("a plain-TCP URL (bash scripts/pg-start exports SCALEPLAN_TEST_PG_TLS_URL)")
+    base, query = URL.split("?", 1)
+    kept = "&".join(p for p in query.split("&") if not p.startswith("sslrootcert="))
+    with pytest.raises(scaleplan.StorageError) as info:
+        scaleplan.RolloutService(f"{base}?{kept}")
+    assert "certificate" in str(info.value).lower(), str(info.value)

@@ -12,9 +12,12 @@
 //! * Connections come from a small pool (reads in parallel, never behind one connection); a connection
 //!   that failed (a server restart) is dropped, the call returns a `storage` error, and the next call
 //!   connects afresh. Nothing acknowledged is lost: an acknowledged commit was committed.
-//! * TLS through rustls (ring) with the Mozilla roots (webpki-roots) unless the URL says
-//!   `sslmode=disable`; `sslmode=prefer` (the default) falls back to plain TCP when the server offers no
-//!   TLS, `sslmode=require` refuses to.
+//! * TLS through rustls (ring) unless the URL says `sslmode=disable`; `sslmode=prefer` (the default)
+//!   falls back to plain TCP when the server offers no TLS, `sslmode=require` refuses to. The server's
+//!   certificate is always verified, hostname included (libpq's `verify-full`; `verify-ca` and
+//!   `verify-full` are accepted and mean the same), against the Mozilla roots (webpki-roots) or, with
+//!   `sslrootcert=/path/ca.pem` in the URL, against the CA certificates of that PEM file (a private
+//!   CA). Unlike libpq, `require` and `prefer` never accept an unverified certificate.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -109,8 +112,114 @@ fn prep<C: postgres::GenericClient>(
 fn db(e: postgres::Error) -> Error {
     match e.as_db_error() {
         Some(d) => storage(format!("postgres: {} ({})", d.message(), d.code().code())),
-        None => storage(format!("postgres: {e}")),
+        None => {
+            // the causes too: "error performing TLS handshake: invalid peer certificate: UnknownIssuer"
+            let mut msg = format!("postgres: {e}");
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                msg.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            storage(msg)
+        }
     }
+}
+
+/// The TLS parameters libpq users write that `tokio-postgres` does not parse, taken out of the URL.
+struct TlsOptions {
+    /// The URL (or `key=value` string) without them, `verify-ca` / `verify-full` written as `require`.
+    url: String,
+    /// `sslrootcert`: a PEM file of the CA certificates to trust instead of the Mozilla roots
+    /// (`system`, as libpq 16 spells it, keeps the Mozilla roots).
+    root_cert: Option<String>,
+}
+
+impl TlsOptions {
+    fn take(url: &str) -> TlsOptions {
+        let mut root_cert = None;
+        let mut keep = |k: &str, v: &str| -> Option<String> {
+            match (k, v) {
+                ("sslrootcert", "system") => None,
+                ("sslrootcert", path) => {
+                    root_cert = Some(percent_decode(path));
+                    None
+                }
+                ("sslmode", "verify-ca" | "verify-full") => Some("sslmode=require".to_string()),
+                _ => Some(format!("{k}={v}")),
+            }
+        };
+        let url = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            match url.split_once('?') {
+                Some((base, query)) => {
+                    let kept: Vec<String> = query
+                        .split('&')
+                        .filter(|p| !p.is_empty())
+                        .filter_map(|p| {
+                            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                            keep(k, v)
+                        })
+                        .collect();
+                    if kept.is_empty() {
+                        base.to_string()
+                    } else {
+                        format!("{base}?{}", kept.join("&"))
+                    }
+                }
+                None => url.to_string(),
+            }
+        } else {
+            url.split_whitespace()
+                .filter_map(|p| match p.split_once('=') {
+                    Some((k, v)) => keep(k, v),
+                    None => Some(p.to_string()),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        TlsOptions { url, root_cert }
+    }
+
+    /// The certificates the server's must chain to.
+    fn roots(&self) -> Result<rustls::RootCertStore> {
+        use rustls::pki_types::{CertificateDer, pem::PemObject};
+        let mut roots = rustls::RootCertStore::empty();
+        let Some(path) = &self.root_cert else {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            return Ok(roots);
+        };
+        let bad = |e: &dyn std::fmt::Display| storage(format!("postgres: sslrootcert {path}: {e}"));
+        for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(&e))? {
+            roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+        }
+        if roots.is_empty() {
+            return Err(bad(&"no certificate in the file"));
+        }
+        Ok(roots)
+    }
+}
+
+/// `%XX` escapes of a URL parameter decoded (a path with spaces, say); anything else kept as written.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 impl PostgresStore {
@@ -122,7 +231,9 @@ impl PostgresStore {
     /// `storage` if the URL is invalid, the server cannot be reached, or the schema is newer than this
     /// build.
     pub fn connect(url: &str) -> Result<Self> {
-        let mut config: Config = url
+        let tls_opts = TlsOptions::take(url);
+        let mut config: Config = tls_opts
+            .url
             .parse()
             .map_err(|e| storage(format!("postgres: invalid URL: {e}")))?;
         if config.get_connect_timeout().is_none() {
@@ -131,8 +242,7 @@ impl PostgresStore {
         let tls = if config.get_ssl_mode() == SslMode::Disable {
             None
         } else {
-            let mut roots = rustls::RootCertStore::empty();
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            let roots = tls_opts.roots()?;
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let tls = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
@@ -620,5 +730,39 @@ impl Store for PostgresStore {
             .map_err(db)?
             .map(|r| r.get(0)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_parameters_are_taken_out_of_the_url() {
+        let t = TlsOptions::take(
+            "postgresql://u@h:5432/db?sslmode=verify-full&sslrootcert=/etc/my%20ca.pem&application_name=x",
+        );
+        assert_eq!(
+            t.url,
+            "postgresql://u@h:5432/db?sslmode=require&application_name=x"
+        );
+        assert_eq!(t.root_cert.as_deref(), Some("/etc/my ca.pem"));
+        let t = TlsOptions::take("postgres://u@h/db?sslrootcert=system");
+        assert_eq!((t.url.as_str(), t.root_cert), ("postgres://u@h/db", None));
+        let t = TlsOptions::take("host=h user=u sslmode=verify-ca sslrootcert=/ca.pem");
+        assert_eq!(t.url, "host=h user=u sslmode=require");
+        assert_eq!(t.root_cert.as_deref(), Some("/ca.pem"));
+        let t = TlsOptions::take("postgresql://u@h/db");
+        assert_eq!((t.url.as_str(), t.root_cert), ("postgresql://u@h/db", None));
+        let err = TlsOptions {
+            url: String::new(),
+            root_cert: Some("/nonexistent.pem".into()),
+        }
+        .roots()
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("sslrootcert /nonexistent.pem"),
+            "{err}"
+        );
     }
 }

@@ -339,6 +339,81 @@ pub(crate) mod pg {
         }
     }
 
+    /// Over TLS, the server's certificate verified against a private CA (`sslrootcert`): the contract
+    /// holds and the session is encrypted (`pg_stat_ssl`); without the CA the connection is refused
+    /// (the Mozilla roots do not know it), and a bad CA file is a typed `storage` error naming it.
+    #[test]
+    fn postgres_over_tls_with_a_private_ca() {
+        let _server = shared();
+        let Some(plain) = fresh_db("tls") else { return };
+        let Ok(tls) = std::env::var("SCALEPLAN_TEST_PG_TLS_URL") else {
+            assert!(
+                std::env::var_os("SCALEPLAN_REQUIRE_PG").is_none(),
+                "SCALEPLAN_REQUIRE_PG is set but SCALEPLAN_TEST_PG_TLS_URL is not"
+            );
+            return;
+        };
+        // the fresh database, reached over TLS
+        let db = plain.split('?').next().unwrap().rsplit('/').next().unwrap();
+        let (base, query) = tls.split_once('?').unwrap();
+        let base = base.rsplit_once('/').unwrap().0;
+        let url = format!("{base}/{db}?{query}");
+        let store = PostgresStore::connect(&url).unwrap();
+        contract(&store);
+        let ca = query
+            .split('&')
+            .find_map(|p| p.strip_prefix("sslrootcert="))
+            .unwrap();
+        // the same server, asked what this session is: rustls over TLS 1.3 or 1.2
+        let client_tls = {
+            use rustls::pki_types::{CertificateDer, pem::PemObject};
+            let mut roots = rustls::RootCertStore::empty();
+            for c in CertificateDer::pem_file_iter(ca).unwrap() {
+                roots.add(c.unwrap()).unwrap();
+            }
+            let cfg = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+            tokio_postgres_rustls::MakeRustlsConnect::new(cfg)
+        };
+        let raw = format!("{base}/{db}?sslmode=require");
+        let mut c = postgres::Client::connect(&raw, client_tls).unwrap();
+        let ssl: bool = c
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(ssl);
+        // the store's own sessions are encrypted too
+        let encrypted: i64 = c
+            .query_one(
+                "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid \
+                 WHERE a.datname = $1 AND s.ssl AND s.pid <> pg_backend_pid()",
+                &[&db],
+            )
+            .unwrap()
+            .get(0);
+        assert!(encrypted >= 1, "{encrypted}");
+        // without the private CA: refused, not silently downgraded
+        let err = PostgresStore::connect(&raw).map(|_| ()).unwrap_err();
+        assert_eq!(err.code(), "storage");
+        assert!(
+            format!("{err}").to_lowercase().contains("certificate"),
+            "{err}"
+        );
+        // a CA file that is not there
+        let missing = format!("{base}/{db}?sslmode=require&sslrootcert=/nonexistent/ca.pem");
+        let err = PostgresStore::connect(&missing).map(|_| ()).unwrap_err();
+        assert_eq!(err.code(), "storage");
+        assert!(format!("{err}").contains("/nonexistent/ca.pem"), "{err}");
+    }
+
     #[test]
     fn postgres_service_flow() {
         let _server = shared();
