@@ -73,6 +73,7 @@ pub mod money;
 pub mod rollout;
 pub mod significance;
 pub mod store;
+pub mod time;
 
 pub use error::{Error, ErrorKind, Result};
 

@@ -31,7 +31,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::money::Money;
-use crate::rollout::timestamp::{civil_from_days, days_from_civil, days_in_month};
+use crate::time::{civil_from_days, days_from_civil, days_in_month};
 
 /// A calendar date, `YYYY-MM-DD` in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

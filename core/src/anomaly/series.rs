@@ -95,10 +95,10 @@ fn parse_iso(s: &str) -> Option<f64> {
         return None;
     }
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || d < 1 || d > crate::rollout::timestamp::days_in_month(y, m) {
+    if !(1..=12).contains(&m) || d < 1 || d > crate::time::days_in_month(y, m) {
         return None;
     }
-    let day = crate::rollout::timestamp::days_from_civil(y, m, d) as f64 * 86_400.0;
+    let day = crate::time::days_from_civil(y, m, d) as f64 * 86_400.0;
     if b.len() == 10 {
         return Some(day);
     }
@@ -189,7 +189,7 @@ enum Calendar {
 /// The civil (year, month 1..=12) of a day count from 1970-01-01 (the rollout layer's
 /// `civil_from_days`, Howard Hinnant's algorithm).
 fn year_month(days: i64) -> (i64, i64) {
-    let (y, m, _) = crate::rollout::timestamp::civil_from_days(days);
+    let (y, m, _) = crate::time::civil_from_days(days);
     (y, m)
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::machine::Status;
-use super::timestamp::Timestamp;
+use crate::time::Timestamp;
 
 /// Phase and state on one side of an audited change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::policy::GatePolicy;
-use super::timestamp::{Pct, Timestamp, ser_num, ser_opt_num};
 use crate::error::{Error, Result};
+use crate::time::{Pct, Timestamp, ser_num, ser_opt_num};
 
 /// One metric window `[start, end)` of the new version's traffic.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -15,8 +15,8 @@ use super::gate::{
 };
 use super::plan::RolloutPlan;
 use super::policy::{Actor, GatePolicy, Role, normalise_id};
-use super::timestamp::{Pct, Timestamp, ser_opt_num};
 use crate::error::{Error, Result};
+use crate::time::{Pct, Timestamp, ser_opt_num};
 
 /// Where a rollout is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

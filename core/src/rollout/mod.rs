@@ -36,8 +36,8 @@ mod policy;
 mod progress;
 mod replay;
 mod service;
-pub(crate) mod timestamp;
 
+pub use crate::time::{Pct, Timestamp};
 pub use audit::{
     AuditEvent, AuditKey, AuditKind, AuditRecord, ChainCheck, GENESIS_HASH, Outcome, PhaseState,
     RowSum, Seal, SealedRow, verify, verify_sealed,
@@ -59,4 +59,3 @@ pub use replay::{
     ReplayOutput, simulate,
 };
 pub use service::{CommandOutcome, Service, expected_version};
-pub use timestamp::{Pct, Timestamp};

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::timestamp::{Pct, ser_opt_num};
 use crate::error::{Error, Result};
 use crate::money::Money;
+use crate::time::{Pct, ser_opt_num};
 
 /// How traffic is raised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::timestamp::{Pct, ser_num};
 use crate::error::{Error, Result};
+use crate::time::{Pct, ser_num};
 
 /// The parameters of the default gating policy (`../shared/spec/gating-policy.md` §2). Every field has the
 /// spec's default; JSON names are the spec's (`window`, `latency_grace`, `max_gap` and `rollback_sla` in

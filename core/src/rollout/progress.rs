@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::gate::Window;
 use super::machine::{PlatformError, Rollout, Status};
-use super::timestamp::{Pct, Timestamp, ser_opt_num};
+use crate::time::{Pct, Timestamp, ser_opt_num};
 
 /// Where one target (region or team) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

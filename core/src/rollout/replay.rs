@@ -16,8 +16,8 @@ use super::machine::{
 };
 use super::plan::RolloutPlan;
 use super::policy::{Actor, GatePolicy};
-use super::timestamp::{Pct, Timestamp};
 use crate::error::{Error, Result};
+use crate::time::{Pct, Timestamp};
 
 fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
     Error::InvalidReplay {

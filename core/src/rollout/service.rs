@@ -13,10 +13,10 @@ use super::machine::{
 use super::plan::{ApprovalThresholds, RolloutPlan};
 use super::policy::{Actor, GatePolicy, Role};
 use super::progress::{Progress, progress};
-use super::timestamp::{Pct, Timestamp};
 use crate::deploy::Deployer;
 use crate::error::{Error, Result};
 use crate::store::{Commit, Committed, DocumentKind, Store, from_json, to_json};
+use crate::time::{Pct, Timestamp};
 
 /// What a command did, as returned (and stored with its idempotency key).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
-//! Instants and percentages of the rollout pillar: whole Unix seconds written as RFC 3339 UTC
-//! (`2025-06-02T00:00:00Z`), and traffic or error percentages with at most two decimals, kept as whole
-//! hundredths so that rates compare with integer arithmetic (gating policy §2).
+//! The shared layer below the pillars: instants, calendar arithmetic and percentages that the rollout
+//! gate, the anomaly detectors, the budgets and the SLO reports all use. Instants are whole Unix seconds
+//! written as RFC 3339 UTC (`2025-06-02T00:00:00Z`); traffic, error and availability percentages have at
+//! most two decimals, kept as whole hundredths so that rates compare with integer arithmetic (gating
+//! policy §2). `rollout::{Timestamp, Pct}` are the same types, re-exported.
 
 use std::fmt;
 
