@@ -1028,6 +1028,14 @@ export declare function simulate(input: string): string
 /** `simulate` (a replay of up to 366 days) off the event loop: resolves to the same JSON text. */
 export declare function simulateAsync(input: string): Promise<string>
 
+/**
+ * SLO report of metric windows (`{ start, end, requests, errors, p95Ms }`, times as ISO strings) and
+ * incidents (`{ id, severity, openedAt, resolvedAt }`) against objectives (default: availability
+ * 99.5 %, p95 300 ms in 99 % of windows, error rate 0.5 %, half the budget left, MTTR 1 h), per period
+ * (default 30 days; `{ lengthSecs: 86400 }` for a daily series).
+ */
+export declare function sloReport(windows: Record<string, unknown>[], objectives?: Record<string, unknown> | null, period?: Record<string, unknown> | null, incidents?: Record<string, unknown>[] | null): any
+
 /** Sample-ratio mismatch test. */
 export declare function srm(observedCounts: Array<number>, expectedWeights: Array<number>, threshold?: number | undefined | null): SrmResult
 

@@ -881,6 +881,7 @@ module.exports.sequential = nativeBinding.sequential
 module.exports.sequentialBatch = nativeBinding.sequentialBatch
 module.exports.simulate = nativeBinding.simulate
 module.exports.simulateAsync = nativeBinding.simulateAsync
+module.exports.sloReport = nativeBinding.sloReport
 module.exports.srm = nativeBinding.srm
 module.exports.twoProportions = nativeBinding.twoProportions
 module.exports.twoProportionsBatch = nativeBinding.twoProportionsBatch

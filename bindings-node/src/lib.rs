@@ -10,3 +10,4 @@ mod numbers;
 mod offloop;
 mod rollout;
 mod significance;
+mod slo;

@@ -9,6 +9,7 @@ mod estimate;
 mod forecast;
 mod rollout;
 mod significance;
+mod slo;
 mod to_python;
 
 use pyo3::prelude::*;
@@ -23,5 +24,6 @@ fn _scaleplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     significance::register(m)?;
     estimate::register(m)?;
     rollout::register(m)?;
+    slo::register(m)?;
     Ok(())
 }

@@ -72,6 +72,7 @@ pub mod json;
 pub mod money;
 pub mod rollout;
 pub mod significance;
+pub mod slo;
 pub mod store;
 pub mod time;
 

@@ -6,7 +6,8 @@
 //! resume, to completion; and a second rollout that rolls back on an error spike. Rollout state lives in a
 //! SQLite file (`target/scale_up/rollouts.db`) that is reopened and verified at the end. Last, a month
 //! of daily costs after the rollout: one spike detected and explained, the monthly budget's status with
-//! its threshold alert, and a 3-month cost projection with its interval.
+//! its threshold alert, and a 3-month cost projection with its interval. The rollout's own windows end
+//! in an SLO report (availability, error budget in minutes, burn rates, p95 compliance) per day.
 //!
 //! Run: `cargo run -p scaleplan-examples --example scale_up [experiment.json policy.json]`
 
@@ -451,6 +452,49 @@ Reopened {}:",
         "  inspect: sqlite3 {} \"select seq, event from audit where rollout_id = 'search-v3'\"",
         db.display()
     );
+    slo_step(&store.windows("checkout-v2")?)
+}
+
+/// The SLO report of the rollout's own windows against the 30/60/90 plan's targets, day by day.
+fn slo_step(windows: &[Window]) -> scaleplan::Result<()> {
+    use scaleplan::slo::{SloObjectives, SloPeriod, Status, slo_report};
+    let day = SloPeriod {
+        length_secs: 86_400,
+        start: None,
+    };
+    let r = slo_report(windows, &[], &SloObjectives::default(), &day)?;
+    println!(
+        "\nSLO report of checkout-v2's {} windows (availability {} %, p95 <= 300 ms in 99 % of windows, \
+         error rate <= 0.5 %, half the budget left), per day:",
+        windows.len(),
+        r.objectives.availability_pct
+    );
+    for p in &r.periods {
+        let page = p.burn_rates.iter().any(|b| b.firing);
+        println!(
+            "  {}  {:>6} req  availability {:.3} %  budget left {:>5.1} % ({:.2} of {:.2} min)  p95 ok {}/{}  burn 1h {:.2}{}  {}",
+            p.start,
+            p.requests,
+            p.availability_pct,
+            100.0 * p.budget.remaining,
+            p.budget.remaining_minutes,
+            p.budget.total_minutes,
+            p.latency_windows_met,
+            p.latency_windows,
+            p.burn_rates[0].burn_long,
+            if page { "  BURN ALERT" } else { "" },
+            if p.met {
+                "met".to_string()
+            } else {
+                p.objectives
+                    .iter()
+                    .filter(|c| c.status == Status::Missed)
+                    .map(|c| format!("MISSED {}: {}", c.objective, c.evidence))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        );
+    }
     Ok(())
 }
 

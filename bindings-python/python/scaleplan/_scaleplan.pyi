@@ -72,6 +72,7 @@ __all__ = [
     "sequential",
     "sequential_batch",
     "simulate",
+    "slo_report",
     "srm",
     "two_proportions",
     "two_proportions_batch",
@@ -566,6 +567,12 @@ def regression(
     alpha: float | None = None,
 ) -> dict[str, Any]: ...
 def budget_status(budget: Any, entries: Any, as_of: str) -> dict[str, Any]: ...
+def slo_report(
+    windows: Sequence[Mapping[str, Any]],
+    objectives: Mapping[str, Any] | None = None,
+    period: Mapping[str, Any] | None = None,
+    incidents: Sequence[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]: ...
 @final
 class BudgetTracker:
     """A budget followed entry by entry, with serialisable state."""

@@ -549,9 +549,78 @@ fn sums(samples: &[BudgetSample], t: Timestamp, secs: i64) -> (u64, u64) {
         })
 }
 
-/// Burn-rate alerts firing at `t` for an SLO whose error budget is `budget` (0.1 % for 99.9 %): a pair
-/// fires when the burn rate `(errors / requests) / budget` exceeds its threshold over both its long and
-/// its short window (compared exactly, in integers). Windows without requests never fire.
+/// One window pair of [`BURN_RATE_PAIRS`] evaluated at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BurnRate {
+    /// Page or ticket.
+    pub severity: BurnSeverity,
+    /// The long window, seconds.
+    pub long_window_secs: i64,
+    /// The short window, seconds.
+    pub short_window_secs: i64,
+    /// The threshold.
+    pub threshold: f64,
+    /// Burn rate over the long window (rounded to 0.001 for display).
+    pub burn_long: f64,
+    /// Burn rate over the short window (rounded to 0.001 for display).
+    pub burn_short: f64,
+    /// Both windows exceed the threshold (compared exactly, in integers).
+    pub firing: bool,
+}
+
+/// Every pair of [`BURN_RATE_PAIRS`] at `t` for an error budget of `budget_e8` units of 1e-8 (0.1 % is
+/// 100,000): the burn rate of a window is `(errors / requests) / budget`, and a pair fires when it
+/// exceeds the threshold over both its long and its short window, compared exactly in integers
+/// (`10⁹ · errors > threshold_tenths · budget_e8 · requests`). Windows without requests never fire. The
+/// one implementation behind the gate's [`burn_rate_alerts`] and the SLO report.
+///
+/// # Example
+/// ```
+/// use scaleplan::rollout::{burn_rates, BudgetSample, Timestamp};
+/// let t = Timestamp::from_unix(86_400);
+/// // the SRE workbook's page: 1.5 % errors for an hour against a 99.9 % objective burns at 15 > 14.4
+/// // after five clean hours
+/// let samples: Vec<BudgetSample> = (0..72).map(|i| BudgetSample {
+///     end: t.plus(-300 * i), requests: 2000, errors: if i < 12 { 30 } else { 0 } }).collect();
+/// let r = burn_rates(&samples, t, 100_000);
+/// assert!(r[0].firing && r[0].burn_long == 15.0);
+/// assert!(!r[1].firing && r[1].burn_long == 2.5); // 6 h: 15 x 1 h / 6 h = 2.5 < 6
+/// ```
+pub fn burn_rates(samples: &[BudgetSample], t: Timestamp, budget_e8: u64) -> Vec<BurnRate> {
+    let over = |errors: u64, requests: u64, tenths: u32| {
+        requests > 0
+            && budget_e8 > 0
+            && 1_000_000_000u128 * u128::from(errors)
+                > u128::from(tenths) * u128::from(budget_e8) * u128::from(requests)
+    };
+    let burn = |errors: u64, requests: u64| {
+        if requests == 0 || budget_e8 == 0 {
+            0.0
+        } else {
+            let b = errors as f64 / requests as f64 / (budget_e8 as f64 * 1e-8);
+            (b * 1000.0).round() / 1000.0
+        }
+    };
+    BURN_RATE_PAIRS
+        .iter()
+        .map(|&(long, short, tenths, severity)| {
+            let (rl, el) = sums(samples, t, long);
+            let (rs, es) = sums(samples, t, short);
+            BurnRate {
+                severity,
+                long_window_secs: long,
+                short_window_secs: short,
+                threshold: f64::from(tenths) / 10.0,
+                burn_long: burn(el, rl),
+                burn_short: burn(es, rs),
+                firing: over(el, rl, tenths) && over(es, rs, tenths),
+            }
+        })
+        .collect()
+}
+
+/// Burn-rate alerts firing at `t` for an SLO whose error budget is `budget` (0.1 % for 99.9 %): the
+/// firing pairs of [`burn_rates`].
 ///
 /// # Example
 /// ```
@@ -565,36 +634,17 @@ fn sums(samples: &[BudgetSample], t: Timestamp, secs: i64) -> (u64, u64) {
 /// assert_eq!((alerts[0].long_window_secs, alerts[0].burn_short), (3600, 15.0));
 /// ```
 pub fn burn_rate_alerts(samples: &[BudgetSample], t: Timestamp, budget: Pct) -> Vec<BurnAlert> {
-    let mut out = Vec::new();
-    if budget == Pct::ZERO {
-        return out;
-    }
-    let over = |errors: u64, requests: u64, tenths: u32| {
-        requests > 0
-            && 100_000u128 * u128::from(errors)
-                > u128::from(tenths) * u128::from(budget.hundredths()) * u128::from(requests)
-    };
-    let burn = |errors: u64, requests: u64| {
-        if requests == 0 {
-            0.0
-        } else {
-            let b = errors as f64 / requests as f64 / (budget.as_f64() / 100.0);
-            (b * 1000.0).round() / 1000.0
-        }
-    };
-    for (long, short, tenths, severity) in BURN_RATE_PAIRS {
-        let (rl, el) = sums(samples, t, long);
-        let (rs, es) = sums(samples, t, short);
-        if over(el, rl, tenths) && over(es, rs, tenths) {
-            out.push(BurnAlert {
-                severity,
-                long_window_secs: long,
-                short_window_secs: short,
-                threshold: f64::from(tenths) / 10.0,
-                burn_long: burn(el, rl),
-                burn_short: burn(es, rs),
-            });
-        }
-    }
-    out
+    // hundredths of a percent are units of 1e-4: 10,000 units of 1e-8 each
+    burn_rates(samples, t, u64::from(budget.hundredths()) * 10_000)
+        .into_iter()
+        .filter(|r| r.firing)
+        .map(|r| BurnAlert {
+            severity: r.severity,
+            long_window_secs: r.long_window_secs,
+            short_window_secs: r.short_window_secs,
+            threshold: r.threshold,
+            burn_long: r.burn_long,
+            burn_short: r.burn_short,
+        })
+        .collect()
 }

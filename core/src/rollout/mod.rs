@@ -43,8 +43,8 @@ pub use audit::{
     RowSum, Seal, SealedRow, verify, verify_sealed,
 };
 pub use gate::{
-    BURN_HORIZON_SECS, BURN_RATE_PAIRS, BudgetSample, BurnAlert, BurnSeverity, Incident, Reason,
-    Window, WindowStatus, burn_rate_alerts, window_status,
+    BURN_HORIZON_SECS, BURN_RATE_PAIRS, BudgetSample, BurnAlert, BurnRate, BurnSeverity, Incident,
+    Reason, Window, WindowStatus, burn_rate_alerts, burn_rates, window_status,
 };
 pub use machine::{
     Applied, Approval, CleanTotals, Command, Context, Decision, DecisionKind, ErrorPool,

@@ -13,5 +13,6 @@ mod rollout;
 mod rollout_platform;
 mod rollout_props;
 mod rollout_store;
+mod slo;
 mod store_contract;
 mod tolerance;
