@@ -774,6 +774,12 @@ export interface BacktestOptions {
   step?: number
 }
 
+/**
+ * Replays `predictiveSchedule` on the last `days` days (default 7) of `history`: periods short of
+ * capacity and cost, beside the reactive replay and static peak provisioning.
+ */
+export declare function backtestSchedule(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>, days?: number | undefined | null): any
+
 /** Benjamini–Hochberg adjusted p-values. */
 export declare function benjaminiHochberg(pValues: Float64Array | number[]): Float64Array
 
@@ -943,6 +949,15 @@ export interface PowerOptions {
   /** `"two-sided"`, `"less"` or `"greater"`. */
   alternative?: string
 }
+
+/**
+ * Capacity scheduled from the forecast of `history` (requests per second per period at `timestamps`),
+ * sized by the capacity `model` on `catalog`, with the reactive replay and static peak provisioning
+ * priced beside it. `options`: instanceType, cpuSecondsPerRequest, horizon (48), quantile (0.9),
+ * prewarmSecs (300), scaleInDelaySecs (300), minInstances, maxInstances, mode ('forecast_and_scale' |
+ * 'forecast_only'), forecastModel.
+ */
+export declare function predictiveSchedule(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>): any
 
 /** Conversions arm: `{ visitors, conversions }`. */
 export interface ProportionArm {

@@ -456,3 +456,73 @@ pub fn scaling_triggers(input_doc: Value, rules: Option<Value>) -> Result<Value>
     };
     object(&guard(|| est::scaling_triggers(&i, &r))?)
 }
+
+/// History and its times as the core reads them (times: numbers of seconds, `Date`s or ISO strings).
+fn schedule_input(
+    history: Unknown,
+    timestamps: Unknown,
+) -> Result<(Vec<f64>, Vec<scaleplan::rollout::Timestamp>)> {
+    let h = numbers("history", history)?.to_vec();
+    let Some(raw) = crate::numbers::opt_times("timestamps", Some(timestamps))? else {
+        return guard(|| {
+            Err(scaleplan::Error::EmptyInput {
+                field: "timestamps".into(),
+            })
+        });
+    };
+    let t = guard(|| {
+        raw.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                scaleplan::rollout::Timestamp::from_unix_f64(&format!("timestamps[{i}]"), x)
+            })
+            .collect::<scaleplan::Result<Vec<_>>>()
+    })?;
+    Ok((h, t))
+}
+
+/// Capacity scheduled from the forecast of `history` (requests per second per period at `timestamps`),
+/// sized by the capacity `model` on `catalog`, with the reactive replay and static peak provisioning
+/// priced beside it. `options`: instanceType, cpuSecondsPerRequest, horizon (48), quantile (0.9),
+/// prewarmSecs (300), scaleInDelaySecs (300), minInstances, maxInstances, mode ('forecast_and_scale' |
+/// 'forecast_only'), forecastModel.
+#[napi(
+    ts_args_type = "history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>"
+)]
+pub fn predictive_schedule(
+    history: Unknown,
+    timestamps: Unknown,
+    model: Value,
+    catalog: Value,
+    options: Value,
+) -> Result<Value> {
+    let (h, t) = schedule_input(history, timestamps)?;
+    let m: est::CapacityModel = input(model)?;
+    let c = self::catalog(catalog)?;
+    let o: est::ScheduleOptions = input(options)?;
+    object(&guard(|| est::predictive_schedule(&h, &t, &m, &c, &o))?)
+}
+
+/// Replays `predictiveSchedule` on the last `days` days (default 7) of `history`: periods short of
+/// capacity and cost, beside the reactive replay and static peak provisioning.
+#[napi(
+    ts_args_type = "history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>, days?: number | undefined | null"
+)]
+pub fn backtest_schedule(
+    history: Unknown,
+    timestamps: Unknown,
+    model: Value,
+    catalog: Value,
+    options: Value,
+    days: Option<f64>,
+) -> Result<Value> {
+    let (h, t) = schedule_input(history, timestamps)?;
+    let m: est::CapacityModel = input(model)?;
+    let c = self::catalog(catalog)?;
+    let o: est::ScheduleOptions = input(options)?;
+    let d = match days {
+        Some(x) => count("days", x)? as usize,
+        None => 7,
+    };
+    object(&guard(|| est::backtest_schedule(&h, &t, &m, &c, &o, d))?)
+}

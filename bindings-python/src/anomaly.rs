@@ -34,7 +34,7 @@ fn method(
 
 /// Timestamps as float64: numbers as they are; `datetime64` (numpy, pandas) and timezone-aware pandas
 /// times as seconds since the epoch (UTC); `datetime` objects by their `timestamp()`.
-fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+pub(crate) fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
     let np = py.import("numpy")?;
     // a timezone-aware pandas index or Series: to UTC, then naive
     let aware = |x: &Bound<'_, PyAny>| -> PyResult<bool> {
@@ -77,7 +77,7 @@ fn times(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
 }
 
 /// The index of a pandas Series of values when it holds times (a `DatetimeIndex`, aware or naive).
-fn time_index<'py>(values: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn time_index<'py>(values: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
     if !values.hasattr("index")? || !values.hasattr("dtype")? {
         return Ok(None);
     }

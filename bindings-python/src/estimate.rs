@@ -350,6 +350,82 @@ fn estimate(
     PyRecord::new(py, "ResourceEstimate", &e)
 }
 
+/// History (requests per second per period) and its timestamps as the core reads them: the timestamps
+/// given (numbers, datetimes, numpy / pandas times), else a pandas Series' DatetimeIndex.
+fn schedule_input(
+    py: Python<'_>,
+    history: &Bound<'_, PyAny>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<f64>, Vec<scaleplan::rollout::Timestamp>)> {
+    let values = floats(py, history)?.as_slice()?.to_vec();
+    let index = crate::anomaly::time_index(history)?;
+    let raw = match (timestamps, index) {
+        (Some(t), _) => crate::anomaly::times(py, t)?,
+        (None, Some(i)) => crate::anomaly::times(py, &i)?,
+        (None, None) => {
+            return Err(crate::errors::to_py_err(
+                py,
+                scaleplan::Error::EmptyInput {
+                    field: "timestamps (or a pandas Series with a DatetimeIndex)".into(),
+                },
+            ));
+        }
+    };
+    let ts = guard(py, || {
+        raw.iter()
+            .enumerate()
+            .map(|(i, &x)| {
+                scaleplan::rollout::Timestamp::from_unix_f64(&format!("timestamps[{i}]"), x)
+            })
+            .collect::<scaleplan::Result<Vec<_>>>()
+    })?;
+    Ok((values, ts))
+}
+
+/// Capacity scheduled from the forecast of `history` (requests per second per period; a pandas Series
+/// with a DatetimeIndex needs no `timestamps`), sized by the capacity `model` on `catalog`, with the
+/// reactive replay and static peak provisioning priced beside it. `options`: instance_type,
+/// cpu_seconds_per_request, horizon (48), quantile (0.9), prewarm_secs (300), scale_in_delay_secs
+/// (300), min_instances, max_instances, mode ("forecast_and_scale" | "forecast_only"), forecast_model.
+#[pyfunction]
+#[pyo3(signature = (history, timestamps, model, catalog, options))]
+fn predictive_schedule(
+    py: Python<'_>,
+    history: &Bound<'_, PyAny>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+    model: &Bound<'_, PyAny>,
+    catalog: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let (h, t) = schedule_input(py, history, timestamps)?;
+    let m: est::CapacityModel = doc(py, model)?;
+    let cat = self::catalog(py, catalog)?;
+    let o: est::ScheduleOptions = doc(py, options)?;
+    let s = guard(py, || est::predictive_schedule(&h, &t, &m, &cat, &o))?;
+    to_py(py, &s)
+}
+
+/// Replays `predictive_schedule` on the last `days` days of `history`: periods short of capacity and
+/// cost, beside the reactive replay and static peak provisioning.
+#[pyfunction]
+#[pyo3(signature = (history, timestamps, model, catalog, options, days = 7))]
+fn backtest_schedule(
+    py: Python<'_>,
+    history: &Bound<'_, PyAny>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+    model: &Bound<'_, PyAny>,
+    catalog: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+    days: usize,
+) -> PyResult<Py<PyAny>> {
+    let (h, t) = schedule_input(py, history, timestamps)?;
+    let m: est::CapacityModel = doc(py, model)?;
+    let cat = self::catalog(py, catalog)?;
+    let o: est::ScheduleOptions = doc(py, options)?;
+    let s = guard(py, || est::backtest_schedule(&h, &t, &m, &cat, &o, days))?;
+    to_py(py, &s)
+}
+
 /// The configuration and monthly run rate at each milestone `{label, users}` of a growth path.
 #[pyfunction]
 fn capacity_milestones(
@@ -422,6 +498,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(hpa_desired_replicas, m)?)?;
     m.add_function(wrap_pyfunction!(hpa_scale, m)?)?;
     m.add_function(wrap_pyfunction!(load_catalog, m)?)?;
+    m.add_function(wrap_pyfunction!(predictive_schedule, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest_schedule, m)?)?;
     m.add_function(wrap_pyfunction!(estimate, m)?)?;
     m.add_function(wrap_pyfunction!(capacity_milestones, m)?)?;
     m.add_function(wrap_pyfunction!(impact, m)?)?;

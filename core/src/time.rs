@@ -40,6 +40,41 @@ impl Timestamp {
         })
     }
 
+    /// The instant `secs` seconds after the epoch, from a float (numbers, dates and ISO strings reach
+    /// the bindings as epoch seconds): whole seconds within years 0000..=9999 (a part of a second under
+    /// a microsecond is binary noise and dropped).
+    ///
+    /// # Errors
+    /// `invalid_timestamps` naming `field` for NaN, an infinity, a fraction of a second or a year
+    /// outside 0000..=9999.
+    ///
+    /// # Example
+    /// ```
+    /// use scaleplan::rollout::Timestamp;
+    /// assert_eq!(Timestamp::from_unix_f64("t", 3600.0)?.to_string(), "1970-01-01T01:00:00Z");
+    /// assert_eq!(Timestamp::from_unix_f64("t", 0.5).unwrap_err().code(), "invalid_timestamps");
+    /// # Ok::<(), scaleplan::Error>(())
+    /// ```
+    pub fn from_unix_f64(field: &str, secs: f64) -> crate::Result<Self> {
+        let r = secs.round();
+        let why = if !secs.is_finite() {
+            Some(format!("{secs} is not a time"))
+        } else if (secs - r).abs() > 1e-6 {
+            Some(format!("{secs} s is not a whole second"))
+        } else if r < MIN_UNIX as f64 || r > MAX_UNIX as f64 {
+            Some(format!("{secs} s is outside the years 0000 to 9999"))
+        } else {
+            None
+        };
+        match why {
+            Some(reason) => Err(crate::Error::InvalidTimestamps {
+                field: field.to_string(),
+                reason,
+            }),
+            None => Ok(Timestamp(r as i64)),
+        }
+    }
+
     /// Seconds since the Unix epoch.
     pub const fn unix(self) -> i64 {
         self.0

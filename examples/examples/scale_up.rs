@@ -7,7 +7,8 @@
 //! SQLite file (`target/scale_up/rollouts.db`) that is reopened and verified at the end. Last, a month
 //! of daily costs after the rollout: one spike detected and explained, the monthly budget's status with
 //! its threshold alert, and a 3-month cost projection with its interval. The rollout's own windows end
-//! in an SLO report (availability, error budget in minutes, burn rates, p95 compliance) per day.
+//! in an SLO report (availability, error budget in minutes, burn rates, p95 compliance) per day, after a
+//! 48-hour predictive schedule of the scaled service's capacity with its backtest.
 //!
 //! Run: `cargo run -p scaleplan-examples --example scale_up [experiment.json policy.json]`
 
@@ -197,8 +198,10 @@ fn run() -> scaleplan::Result<bool> {
     print(&r);
     if r.ready {
         scale_step(&r, dir, &read)?;
-        rollout_step()?;
+        let windows = rollout_step()?;
         operate_step()?;
+        schedule_step(dir, &read)?;
+        slo_step(&windows)?;
     } else {
         println!("\nNot ready to scale: no estimate.");
     }
@@ -307,7 +310,7 @@ fn drive(
     Ok(t)
 }
 
-fn rollout_step() -> scaleplan::Result<()> {
+fn rollout_step() -> scaleplan::Result<Vec<Window>> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/scale_up");
     std::fs::create_dir_all(&dir).map_err(storage)?;
     let db = dir.canonicalize().map_err(storage)?.join("rollouts.db");
@@ -452,7 +455,73 @@ Reopened {}:",
         "  inspect: sqlite3 {} \"select seq, event from audit where rollout_id = 'search-v3'\"",
         db.display()
     );
-    slo_step(&store.windows("checkout-v2")?)
+    store.windows("checkout-v2")
+}
+
+/// Two weeks of hourly request rates of the scaled service (a working-day curve, quieter weekends), a
+/// 48-hour predictive schedule from them, and its backtest over the last week.
+fn schedule_step(
+    dir: &str,
+    read: &dyn Fn(&str) -> scaleplan::Result<String>,
+) -> scaleplan::Result<()> {
+    use scaleplan::estimate::{
+        CapacityModel, ScheduleOptions, backtest_schedule, predictive_schedule,
+    };
+    let catalog = PriceCatalog::from_toml(&read(&format!("{dir}/catalog.toml"))?)?;
+    let t0 = 1_782_864_000; // 2026-07-01T00:00:00Z, a Wednesday
+    let ts: Vec<Timestamp> = (0..24 * 14)
+        .map(|h| Timestamp::from_unix(t0 + 3_600 * h))
+        .collect();
+    let history: Vec<f64> = (0..24 * 14_i64)
+        .map(|h| {
+            let (day, hour) = (h / 24, (h % 24) as f64);
+            let busy = (std::f64::consts::PI * (hour - 7.0) / 14.0).sin().max(0.0);
+            let weekend = if (day + 3) % 7 >= 5 { 0.6 } else { 1.0 };
+            let noise = ((h as u64).wrapping_mul(2_654_435_761) >> 9) % 61;
+            (300.0 + 900.0 * busy * weekend) * (0.97 + noise as f64 / 1_000.0)
+        })
+        .collect();
+    let model = CapacityModel::Linear {
+        target_utilization: 0.7,
+        headroom: 0.2,
+    };
+    let o = ScheduleOptions {
+        instance_type: "app.medium".into(),
+        cpu_seconds_per_request: 0.004,
+        min_instances: 2,
+        ..ScheduleOptions::default()
+    };
+    let s = predictive_schedule(&history, &ts, &model, &catalog, &o)?;
+    println!(
+        "\n== Predictive scaling: the next 48 hours ({}, sized at the forecast's {:.0} % quantile, {} s pre-warm) ==",
+        s.model,
+        100.0 * s.quantile,
+        o.prewarm_secs
+    );
+    for a in s.actions.iter().take(8) {
+        println!("  {}  {:>2} -> {:>2} x app.medium", a.at, a.from, a.to);
+    }
+    if s.actions.len() > 8 {
+        println!("  ... {} actions in all", s.actions.len());
+    }
+    if let Some(peak) = s.steps.iter().max_by(|a, b| a.needed.cmp(&b.needed)) {
+        println!("  busiest hour {}: {}", peak.start, peak.reason);
+    }
+    println!(
+        "  cost over 48 h: predictive {} | reactive HPA replay {} ({} hours short) | static peak {}",
+        s.cost, s.reactive_cost, s.reactive_short_periods, s.static_peak_cost
+    );
+    let b = backtest_schedule(&history, &ts, &model, &catalog, &o, 7)?;
+    println!(
+        "  backtest, last 7 days ({} hours): predictive short {} h, cost {} | reactive short {} h, cost {} | static peak {}",
+        b.periods,
+        b.predictive_short_periods,
+        b.predictive_cost,
+        b.reactive_short_periods,
+        b.reactive_cost,
+        b.static_peak_cost
+    );
+    Ok(())
 }
 
 /// The SLO report of the rollout's own windows against the 30/60/90 plan's targets, day by day.

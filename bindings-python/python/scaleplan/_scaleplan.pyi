@@ -34,6 +34,7 @@ __all__ = [
     "_record_from_json",
     "assess_readiness",
     "backtest",
+    "backtest_schedule",
     "benjamini_hochberg",
     "beta_binomial",
     "beta_binomial_batch",
@@ -60,6 +61,7 @@ __all__ = [
     "min_servers_batch",
     "normal_means",
     "plan_json",
+    "predictive_schedule",
     "ratio",
     "regression",
     "rollout_plan",
@@ -567,6 +569,21 @@ def regression(
     alpha: float | None = None,
 ) -> dict[str, Any]: ...
 def budget_status(budget: Any, entries: Any, as_of: str) -> dict[str, Any]: ...
+def predictive_schedule(
+    history: npt.ArrayLike,
+    timestamps: Any | None,
+    model: Mapping[str, Any],
+    catalog: Any,
+    options: Mapping[str, Any],
+) -> dict[str, Any]: ...
+def backtest_schedule(
+    history: npt.ArrayLike,
+    timestamps: Any | None,
+    model: Mapping[str, Any],
+    catalog: Any,
+    options: Mapping[str, Any],
+    days: int = 7,
+) -> dict[str, Any]: ...
 def slo_report(
     windows: Sequence[Mapping[str, Any]],
     objectives: Mapping[str, Any] | None = None,

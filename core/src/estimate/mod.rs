@@ -22,6 +22,7 @@ mod impact;
 mod phases;
 mod queueing;
 mod resources;
+mod schedule;
 mod totals;
 mod triggers;
 mod usl;
@@ -43,6 +44,10 @@ pub use queueing::{
 pub use resources::{
     Configuration, CostRange, EstimateRequest, LiftRange, Milestone, MilestonePlan,
     ResourceEstimate, ScenarioCost, TeamHours, TierChoice, capacity_milestones, estimate,
+};
+pub use schedule::{
+    PredictiveSchedule, ScalingAction, ScheduleBacktest, ScheduleMode, ScheduleOptions,
+    ScheduleStep, backtest_schedule, predictive_schedule,
 };
 pub use totals::{CostKind, CostTotals, LineItem, LineTotal, cost_totals};
 pub use triggers::{

@@ -13,6 +13,7 @@ mod rollout;
 mod rollout_platform;
 mod rollout_props;
 mod rollout_store;
+mod schedule;
 mod slo;
 mod store_contract;
 mod tolerance;
