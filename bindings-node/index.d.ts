@@ -938,6 +938,13 @@ export declare function minServers(arrivalRate: number, meanServiceTime: number,
 /** `minServers` for many arrival rates: the server counts, in input order. */
 export declare function minServersBatch(arrivalRates: Float64Array | number[], meanServiceTime: number, criterion: ServerCriterion, value: number, answerTime?: number | undefined | null): Float64Array
 
+/**
+ * A 30/60/90 plan's milestones (`{ name, due, criteria: [{ metric, target }] }`) on `asOf` (ISO 8601)
+ * from observations (`{ at, metric, value }`): each criterion met, on_track, at_risk (the trend misses
+ * the due date) or missed.
+ */
+export declare function planStatus(plan: Record<string, unknown>, observations: Record<string, unknown>[], asOf: string): any
+
 /** Options of the power functions. */
 export interface PowerOptions {
   /** Significance level. */

@@ -871,6 +871,7 @@ module.exports.loadCatalog = nativeBinding.loadCatalog
 module.exports.mdeProportions = nativeBinding.mdeProportions
 module.exports.minServers = nativeBinding.minServers
 module.exports.minServersBatch = nativeBinding.minServersBatch
+module.exports.planStatus = nativeBinding.planStatus
 module.exports.predictiveSchedule = nativeBinding.predictiveSchedule
 module.exports.ratio = nativeBinding.ratio
 module.exports.recommendationStep = nativeBinding.recommendationStep

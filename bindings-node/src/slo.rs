@@ -41,3 +41,16 @@ pub fn slo_report(
     let r = guard(|| slo::slo_report(&w, &i, &o, &p))?;
     object(&r)
 }
+
+/// A 30/60/90 plan's milestones (`{ name, due, criteria: [{ metric, target }] }`) on `asOf` (ISO 8601)
+/// from observations (`{ at, metric, value }`): each criterion met, on_track, at_risk (the trend misses
+/// the due date) or missed.
+#[napi(
+    ts_args_type = "plan: Record<string, unknown>, observations: Record<string, unknown>[], asOf: string"
+)]
+pub fn plan_status(plan: Value, observations: Value, as_of: String) -> Result<Value> {
+    let p: slo::ScalePlan = input(plan)?;
+    let o: Vec<slo::PlanObservation> = input(observations)?;
+    let t = guard(|| scaleplan::rollout::Timestamp::parse_field("as_of", &as_of))?;
+    object(&guard(|| slo::plan_status(&p, &o, t))?)
+}

@@ -43,3 +43,13 @@ test('bad input is a typed error', () => {
   assert.throws(() => sp.sloReport(w), (e) => e.code === 'invalid_window' && /windows\[3\]\.errors/.test(e.message))
   assert.throws(() => sp.sloReport(month(() => 0), { availabilityPct: 100 }), (e) => e.code === 'out_of_range')
 })
+
+test('planStatus: at risk when the trend misses the due date', () => {
+  const day = (d) => iso(T0 + d * 86400e3)
+  const plan = { milestones: [{ name: 'day 60', due: day(60), criteria: [{ metric: 'concurrent_users', target: 25000 }] }] }
+  const obs = [0, 10, 20, 30, 40].map((d) => ({ at: day(d), metric: 'concurrent_users', value: 4000 + 300 * d }))
+  const s = sp.planStatus(plan, obs, day(40))
+  assert.equal(s.milestones[0].state, 'at_risk')
+  close(s.milestones[0].criteria[0].projected, 22000)
+  assert.throws(() => sp.planStatus({ milestones: [] }, [], day(0)), (e) => e.code === 'empty_input')
+})

@@ -37,7 +37,27 @@ fn slo_report(
     to_py(py, &r)
 }
 
+/// A 30/60/90 plan's milestones (name, due, criteria of concurrent_users, p95_ms, availability_pct,
+/// error_budget_remaining) on `as_of` (ISO 8601) from observations (at, metric, value): each criterion
+/// met, on_track, at_risk (the trend misses the due date) or missed.
+#[pyfunction]
+fn plan_status(
+    py: Python<'_>,
+    plan: &Bound<'_, PyAny>,
+    observations: &Bound<'_, PyAny>,
+    as_of: &str,
+) -> PyResult<Py<PyAny>> {
+    let p: slo::ScalePlan = doc(py, plan)?;
+    let o: Vec<slo::PlanObservation> = doc(py, observations)?;
+    let t = guard(py, || {
+        scaleplan::rollout::Timestamp::parse_field("as_of", as_of)
+    })?;
+    let r = guard(py, || slo::plan_status(&p, &o, t))?;
+    to_py(py, &r)
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(slo_report, m)?)?;
+    m.add_function(wrap_pyfunction!(plan_status, m)?)?;
     Ok(())
 }

@@ -64,3 +64,20 @@ def test_bad_input_is_typed():
     with pytest.raises(scaleplan.InvalidInputError) as e:
         scaleplan.slo_report(month(lambda h: 0), {"availability_pct": 100})
     assert e.value.code == "out_of_range"
+
+
+def test_plan_status():
+    day = lambda d: iso(T0 + timedelta(days=d))  # noqa: E731
+    plan = {"milestones": [{"name": "day 60", "due": day(60),
+                            "criteria": [{"metric": "concurrent_users", "target": 25_000},
+                                         {"metric": "p95_ms", "target": 300}]}]}
+    obs = [{"at": day(d), "metric": "concurrent_users", "value": 4_000 + 300 * d} for d in range(0, 41, 10)]
+    obs.append({"at": day(40), "metric": "p95_ms", "value": 280})
+    s = scaleplan.plan_status(plan, obs, day(40))
+    (m,) = s["milestones"]
+    assert m["state"] == "at_risk"
+    assert m["criteria"][0]["projected"] == pytest.approx(22_000)
+    assert m["criteria"][1]["state"] == "met"
+    with pytest.raises(scaleplan.InvalidInputError) as e:
+        scaleplan.plan_status({"milestones": []}, [], day(0))
+    assert e.value.code == "empty_input"

@@ -578,3 +578,304 @@ fn incident_stats(incidents: &[&Incident], start: Timestamp, end: Timestamp) -> 
         mtbf_secs: mtbf,
     }
 }
+
+/// What a plan's success criterion measures (and which way is good).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanMetric {
+    /// Concurrent users served (at least the target).
+    ConcurrentUsers,
+    /// p95 latency in milliseconds (at most the target).
+    P95Ms,
+    /// Availability in percent (at least the target).
+    AvailabilityPct,
+    /// Share of the error budget left, in [0, 1] (at least the target).
+    ErrorBudgetRemaining,
+}
+
+impl PlanMetric {
+    fn higher_is_better(self) -> bool {
+        !matches!(self, PlanMetric::P95Ms)
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            PlanMetric::ConcurrentUsers => "concurrent_users",
+            PlanMetric::P95Ms => "p95_ms",
+            PlanMetric::AvailabilityPct => "availability_pct",
+            PlanMetric::ErrorBudgetRemaining => "error_budget_remaining",
+        }
+    }
+
+    fn meets(self, value: f64, target: f64) -> bool {
+        if self.higher_is_better() {
+            value >= target
+        } else {
+            value <= target
+        }
+    }
+}
+
+/// A success criterion of a milestone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// What is measured.
+    pub metric: PlanMetric,
+    /// The target (a floor, or a ceiling for `p95_ms`).
+    pub target: f64,
+}
+
+/// A milestone of a 30/60/90 plan: criteria due on a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanMilestone {
+    /// E.g. `day 30`.
+    pub name: String,
+    /// When the criteria must hold.
+    pub due: Timestamp,
+    /// The criteria.
+    pub criteria: Vec<Criterion>,
+}
+
+/// A scale-up plan: its milestones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalePlan {
+    /// The milestones, in any order.
+    pub milestones: Vec<PlanMilestone>,
+}
+
+/// One measurement of a plan metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanObservation {
+    /// When it was measured.
+    pub at: Timestamp,
+    /// What.
+    pub metric: PlanMetric,
+    /// The value.
+    pub value: f64,
+}
+
+/// Where a criterion or a milestone stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanState {
+    /// The latest measurement meets the target.
+    Met,
+    /// Not met yet; the trend reaches the target by the due date.
+    OnTrack,
+    /// Not met, and the trend does not reach it by the due date (or there is too little to project).
+    AtRisk,
+    /// Due, and not met by the due date.
+    Missed,
+}
+
+/// One criterion evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionStatus {
+    /// What is measured.
+    pub metric: PlanMetric,
+    /// The target.
+    pub target: f64,
+    /// The latest measurement that counts (at or before the due date and `as_of`).
+    pub latest: Option<f64>,
+    /// When it was taken.
+    pub latest_at: Option<Timestamp>,
+    /// The least-squares linear trend of the measurements, at the due date (not yet due only).
+    pub projected: Option<f64>,
+    /// Where it stands.
+    pub state: PlanState,
+    /// Why, in words.
+    pub evidence: String,
+}
+
+/// One milestone evaluated: the worst of its criteria.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MilestoneStatus {
+    /// Its name.
+    pub name: String,
+    /// Its due date.
+    pub due: Timestamp,
+    /// The worst criterion state.
+    pub state: PlanState,
+    /// Each criterion.
+    pub criteria: Vec<CriterionStatus>,
+}
+
+/// A plan evaluated on `as_of`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStatus {
+    /// The evaluation instant.
+    pub as_of: Timestamp,
+    /// The milestones, by due date.
+    pub milestones: Vec<MilestoneStatus>,
+}
+
+/// Evaluates a 30/60/90 plan's milestones on `as_of` from `observations` (in any order; those after
+/// `as_of` are ignored): each criterion is `met` when its latest measurement (at or before the due date)
+/// meets the target; past the due date otherwise `missed`; before it `on_track` when the least-squares
+/// line through the metric's measurements reaches the target at the due date, else `at_risk` (also with
+/// fewer than two measurements to draw a line through). A milestone is its worst criterion.
+///
+/// # Errors
+/// `empty_input` for a plan without milestones or a milestone without criteria; `not_finite` for a
+/// target or a measurement that is not a number.
+///
+/// # Example
+/// ```
+/// use scaleplan::rollout::Timestamp;
+/// use scaleplan::slo::*;
+/// let day = |d: i64| Timestamp::from_unix(86_400 * d);
+/// let plan = ScalePlan { milestones: vec![PlanMilestone { name: "day 60".into(), due: day(60),
+///     criteria: vec![Criterion { metric: PlanMetric::ConcurrentUsers, target: 25_000.0 }] }] };
+/// // 10,000 users on day 0, 14,000 on day 20: 200 a day reaches 22,000 by day 60, short of 25,000
+/// let obs = [PlanObservation { at: day(0), metric: PlanMetric::ConcurrentUsers, value: 10_000.0 },
+///            PlanObservation { at: day(20), metric: PlanMetric::ConcurrentUsers, value: 14_000.0 }];
+/// let s = plan_status(&plan, &obs, day(20))?;
+/// assert_eq!(s.milestones[0].state, PlanState::AtRisk);
+/// assert_eq!(s.milestones[0].criteria[0].projected, Some(22_000.0));
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+pub fn plan_status(
+    plan: &ScalePlan,
+    observations: &[PlanObservation],
+    as_of: Timestamp,
+) -> Result<PlanStatus> {
+    if plan.milestones.is_empty() {
+        return Err(Error::EmptyInput {
+            field: "plan.milestones".into(),
+        });
+    }
+    for (i, o) in observations.iter().enumerate() {
+        crate::check::finite(&format!("observations[{i}].value"), o.value)?;
+    }
+    let mut milestones = Vec::with_capacity(plan.milestones.len());
+    for (mi, m) in plan.milestones.iter().enumerate() {
+        if m.criteria.is_empty() {
+            return Err(Error::EmptyInput {
+                field: format!("plan.milestones[{mi}].criteria"),
+            });
+        }
+        let mut criteria = Vec::with_capacity(m.criteria.len());
+        for (ci, c) in m.criteria.iter().enumerate() {
+            crate::check::finite(
+                &format!("plan.milestones[{mi}].criteria[{ci}].target"),
+                c.target,
+            )?;
+            criteria.push(criterion_status(m, c, observations, as_of));
+        }
+        let state = criteria
+            .iter()
+            .map(|c| c.state)
+            .max()
+            .unwrap_or(PlanState::AtRisk);
+        milestones.push(MilestoneStatus {
+            name: m.name.clone(),
+            due: m.due,
+            state,
+            criteria,
+        });
+    }
+    milestones.sort_by_key(|m| m.due);
+    Ok(PlanStatus { as_of, milestones })
+}
+
+fn criterion_status(
+    m: &PlanMilestone,
+    c: &Criterion,
+    observations: &[PlanObservation],
+    as_of: Timestamp,
+) -> CriterionStatus {
+    let cutoff = m.due.min(as_of);
+    let mut obs: Vec<&PlanObservation> = observations
+        .iter()
+        .filter(|o| o.metric == c.metric && o.at <= cutoff)
+        .collect();
+    obs.sort_by_key(|o| o.at);
+    let latest = obs.last().copied();
+    let name = c.metric.as_str();
+    let want = if c.metric.higher_is_better() {
+        format!("{name} >= {}", c.target)
+    } else {
+        format!("{name} <= {}", c.target)
+    };
+    let mut out = CriterionStatus {
+        metric: c.metric,
+        target: c.target,
+        latest: latest.map(|o| o.value),
+        latest_at: latest.map(|o| o.at),
+        projected: None,
+        state: PlanState::AtRisk,
+        evidence: String::new(),
+    };
+    if let Some(l) = latest
+        && c.metric.meets(l.value, c.target)
+    {
+        out.state = PlanState::Met;
+        out.evidence = format!("{name} {} on {} meets {want}", l.value, l.at);
+        return out;
+    }
+    if as_of >= m.due {
+        out.state = PlanState::Missed;
+        out.evidence = match latest {
+            Some(l) => format!(
+                "due {}: {name} was {} on {}, short of {want}",
+                m.due, l.value, l.at
+            ),
+            None => format!("due {}: no {name} measured by then ({want})", m.due),
+        };
+        return out;
+    }
+    let projected = trend_at(&obs, m.due);
+    out.projected = projected;
+    match projected {
+        Some(p) if c.metric.meets(p, c.target) => {
+            out.state = PlanState::OnTrack;
+            out.evidence = format!(
+                "{name} trend of {} measurements reaches {p:.2} by {} ({want})",
+                obs.len(),
+                m.due
+            );
+        }
+        Some(p) => {
+            out.evidence = format!(
+                "{name} trend of {} measurements reaches only {p:.2} by {}: {want} would be missed",
+                obs.len(),
+                m.due
+            );
+        }
+        None => {
+            out.evidence = format!(
+                "{} {name} measurement(s) by {as_of}: too few for a trend to {} ({want})",
+                obs.len(),
+                m.due
+            );
+        }
+    }
+    out
+}
+
+/// The least-squares line through `(at, value)` evaluated at `t` (None below two distinct times).
+fn trend_at(obs: &[&PlanObservation], t: Timestamp) -> Option<f64> {
+    if obs.len() < 2 {
+        return None;
+    }
+    let t0 = obs[0].at.unix() as f64;
+    let xs: Vec<f64> = obs.iter().map(|o| o.at.unix() as f64 - t0).collect();
+    let n = xs.len() as f64;
+    let mx = xs.iter().sum::<f64>() / n;
+    let my = obs.iter().map(|o| o.value).sum::<f64>() / n;
+    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
+    if sxx == 0.0 {
+        return None;
+    }
+    let sxy: f64 = xs
+        .iter()
+        .zip(obs)
+        .map(|(x, o)| (x - mx) * (o.value - my))
+        .sum();
+    let slope = sxy / sxx;
+    Some(my + slope * (t.unix() as f64 - t0 - mx))
+}

@@ -61,6 +61,7 @@ __all__ = [
     "min_servers_batch",
     "normal_means",
     "plan_json",
+    "plan_status",
     "predictive_schedule",
     "ratio",
     "regression",
@@ -583,6 +584,9 @@ def backtest_schedule(
     catalog: Any,
     options: Mapping[str, Any],
     days: int = 7,
+) -> dict[str, Any]: ...
+def plan_status(
+    plan: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: str
 ) -> dict[str, Any]: ...
 def slo_report(
     windows: Sequence[Mapping[str, Any]],

@@ -225,3 +225,115 @@ fn bad_input_is_a_typed_error() {
         "invalid_incident"
     );
 }
+
+mod plan {
+    use scaleplan::rollout::Timestamp;
+    use scaleplan::slo::{
+        Criterion, PlanMetric, PlanMilestone, PlanObservation, PlanState, ScalePlan, plan_status,
+    };
+
+    fn day(d: i64) -> Timestamp {
+        Timestamp::from_unix(86_400 * d)
+    }
+
+    /// The 30/60/90 plan of the seed: 10,000 / 25,000 / 50,000 concurrent users, p95 under 300 ms,
+    /// availability 99.5 %, half the error budget left.
+    fn plan() -> ScalePlan {
+        let m = |name: &str, d: i64, users: f64| PlanMilestone {
+            name: name.into(),
+            due: day(d),
+            criteria: vec![
+                Criterion {
+                    metric: PlanMetric::ConcurrentUsers,
+                    target: users,
+                },
+                Criterion {
+                    metric: PlanMetric::P95Ms,
+                    target: 300.0,
+                },
+                Criterion {
+                    metric: PlanMetric::AvailabilityPct,
+                    target: 99.5,
+                },
+                Criterion {
+                    metric: PlanMetric::ErrorBudgetRemaining,
+                    target: 0.5,
+                },
+            ],
+        };
+        ScalePlan {
+            milestones: vec![
+                m("day 90", 90, 50_000.0),
+                m("day 30", 30, 10_000.0),
+                m("day 60", 60, 25_000.0),
+            ],
+        }
+    }
+
+    fn obs(d: i64, metric: PlanMetric, value: f64) -> PlanObservation {
+        PlanObservation {
+            at: day(d),
+            metric,
+            value,
+        }
+    }
+
+    #[test]
+    fn met_on_track_at_risk_and_missed() {
+        use PlanMetric::*;
+        // users: 4,000 on day 0, +300 a day (hand: 13,000 on day 30, 22,000 by day 60, 31,000 by 90)
+        let mut o: Vec<PlanObservation> = (0..=40)
+            .step_by(10)
+            .map(|d| obs(d, ConcurrentUsers, 4_000.0 + 300.0 * d as f64))
+            .collect();
+        o.push(obs(40, P95Ms, 280.0));
+        o.push(obs(40, AvailabilityPct, 99.7));
+        o.push(obs(25, ErrorBudgetRemaining, 0.3)); // by day 30 the budget was below half
+        o.push(obs(40, ErrorBudgetRemaining, 0.8));
+        o.push(obs(45, ConcurrentUsers, 1e9)); // after as_of: ignored
+        let s = plan_status(&plan(), &o, day(40)).unwrap();
+        let names: Vec<&str> = s.milestones.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["day 30", "day 60", "day 90"]);
+        let d30 = &s.milestones[0];
+        // day 30: users met (13,000 on day 30 >= 10,000); p95 and availability not measured by day 30: missed;
+        // budget 0.3 < 0.5 on day 25, the latest by day 30: missed
+        assert_eq!(d30.criteria[0].state, PlanState::Met);
+        assert_eq!(d30.criteria[1].state, PlanState::Missed);
+        assert_eq!(d30.criteria[3].state, PlanState::Missed);
+        assert!(
+            d30.criteria[3]
+                .evidence
+                .contains("short of error_budget_remaining >= 0.5")
+        );
+        assert_eq!(d30.state, PlanState::Missed);
+        // day 60: the line through (0, 4000) .. (40, 16000) is 300 a day: 22,000 on day 60 < 25,000
+        let d60 = &s.milestones[1];
+        assert_eq!(d60.criteria[0].state, PlanState::AtRisk);
+        assert!((d60.criteria[0].projected.unwrap() - 22_000.0).abs() < 1e-6);
+        assert_eq!(d60.criteria[1].state, PlanState::Met);
+        assert_eq!(d60.criteria[3].state, PlanState::Met);
+        assert_eq!(d60.state, PlanState::AtRisk);
+        // a faster ramp: 600 a day from 4,000 reaches 40,000 by day 60: on track for 25,000
+        let fast: Vec<PlanObservation> = (0..=20)
+            .step_by(10)
+            .map(|d| obs(d, ConcurrentUsers, 4_000.0 + 600.0 * d as f64))
+            .collect();
+        let s = plan_status(&plan(), &fast, day(20)).unwrap();
+        assert_eq!(s.milestones[1].criteria[0].state, PlanState::OnTrack);
+        assert_eq!(s.milestones[1].criteria[1].state, PlanState::AtRisk); // no p95 yet: nothing to project
+    }
+
+    #[test]
+    fn bad_plans_are_typed_errors() {
+        let empty = ScalePlan { milestones: vec![] };
+        assert_eq!(
+            plan_status(&empty, &[], day(0)).unwrap_err().code(),
+            "empty_input"
+        );
+        let nan = [obs(1, PlanMetric::P95Ms, f64::NAN)];
+        assert_eq!(
+            plan_status(&plan(), &nan, day(2)).unwrap_err().code(),
+            "not_finite"
+        );
+    }
+}
