@@ -258,21 +258,8 @@ fn check_window(i: usize, w: &Window) -> Result<()> {
             format!("{} is not after start {}", w.end, w.start),
         ));
     }
-    if w.errors > w.requests {
-        return Err(bad(
-            "errors",
-            format!("{} errors exceed {} requests", w.errors, w.requests),
-        ));
-    }
-    if let Some(p) = w.p95_ms
-        && (!p.is_finite() || p < 0.0)
-    {
-        return Err(bad(
-            "p95_ms",
-            format!("must be a finite number >= 0, got {p}"),
-        ));
-    }
-    Ok(())
+    w.check_figures()
+        .map_err(|(field, message)| bad(field, message))
 }
 
 /// The SLO report of `windows` (request, error and p95 figures, in any order, none overlapping another)

@@ -43,6 +43,23 @@ pub struct Window {
 }
 
 impl Window {
+    /// The checks every window passes whatever the policy: at most as many errors as requests and a
+    /// finite, non-negative p95; the failing field and why.
+    pub(crate) fn check_figures(&self) -> std::result::Result<(), (&'static str, String)> {
+        if self.errors > self.requests {
+            return Err((
+                "errors",
+                format!("{} errors exceed {} requests", self.errors, self.requests),
+            ));
+        }
+        match self.p95_ms {
+            Some(p) if !p.is_finite() || p < 0.0 => {
+                Err(("p95_ms", format!("must be a finite number >= 0, got {p}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A window with only the request, error and latency figures.
     pub fn new(
         start: Timestamp,

@@ -663,19 +663,9 @@ pub fn validate_window(w: &Window, policy: &GatePolicy) -> Result<()> {
             format!("must be start + {} s, got {}", policy.window, w.end),
         ));
     }
-    if w.errors > w.requests {
-        return Err(bad(
-            "errors",
-            format!("{} errors exceed {} requests", w.errors, w.requests),
-        ));
-    }
+    w.check_figures()
+        .map_err(|(field, message)| bad(field, message))?;
     match w.p95_ms {
-        Some(p) if !p.is_finite() || p < 0.0 => {
-            return Err(bad(
-                "p95_ms",
-                format!("must be a finite number >= 0, got {p}"),
-            ));
-        }
         None if w.requests >= policy.min_requests => {
             return Err(bad(
                 "p95_ms",
