@@ -272,28 +272,41 @@ impl Setup<'_> {
             .instances)
     }
 
-    /// The instance-seconds price of a capacity curve given per period (`counts[t]` from `starts[t]`),
-    /// each period's count in place `prewarm` before it and kept `delay` after it.
+    /// The capacity curve of counts given per period (`counts[t]` from `starts[t]`, starts increasing),
+    /// each period's count in place `prewarm` before it and kept `delay` after it: between two
+    /// breakpoints the capacity is the largest count whose stretched interval covers it. The periods
+    /// covering an instant are a contiguous run of indices that only moves forward, so one pass with a
+    /// monotonic deque gives every maximum (O(n)).
     fn curve(&self, starts: &[Timestamp], counts: &[u64], prewarm: i64, delay: i64) -> Curve {
-        // breakpoints: every start - prewarm and every end + delay; capacity between two breakpoints is
-        // the largest count whose extended interval covers it
         let mut points: Vec<i64> = starts
             .iter()
             .flat_map(|s| [s.unix() - prewarm, s.unix() + self.step + delay])
             .collect();
         points.sort_unstable();
         points.dedup();
-        let at = |tau: i64| {
-            starts
-                .iter()
-                .zip(counts)
-                .filter(|(s, _)| s.unix() - prewarm <= tau && tau < s.unix() + self.step + delay)
-                .map(|(_, &c)| c)
-                .max()
-                .unwrap_or(0)
-        };
-        let segments: Vec<(i64, i64, u64)> =
-            points.windows(2).map(|w| (w[0], w[1], at(w[0]))).collect();
+        let (mut lo, mut hi) = (0usize, 0usize);
+        let mut deque: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        let mut segments = Vec::with_capacity(points.len());
+        for w in points.windows(2) {
+            let tau = w[0];
+            // periods with s - prewarm <= tau join ...
+            while hi < starts.len() && starts[hi].unix() - prewarm <= tau {
+                while deque.back().is_some_and(|&j| counts[j] <= counts[hi]) {
+                    deque.pop_back();
+                }
+                deque.push_back(hi);
+                hi += 1;
+            }
+            // ... and those with s + step + delay <= tau have left
+            while lo < hi && starts[lo].unix() + self.step + delay <= tau {
+                lo += 1;
+            }
+            while deque.front().is_some_and(|&j| j < lo) {
+                deque.pop_front();
+            }
+            let n = deque.front().map_or(0, |&j| counts[j]);
+            segments.push((w[0], w[1], n));
+        }
         Curve { segments }
     }
 
@@ -315,11 +328,13 @@ struct Curve {
 }
 
 impl Curve {
+    /// The capacity at `tau` (segments are sorted and contiguous: a binary search).
     fn at(&self, tau: i64) -> u64 {
-        self.segments
-            .iter()
-            .find(|&&(a, b, _)| a <= tau && tau < b)
-            .map_or(0, |s| s.2)
+        let i = self.segments.partition_point(|&(_, b, _)| b <= tau);
+        match self.segments.get(i) {
+            Some(&(a, _, n)) if a <= tau => n,
+            _ => 0,
+        }
     }
 }
 
@@ -579,4 +594,52 @@ pub fn backtest_schedule(
         reactive_cost: s.price(&s.curve(&starts, &reactive, 0, o.scale_in_delay_secs)),
         static_peak_cost: s.price(&s.curve(&starts, &vec![peak; starts.len()], 0, 0)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass curve against its definition, on pseudo-random counts and every shape of overlap.
+    #[test]
+    fn the_curve_is_its_definition() {
+        let catalog = PriceCatalog::from_json(
+            r#"{"name": "t", "currency": "USD", "instances": [{"name": "a", "vcpu": 2, "memory_gib": 4, "hourly": "1"}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut x: u64 = 42;
+        for (prewarm, delay) in [(0, 0), (300, 300), (3_600, 0), (0, 7_200), (5_000, 9_000)] {
+            let starts: Vec<Timestamp> = (0..60).map(|i| Timestamp::from_unix(3_600 * i)).collect();
+            let counts: Vec<u64> = (0..60)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    (x >> 60) + 1
+                })
+                .collect();
+            let o = ScheduleOptions {
+                instance_type: "a".into(),
+                cpu_seconds_per_request: 0.01,
+                ..ScheduleOptions::default()
+            };
+            let h = vec![1.0; 4];
+            let t: Vec<Timestamp> = (0..4).map(|i| Timestamp::from_unix(3_600 * i)).collect();
+            let s = setup(&h, &t, &CapacityModel::default(), &catalog, &o)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let c = s.curve(&starts, &counts, prewarm, delay);
+            let brute = |tau: i64| {
+                starts
+                    .iter()
+                    .zip(&counts)
+                    .filter(|(st, _)| st.unix() - prewarm <= tau && tau < st.unix() + 3_600 + delay)
+                    .map(|(_, &n)| n)
+                    .max()
+                    .unwrap_or(0)
+            };
+            for &(a, b, n) in &c.segments {
+                assert_eq!(n, brute(a), "({prewarm}, {delay}) at {a}");
+                assert_eq!(c.at(a), n);
+                assert_eq!(c.at(b - 1), n);
+            }
+        }
+    }
 }
