@@ -334,18 +334,17 @@ pub fn slo_report(
     let mut p_start = start;
     while p_start < last_end {
         let p_end = p_start.plus(period.length_secs);
-        let in_period: Vec<&Window> = sorted
-            .iter()
-            .copied()
-            .filter(|w| w.end > p_start && w.end <= p_end)
-            .collect();
+        // windows do not overlap, so sorted by start they are sorted by end: a contiguous slice
+        let from = sorted.partition_point(|w| w.end <= p_start);
+        let to = sorted.partition_point(|w| w.end <= p_end);
+        let in_period = &sorted[from..to];
         let opened: Vec<&Incident> = incidents
             .iter()
             .filter(|i| i.opened_at >= p_start && i.opened_at < p_end)
             .collect();
         periods.push(period_report(
             (p_start, p_end, last_end),
-            &in_period,
+            in_period,
             &opened,
             objectives,
             units,
