@@ -780,6 +780,9 @@ export interface BacktestOptions {
  */
 export declare function backtestSchedule(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>, days?: number | undefined | null): any
 
+/** `backtestSchedule` off the event loop (one forecast fit per replayed day). */
+export declare function backtestScheduleAsync(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>, days?: number | undefined | null): Promise<Record<string, unknown>>
+
 /** Benjamini–Hochberg adjusted p-values. */
 export declare function benjaminiHochberg(pValues: Float64Array | number[]): Float64Array
 
@@ -965,6 +968,9 @@ export interface PowerOptions {
  * 'forecast_only'), forecastModel.
  */
 export declare function predictiveSchedule(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>): any
+
+/** `predictiveSchedule` off the event loop (the forecast fit can take tens of milliseconds). */
+export declare function predictiveScheduleAsync(history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>): Promise<Record<string, unknown>>
 
 /** Conversions arm: `{ visitors, conversions }`. */
 export interface ProportionArm {

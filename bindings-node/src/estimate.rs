@@ -458,7 +458,7 @@ pub fn scaling_triggers(input_doc: Value, rules: Option<Value>) -> Result<Value>
 }
 
 /// History and its times as the core reads them (times: numbers of seconds, `Date`s or ISO strings).
-fn schedule_input(
+pub(crate) fn schedule_input(
     history: Unknown,
     timestamps: Unknown,
 ) -> Result<(Vec<f64>, Vec<scaleplan::rollout::Timestamp>)> {

@@ -1,11 +1,11 @@
 //! Promise forms of the calls that can take more than a millisecond (`estimateAsync`,
-//! `assessReadinessAsync`, `simulateAsync`): the same core call, run on libuv's thread pool, resolving
+//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`): the same core call, run on libuv's thread pool, resolving
 //! to the same value as the synchronous form and rejecting (never throwing) with the core's `code`.
 //! Inputs are read inside the task, so a bad input rejects too.
 
 use std::collections::BTreeMap;
 
-use napi::bindgen_prelude::{AsyncTask, Either4, JsObjectValue, JsValue, Null};
+use napi::bindgen_prelude::{AsyncTask, Either4, JsObjectValue, JsValue, Null, Unknown};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
 use scaleplan::estimate as est;
@@ -17,6 +17,8 @@ type Work = Box<dyn FnOnce() -> scaleplan::Result<Value> + Send>;
 /// One pure computation off the event loop.
 pub struct Compute {
     work: Option<Work>,
+    /// An input that could not be read on the event loop (a typed array, a Date): the rejection.
+    early: Option<(&'static str, String)>,
 }
 
 impl Task for Compute {
@@ -24,6 +26,9 @@ impl Task for Compute {
     type JsValue = Either4<BTreeMap<String, Value>, Vec<Value>, String, Null>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
+        if let Some(e) = self.early.take() {
+            return Ok(Err(e));
+        }
         let work = self.work.take();
         let run = move || match work {
             Some(f) => f(),
@@ -58,7 +63,25 @@ impl Task for Compute {
 }
 
 fn task(work: Work) -> AsyncTask<Compute> {
-    AsyncTask::new(Compute { work: Some(work) })
+    AsyncTask::new(Compute {
+        work: Some(work),
+        early: None,
+    })
+}
+
+/// A task that rejects with the error met while reading its inputs on the event loop.
+fn rejected(e: napi::Error<crate::errors::Code>) -> AsyncTask<Compute> {
+    AsyncTask::new(Compute {
+        work: None,
+        early: Some((e.status.0, e.reason.clone())),
+    })
+}
+
+fn catalog(v: Value) -> scaleplan::Result<est::PriceCatalog> {
+    match v {
+        Value::String(s) => est::PriceCatalog::from_json(&s),
+        other => est::PriceCatalog::from_json(&crate::estimate::snake_keys(other).to_string()),
+    }
 }
 
 /// A document: an object (camelCase or snake_case keys) or JSON text.
@@ -85,10 +108,7 @@ fn camel<T: serde::Serialize>(v: &T) -> scaleplan::Result<Value> {
 pub fn estimate_async(request: Value, catalog: Value) -> AsyncTask<Compute> {
     task(Box::new(move || {
         let r: est::EstimateRequest = doc(request)?;
-        let c = match catalog {
-            Value::String(s) => est::PriceCatalog::from_json(&s)?,
-            other => est::PriceCatalog::from_json(&crate::estimate::snake_keys(other).to_string())?,
-        };
+        let c = self::catalog(catalog)?;
         camel(&est::estimate(&r, &c)?)
     }))
 }
@@ -116,4 +136,55 @@ pub fn simulate_async(input: String) -> AsyncTask<Compute> {
     task(Box::new(move || {
         Ok(Value::String(scaleplan::rollout::simulate(&input)?))
     }))
+}
+
+/// `predictiveSchedule` off the event loop (the forecast fit can take tens of milliseconds).
+#[napi(
+    ts_return_type = "Promise<Record<string, unknown>>",
+    ts_args_type = "history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>"
+)]
+pub fn predictive_schedule_async(
+    history: Unknown,
+    timestamps: Unknown,
+    model: Value,
+    catalog: Value,
+    options: Value,
+) -> AsyncTask<Compute> {
+    match crate::estimate::schedule_input(history, timestamps) {
+        Err(e) => rejected(e),
+        Ok((h, t)) => task(Box::new(move || {
+            let m: est::CapacityModel = doc(model)?;
+            let c = self::catalog(catalog)?;
+            let o: est::ScheduleOptions = doc(options)?;
+            camel(&est::predictive_schedule(&h, &t, &m, &c, &o)?)
+        })),
+    }
+}
+
+/// `backtestSchedule` off the event loop (one forecast fit per replayed day).
+#[napi(
+    ts_return_type = "Promise<Record<string, unknown>>",
+    ts_args_type = "history: Float64Array | number[], timestamps: Float64Array | (number | Date | string)[], model: Record<string, unknown>, catalog: PriceCatalog | string, options: Record<string, unknown>, days?: number | undefined | null"
+)]
+pub fn backtest_schedule_async(
+    history: Unknown,
+    timestamps: Unknown,
+    model: Value,
+    catalog: Value,
+    options: Value,
+    days: Option<f64>,
+) -> AsyncTask<Compute> {
+    match crate::estimate::schedule_input(history, timestamps) {
+        Err(e) => rejected(e),
+        Ok((h, t)) => task(Box::new(move || {
+            let m: est::CapacityModel = doc(model)?;
+            let c = self::catalog(catalog)?;
+            let o: est::ScheduleOptions = doc(options)?;
+            let d = match days {
+                Some(x) => scaleplan::count_from_f64("days", x)? as usize,
+                None => 7,
+            };
+            camel(&est::backtest_schedule(&h, &t, &m, &c, &o, d)?)
+        })),
+    }
 }

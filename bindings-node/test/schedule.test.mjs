@@ -38,3 +38,16 @@ test('bad input is a typed error', () => {
   assert.throws(() => sp.predictiveSchedule(load(3), load(3).map(() => 0.5), { model: 'linear' }, catalog, options),
     (e) => e.code === 'invalid_timestamps')
 })
+
+test('Promise forms resolve to the same value and reject, never throw', async () => {
+  const sync = sp.predictiveSchedule(load(3), dates(3), { model: 'linear' }, catalog, options)
+  const async_ = await sp.predictiveScheduleAsync(load(3), dates(3), { model: 'linear' }, catalog, options)
+  assert.deepEqual(async_, sync)
+  const b = await sp.backtestScheduleAsync(load(10), dates(10), { model: 'linear' }, catalog, options, 3)
+  assert.equal(b.reactiveShortPeriods, 3)
+  let p
+  assert.doesNotThrow(() => { p = sp.predictiveScheduleAsync('not numbers', dates(3), { model: 'linear' }, catalog, options) })
+  await assert.rejects(p, (e) => typeof e.code === 'string' && e.code !== 'internal')
+  await assert.rejects(sp.predictiveScheduleAsync(load(3), dates(3), { model: 'linear' }, catalog, { ...options, instanceType: 'x' }),
+    (e) => e.code === 'unknown_resource')
+})
