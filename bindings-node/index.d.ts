@@ -762,6 +762,9 @@ export declare function assessReadinessJson(experiment: string, policy: string):
  */
 export declare function backtest(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null): Backtest
 
+/** `backtest` off the event loop (one forecast fit per origin): resolves to what `backtest` returns. */
+export declare function backtestAsync(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null): Promise<Backtest>
+
 /** Options of `backtest`: the forecast's (`model`, `thorough`) and the origins'. */
 export interface BacktestOptions {
   /** "auto" (default), an ETS model such as "ETS(A,Ad,N)", or "seasonal_naive". */
@@ -812,6 +815,9 @@ export declare function cuped(control: CupedArm, treatment: CupedArm, options?: 
  */
 export declare function detect(values: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Detection
 
+/** `detect` off the event loop: resolves to `detect`'s result (alerts and ingest as plain objects). */
+export declare function detectAsync(values: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Promise<DetectionResult>
+
 /** The result of `detect`: arrays aligned with the input, and the alerts. */
 export interface Detection {
   /** The detector that ran, with its parameters. */
@@ -834,6 +840,28 @@ export interface Detection {
    * How the points were placed on the grid: `grid`, `out_of_order`, `aggregated`, `aggregate`,
    * `periods`.
    */
+  ingest: Ingest
+}
+
+/** The result of `detectAsync`: `detect`'s, with the alerts and the ingest as plain objects. */
+export interface DetectionResult {
+  /** The detector that ran, with its parameters. */
+  method: string
+  /** The season used, if any. */
+  seasonLength?: number
+  /** 1 for an anomalous point, 0 otherwise. */
+  flags: Uint8Array
+  /** Scores (0 where missing or warming up). */
+  scores: Float64Array
+  /** Expected values (NaN before a baseline exists). */
+  expected: Float64Array
+  /** One alert per anomaly. */
+  alerts: Alert[]
+  /** Periods without a value. */
+  missing: number
+  /** The timestamps' median step, when timestamps were given. */
+  step?: number
+  /** How the points were placed on the grid. */
   ingest: Ingest
 }
 
@@ -886,6 +914,9 @@ export interface Forecast {
   /** What was done differently from the request, and why. */
   notes: Array<string>
 }
+
+/** `forecast` off the event loop: resolves to what `forecast` returns. */
+export declare function forecastAsync(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null): Promise<Forecast>
 
 /** Options of `forecast`. */
 export interface ForecastOptions {

@@ -84,7 +84,49 @@ pub fn detect<'e>(
     method: Option<String>,
     params: Option<Value>,
 ) -> Result<Detection<'e>> {
-    let values = numbers("values", values)?;
+    let i = detect_input(values, timestamps, method, params)?;
+    let d = guard(|| i.run())?;
+    Ok(Detection {
+        alerts: parsed(env, &d.alerts)?,
+        method: d.method,
+        season_length: d.season_length.map(|m| m as u32),
+        flags: Uint8Array::new(d.flags.iter().map(|f| u8::from(*f)).collect()),
+        scores: Float64Array::new(d.scores),
+        expected: Float64Array::new(d.expected),
+        missing: d.missing as u32,
+        step: d.step,
+        ingest: parsed(env, &d.ingest)?,
+    })
+}
+
+/// The arguments of `detect` as the core reads them (shared with `detectAsync`).
+pub(crate) struct DetectInput {
+    values: Vec<f64>,
+    timestamps: Option<Vec<f64>>,
+    method: an::Method,
+    cooldown: usize,
+    aggregate: an::Aggregate,
+}
+
+impl DetectInput {
+    pub(crate) fn run(&self) -> scaleplan::Result<an::Detection> {
+        an::detect_with(
+            &self.values,
+            self.timestamps.as_deref(),
+            &self.method,
+            self.cooldown,
+            self.aggregate,
+        )
+    }
+}
+
+pub(crate) fn detect_input(
+    values: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> Result<DetectInput> {
+    let values = numbers("values", values)?.to_vec();
     let timestamps = opt_times("timestamps", timestamps)?;
     let mut map = match params {
         Some(Value::Object(m)) => m,
@@ -96,10 +138,44 @@ pub fn detect<'e>(
         Some(other) => guard(|| an::Aggregate::parse(&other.to_string()))?,
         None => an::Aggregate::default(),
     };
-    let (m, cooldown) = method_of(method, map)?;
-    let d = guard(|| an::detect_with(&values, timestamps.as_deref(), &m, cooldown, aggregate))?;
-    Ok(Detection {
-        alerts: parsed(env, &d.alerts)?,
+    let (method, cooldown) = method_of(method, map)?;
+    Ok(DetectInput {
+        values,
+        timestamps,
+        method,
+        cooldown,
+        aggregate,
+    })
+}
+
+/// The result of `detectAsync`: `detect`'s, with the alerts and the ingest as plain objects.
+#[napi(object)]
+pub struct DetectionResult {
+    /// The detector that ran, with its parameters.
+    pub method: String,
+    /// The season used, if any.
+    pub season_length: Option<u32>,
+    /// 1 for an anomalous point, 0 otherwise.
+    pub flags: Uint8Array,
+    /// Scores (0 where missing or warming up).
+    pub scores: Float64Array,
+    /// Expected values (NaN before a baseline exists).
+    pub expected: Float64Array,
+    /// One alert per anomaly.
+    #[napi(ts_type = "Alert[]")]
+    pub alerts: Value,
+    /// Periods without a value.
+    pub missing: u32,
+    /// The timestamps' median step, when timestamps were given.
+    pub step: Option<f64>,
+    /// How the points were placed on the grid.
+    #[napi(ts_type = "Ingest")]
+    pub ingest: Value,
+}
+
+pub(crate) fn detection_result(d: an::Detection) -> Result<DetectionResult> {
+    Ok(DetectionResult {
+        alerts: object(&d.alerts)?,
         method: d.method,
         season_length: d.season_length.map(|m| m as u32),
         flags: Uint8Array::new(d.flags.iter().map(|f| u8::from(*f)).collect()),
@@ -107,7 +183,7 @@ pub fn detect<'e>(
         expected: Float64Array::new(d.expected),
         missing: d.missing as u32,
         step: d.step,
-        ingest: parsed(env, &d.ingest)?,
+        ingest: object(&d.ingest)?,
     })
 }
 

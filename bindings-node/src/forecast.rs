@@ -52,7 +52,7 @@ pub struct Forecast {
     pub notes: Vec<String>,
 }
 
-fn to_js(f: fc::Forecast) -> Result<Forecast> {
+pub(crate) fn to_js(f: fc::Forecast) -> Result<Forecast> {
     Ok(Forecast {
         params: object(&f.params)?,
         candidates: object(&f.candidates)?,
@@ -83,10 +83,21 @@ pub fn forecast(
     level: Option<f64>,
     options: Option<ForecastOptions>,
 ) -> Result<Forecast> {
-    let values = numbers("values", values)?;
-    let (model, thorough) = options.map_or((None, None), |x| (x.model, x.thorough));
-    let o = core_options(horizon, season_length, level, model, thorough)?;
+    let (values, o) = forecast_input(values, horizon, season_length, level, options)?;
     to_js(guard(|| fc::forecast(&values, &o))?)
+}
+
+/// The arguments of `forecast` as the core reads them (shared with `forecastAsync`).
+pub(crate) fn forecast_input(
+    values: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<ForecastOptions>,
+) -> Result<(Vec<f64>, fc::ForecastOptions)> {
+    let values = numbers("values", values)?.to_vec();
+    let (model, thorough) = options.map_or((None, None), |x| (x.model, x.thorough));
+    Ok((values, core_options(horizon, season_length, level, model, thorough)?))
 }
 
 /// The core's options from the arguments `forecast` and `backtest` share.
@@ -140,17 +151,44 @@ pub fn backtest(
     level: Option<f64>,
     options: Option<BacktestOptions>,
 ) -> Result<Value> {
-    let values = numbers("values", values)?;
+    let i = backtest_input(values, horizon, season_length, level, options)?;
+    object(&guard(|| i.run())?)
+}
+
+/// The arguments of `backtest` as the core reads them (shared with `backtestAsync`).
+pub(crate) struct BacktestInput {
+    values: Vec<f64>,
+    options: fc::ForecastOptions,
+    windows: usize,
+    step: Option<usize>,
+}
+
+impl BacktestInput {
+    pub(crate) fn run(&self) -> scaleplan::Result<fc::Backtest> {
+        fc::backtest(&self.values, &self.options, self.windows, self.step)
+    }
+}
+
+pub(crate) fn backtest_input(
+    values: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<BacktestOptions>,
+) -> Result<BacktestInput> {
+    let values = numbers("values", values)?.to_vec();
     let x = options.unwrap_or(BacktestOptions {
         model: None,
         thorough: None,
         windows: None,
         step: None,
     });
-    let o = core_options(horizon, season_length, level, x.model, x.thorough)?;
-    let windows = x.windows.map_or(Ok(3), |w| whole("windows", w))?;
-    let step = x.step.map(|s| whole("step", s)).transpose()?;
-    object(&guard(|| fc::backtest(&values, &o, windows, step))?)
+    Ok(BacktestInput {
+        values,
+        options: core_options(horizon, season_length, level, x.model, x.thorough)?,
+        windows: x.windows.map_or(Ok(3), |w| whole("windows", w))?,
+        step: x.step.map(|s| whole("step", s)).transpose()?,
+    })
 }
 
 /// The compound growth rate per period: `{ rate, ci: [lo, hi], confidence, ... }`.

@@ -1,11 +1,12 @@
 //! Promise forms of the calls that can take more than a millisecond (`estimateAsync`,
-//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`): the same core call, run on libuv's thread pool, resolving
+//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`, `forecastAsync`, `backtestAsync`, `detectAsync`): the same core call, run on libuv's thread pool, resolving
 //! to the same value as the synchronous form and rejecting (never throwing) with the core's `code`.
 //! Inputs are read inside the task, so a bad input rejects too.
 
 use std::collections::BTreeMap;
 
 use napi::bindgen_prelude::{AsyncTask, Either4, JsObjectValue, JsValue, Null, Unknown};
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
 use scaleplan::estimate as est;
@@ -52,14 +53,104 @@ impl Task for Compute {
             Ok(Value::Array(a)) => Ok(Either4::B(a)),
             Ok(Value::String(s)) => Ok(Either4::C(s)),
             Ok(_) => Ok(Either4::D(Null)),
-            Err((code, message)) => {
-                let mut err =
-                    env.create_error(napi::Error::new(Status::GenericFailure, message))?;
-                err.set_named_property("code", code)?;
-                Err(napi::Error::from(err.to_unknown()))
-            }
+            Err((code, message)) => Err(rejection(env, code, message)),
         }
     }
+}
+
+/// The JS `Error` a Promise rejects with: the message and the core's `code`.
+fn rejection(env: Env, code: &str, message: String) -> napi::Error {
+    let build = || -> napi::Result<napi::Error> {
+        let mut err = env.create_error(napi::Error::new(Status::GenericFailure, message.clone()))?;
+        err.set_named_property("code", code)?;
+        Ok(napi::Error::from(err.to_unknown()))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+type TypedWork<R> = Box<dyn FnOnce() -> scaleplan::Result<R> + Send>;
+
+/// One pure computation off the event loop whose result becomes the synchronous form's JS value on the
+/// loop (typed arrays and all), so that the Promise resolves to what the synchronous call returns.
+pub struct Typed<R, J> {
+    work: Option<TypedWork<R>>,
+    early: Option<(&'static str, String)>,
+    to_js: fn(R) -> crate::errors::JsResult<J>,
+}
+
+impl<R: Send + 'static, J: ToNapiValue + TypeName + 'static> Task for Typed<R, J> {
+    type Output = std::result::Result<R, (&'static str, String)>;
+    type JsValue = J;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        if let Some(e) = self.early.take() {
+            return Ok(Err(e));
+        }
+        let Some(work) = self.work.take() else {
+            return Ok(Err(("internal", "a task ran twice".to_string())));
+        };
+        Ok(
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+                Ok(Ok(v)) => Ok(v),
+                Ok(Err(e)) => Err((e.code(), e.to_string())),
+                Err(_) => Err((
+                    "internal",
+                    "a bug in scaleplan (a caught panic)".to_string(),
+                )),
+            },
+        )
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<J> {
+        match output {
+            Ok(r) => (self.to_js)(r).map_err(|e| rejection(env, e.status.0, e.reason.clone())),
+            Err((code, message)) => Err(rejection(env, code, message)),
+        }
+    }
+}
+
+fn typed<R: Send + 'static, J: ToNapiValue + TypeName + 'static>(
+    input: crate::errors::JsResult<TypedWork<R>>,
+    to_js: fn(R) -> crate::errors::JsResult<J>,
+) -> AsyncTask<Typed<R, J>> {
+    let (work, early) = match input {
+        Ok(w) => (Some(w), None),
+        Err(e) => (None, Some((e.status.0, e.reason.clone()))),
+    };
+    AsyncTask::new(Typed { work, early, to_js })
+}
+
+/// `forecast` off the event loop: resolves to what `forecast` returns.
+#[napi(
+    ts_return_type = "Promise<Forecast>",
+    ts_args_type = "values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null"
+)]
+pub fn forecast_async(
+    values: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<crate::forecast::ForecastOptions>,
+) -> AsyncTask<Typed<scaleplan::forecast::Forecast, crate::forecast::Forecast>> {
+    let input = crate::forecast::forecast_input(values, horizon, season_length, level, options)
+        .map(|(v, o)| -> TypedWork<_> { Box::new(move || scaleplan::forecast::forecast(&v, &o)) });
+    typed(input, crate::forecast::to_js)
+}
+
+/// `detect` off the event loop: resolves to `detect`'s result (alerts and ingest as plain objects).
+#[napi(
+    ts_return_type = "Promise<DetectionResult>",
+    ts_args_type = "values: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+)]
+pub fn detect_async(
+    values: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> AsyncTask<Typed<scaleplan::anomaly::Detection, crate::anomaly::DetectionResult>> {
+    let input = crate::anomaly::detect_input(values, timestamps, method, params)
+        .map(|i| -> TypedWork<_> { Box::new(move || i.run()) });
+    typed(input, crate::anomaly::detection_result)
 }
 
 fn task(work: Work) -> AsyncTask<Compute> {
@@ -186,5 +277,23 @@ pub fn backtest_schedule_async(
             };
             camel(&est::backtest_schedule(&h, &t, &m, &c, &o, d)?)
         })),
+    }
+}
+
+/// `backtest` off the event loop (one forecast fit per origin): resolves to what `backtest` returns.
+#[napi(
+    ts_return_type = "Promise<Backtest>",
+    ts_args_type = "values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: BacktestOptions | undefined | null"
+)]
+pub fn backtest_async(
+    values: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<crate::forecast::BacktestOptions>,
+) -> AsyncTask<Compute> {
+    match crate::forecast::backtest_input(values, horizon, season_length, level, options) {
+        Err(e) => rejected(e),
+        Ok(i) => task(Box::new(move || camel(&i.run()?))),
     }
 }

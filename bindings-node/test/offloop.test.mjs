@@ -58,3 +58,28 @@ test('Promise forms reject, never throw, on bad input', async () => {
   await assert.rejects(sp.simulateAsync('{'), (e) => e.code === 'json' || e.code === 'invalid_replay')
   await assert.rejects(sp.estimateAsync({}, {}), (e) => typeof e.code === 'string')
 })
+
+test('forecastAsync, backtestAsync and detectAsync resolve to the synchronous results', async () => {
+  const y = Float64Array.from({ length: 240 }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 12) + i * 0.5)
+  const f = await sp.forecastAsync(y, 12, 12)
+  const g = sp.forecast(y, 12, 12)
+  assert.ok(f.mean instanceof Float64Array)
+  assert.deepEqual(f, g)
+  assert.deepEqual(await sp.backtestAsync(y, 12, 12, null, { windows: 2 }), sp.backtest(y, 12, 12, null, { windows: 2 }))
+  const x = Float64Array.from({ length: 500 }, (_, i) => 50 + ((i * 7919) % 13) / 13)
+  x[300] = 200
+  const d = await sp.detectAsync(x)
+  const e = sp.detect(x)
+  assert.deepEqual([d.method, d.flags, d.scores, d.missing], [e.method, e.flags, e.scores, e.missing])
+  assert.deepEqual(d.alerts, JSON.parse(JSON.stringify(e.alerts)))
+  assert.equal(d.alerts.length, 1)
+})
+
+test('the forecast-family Promise forms reject, never throw, on bad input', async () => {
+  let p
+  assert.doesNotThrow(() => { p = sp.forecastAsync('nope', 12) })
+  await assert.rejects(p, (e) => typeof e.code === 'string' && e.code !== 'internal')
+  await assert.rejects(sp.forecastAsync([1, 2, 3], 0), (e) => e.code === 'out_of_range')
+  await assert.rejects(sp.detectAsync([1, 2, 3], null, 'nonsense'), (e) => e.code === 'json')  // as detect throws
+  await assert.rejects(sp.backtestAsync([1, 2], 12), (e) => typeof e.code === 'string')
+})
