@@ -97,7 +97,10 @@ pub(crate) fn forecast_input(
 ) -> Result<(Vec<f64>, fc::ForecastOptions)> {
     let values = numbers("values", values)?.to_vec();
     let (model, thorough) = options.map_or((None, None), |x| (x.model, x.thorough));
-    Ok((values, core_options(horizon, season_length, level, model, thorough)?))
+    Ok((
+        values,
+        core_options(horizon, season_length, level, model, thorough)?,
+    ))
 }
 
 /// The core's options from the arguments `forecast` and `backtest` share.

@@ -61,7 +61,8 @@ impl Task for Compute {
 /// The JS `Error` a Promise rejects with: the message and the core's `code`.
 fn rejection(env: Env, code: &str, message: String) -> napi::Error {
     let build = || -> napi::Result<napi::Error> {
-        let mut err = env.create_error(napi::Error::new(Status::GenericFailure, message.clone()))?;
+        let mut err =
+            env.create_error(napi::Error::new(Status::GenericFailure, message.clone()))?;
         err.set_named_property("code", code)?;
         Ok(napi::Error::from(err.to_unknown()))
     };
