@@ -13,7 +13,7 @@ use scaleplan::estimate as est;
 use scaleplan::significance as sig;
 use serde_json::Value;
 
-type Work = Box<dyn FnOnce() -> scaleplan::Result<Value> + Send>;
+type Work = TypedWork<Value>;
 
 /// One pure computation off the event loop.
 pub struct Compute {
@@ -27,24 +27,7 @@ impl Task for Compute {
     type JsValue = Either4<BTreeMap<String, Value>, Vec<Value>, String, Null>;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        if let Some(e) = self.early.take() {
-            return Ok(Err(e));
-        }
-        let work = self.work.take();
-        let run = move || match work {
-            Some(f) => f(),
-            None => Ok(Value::Null),
-        };
-        Ok(
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
-                Ok(Ok(v)) => Ok(v),
-                Ok(Err(e)) => Err((e.code(), e.to_string())),
-                Err(_) => Err((
-                    "internal",
-                    "a bug in scaleplan (a caught panic)".to_string(),
-                )),
-            },
-        )
+        Ok(run(&mut self.early, &mut self.work))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
@@ -71,6 +54,28 @@ fn rejection(env: Env, code: &str, message: String) -> napi::Error {
 
 type TypedWork<R> = Box<dyn FnOnce() -> scaleplan::Result<R> + Send>;
 
+/// Runs a task's work once, on libuv's pool: the early rejection if there is one, else the core call
+/// with a panic caught as an `internal` error.
+fn run<R>(
+    early: &mut Option<(&'static str, String)>,
+    work: &mut Option<TypedWork<R>>,
+) -> std::result::Result<R, (&'static str, String)> {
+    if let Some(e) = early.take() {
+        return Err(e);
+    }
+    let Some(work) = work.take() else {
+        return Err(("internal", "a task ran twice".to_string()));
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err((e.code(), e.to_string())),
+        Err(_) => Err((
+            "internal",
+            "a bug in scaleplan (a caught panic)".to_string(),
+        )),
+    }
+}
+
 /// One pure computation off the event loop whose result becomes the synchronous form's JS value on the
 /// loop (typed arrays and all), so that the Promise resolves to what the synchronous call returns.
 pub struct Typed<R, J> {
@@ -84,22 +89,7 @@ impl<R: Send + 'static, J: ToNapiValue + TypeName + 'static> Task for Typed<R, J
     type JsValue = J;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
-        if let Some(e) = self.early.take() {
-            return Ok(Err(e));
-        }
-        let Some(work) = self.work.take() else {
-            return Ok(Err(("internal", "a task ran twice".to_string())));
-        };
-        Ok(
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-                Ok(Ok(v)) => Ok(v),
-                Ok(Err(e)) => Err((e.code(), e.to_string())),
-                Err(_) => Err((
-                    "internal",
-                    "a bug in scaleplan (a caught panic)".to_string(),
-                )),
-            },
-        )
+        Ok(run(&mut self.early, &mut self.work))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<J> {
