@@ -481,6 +481,33 @@ pub(crate) fn schedule_input(
     Ok((h, t))
 }
 
+/// The capacity model, catalog and options of the schedule calls (objects with camelCase or snake_case
+/// keys, or JSON text), shared by the synchronous and the Promise forms.
+pub(crate) fn schedule_docs(
+    model: Value,
+    catalog: Value,
+    options: Value,
+) -> scaleplan::Result<(est::CapacityModel, est::PriceCatalog, est::ScheduleOptions)> {
+    let doc = |v: Value| -> scaleplan::Result<String> {
+        Ok(match v {
+            Value::String(s) => s,
+            other => snake_keys(other).to_string(),
+        })
+    };
+    Ok((
+        scaleplan::json::from_str(&doc(model)?)?,
+        est::PriceCatalog::from_json(&doc(catalog)?)?,
+        scaleplan::json::from_str(&doc(options)?)?,
+    ))
+}
+
+/// `days` of `backtestSchedule`, the core's default when absent.
+pub(crate) fn schedule_days(days: Option<f64>) -> scaleplan::Result<usize> {
+    days.map_or(Ok(est::BACKTEST_DAYS), |x| {
+        scaleplan::count_from_f64("days", x).map(|d| d as usize)
+    })
+}
+
 /// Capacity scheduled from the forecast of `history` (requests per second per period at `timestamps`),
 /// sized by the capacity `model` on `catalog`, with the reactive replay and static peak provisioning
 /// priced beside it. `options`: instanceType, cpuSecondsPerRequest, horizon (48), quantile (0.9),
@@ -497,9 +524,7 @@ pub fn predictive_schedule(
     options: Value,
 ) -> Result<Value> {
     let (h, t) = schedule_input(history, timestamps)?;
-    let m: est::CapacityModel = input(model)?;
-    let c = self::catalog(catalog)?;
-    let o: est::ScheduleOptions = input(options)?;
+    let (m, c, o) = guard(|| schedule_docs(model, catalog, options))?;
     object(&guard(|| est::predictive_schedule(&h, &t, &m, &c, &o))?)
 }
 
@@ -517,12 +542,7 @@ pub fn backtest_schedule(
     days: Option<f64>,
 ) -> Result<Value> {
     let (h, t) = schedule_input(history, timestamps)?;
-    let m: est::CapacityModel = input(model)?;
-    let c = self::catalog(catalog)?;
-    let o: est::ScheduleOptions = input(options)?;
-    let d = match days {
-        Some(x) => count("days", x)? as usize,
-        None => 7,
-    };
+    let (m, c, o) = guard(|| schedule_docs(model, catalog, options))?;
+    let d = guard(|| schedule_days(days))?;
     object(&guard(|| est::backtest_schedule(&h, &t, &m, &c, &o, d))?)
 }

@@ -235,9 +235,7 @@ pub fn predictive_schedule_async(
     match crate::estimate::schedule_input(history, timestamps) {
         Err(e) => rejected(e),
         Ok((h, t)) => task(Box::new(move || {
-            let m: est::CapacityModel = doc(model)?;
-            let c = self::catalog(catalog)?;
-            let o: est::ScheduleOptions = doc(options)?;
+            let (m, c, o) = crate::estimate::schedule_docs(model, catalog, options)?;
             camel(&est::predictive_schedule(&h, &t, &m, &c, &o)?)
         })),
     }
@@ -259,13 +257,8 @@ pub fn backtest_schedule_async(
     match crate::estimate::schedule_input(history, timestamps) {
         Err(e) => rejected(e),
         Ok((h, t)) => task(Box::new(move || {
-            let m: est::CapacityModel = doc(model)?;
-            let c = self::catalog(catalog)?;
-            let o: est::ScheduleOptions = doc(options)?;
-            let d = match days {
-                Some(x) => scaleplan::count_from_f64("days", x)? as usize,
-                None => 7,
-            };
+            let (m, c, o) = crate::estimate::schedule_docs(model, catalog, options)?;
+            let d = crate::estimate::schedule_days(days)?;
             camel(&est::backtest_schedule(&h, &t, &m, &c, &o, d)?)
         })),
     }

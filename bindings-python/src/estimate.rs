@@ -382,6 +382,22 @@ fn schedule_input(
     Ok((values, ts))
 }
 
+/// The capacity model, catalog and options of the schedule calls.
+type ScheduleDocs = (est::CapacityModel, est::PriceCatalog, est::ScheduleOptions);
+
+fn schedule_docs(
+    py: Python<'_>,
+    model: &Bound<'_, PyAny>,
+    catalog: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<ScheduleDocs> {
+    Ok((
+        doc(py, model)?,
+        self::catalog(py, catalog)?,
+        doc(py, options)?,
+    ))
+}
+
 /// Capacity scheduled from the forecast of `history` (requests per second per period; a pandas Series
 /// with a DatetimeIndex needs no `timestamps`), sized by the capacity `model` on `catalog`, with the
 /// reactive replay and static peak provisioning priced beside it. `options`: instance_type,
@@ -398,9 +414,7 @@ fn predictive_schedule(
     options: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
     let (h, t) = schedule_input(py, history, timestamps)?;
-    let m: est::CapacityModel = doc(py, model)?;
-    let cat = self::catalog(py, catalog)?;
-    let o: est::ScheduleOptions = doc(py, options)?;
+    let (m, cat, o) = schedule_docs(py, model, catalog, options)?;
     let s = guard(py, || est::predictive_schedule(&h, &t, &m, &cat, &o))?;
     to_py(py, &s)
 }
@@ -408,7 +422,7 @@ fn predictive_schedule(
 /// Replays `predictive_schedule` on the last `days` days of `history`: periods short of capacity and
 /// cost, beside the reactive replay and static peak provisioning.
 #[pyfunction]
-#[pyo3(signature = (history, timestamps, model, catalog, options, days = 7))]
+#[pyo3(signature = (history, timestamps, model, catalog, options, days = None))]
 fn backtest_schedule(
     py: Python<'_>,
     history: &Bound<'_, PyAny>,
@@ -416,12 +430,11 @@ fn backtest_schedule(
     model: &Bound<'_, PyAny>,
     catalog: &Bound<'_, PyAny>,
     options: &Bound<'_, PyAny>,
-    days: usize,
+    days: Option<usize>,
 ) -> PyResult<Py<PyAny>> {
     let (h, t) = schedule_input(py, history, timestamps)?;
-    let m: est::CapacityModel = doc(py, model)?;
-    let cat = self::catalog(py, catalog)?;
-    let o: est::ScheduleOptions = doc(py, options)?;
+    let (m, cat, o) = schedule_docs(py, model, catalog, options)?;
+    let days = days.unwrap_or(est::BACKTEST_DAYS);
     let s = guard(py, || est::backtest_schedule(&h, &t, &m, &cat, &o, days))?;
     to_py(py, &s)
 }

@@ -583,7 +583,7 @@ def backtest_schedule(
     model: Mapping[str, Any],
     catalog: Any,
     options: Mapping[str, Any],
-    days: int = 7,
+    days: int | None = None,
 ) -> dict[str, Any]: ...
 def plan_status(
     plan: Mapping[str, Any], observations: Sequence[Mapping[str, Any]], as_of: str

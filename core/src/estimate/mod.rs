@@ -46,8 +46,8 @@ pub use resources::{
     ResourceEstimate, ScenarioCost, TeamHours, TierChoice, capacity_milestones, estimate,
 };
 pub use schedule::{
-    PredictiveSchedule, ScalingAction, ScheduleBacktest, ScheduleMode, ScheduleOptions,
-    ScheduleStep, backtest_schedule, predictive_schedule,
+    BACKTEST_DAYS, PredictiveSchedule, ScalingAction, ScheduleBacktest, ScheduleMode,
+    ScheduleOptions, ScheduleStep, backtest_schedule, predictive_schedule,
 };
 pub use totals::{CostKind, CostTotals, LineItem, LineTotal, cost_totals};
 pub use triggers::{

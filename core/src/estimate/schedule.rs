@@ -519,6 +519,9 @@ fn model_name(m: &PreparedModel) -> &'static str {
     }
 }
 
+/// Days [`backtest_schedule`] replays when the caller names none (a week: every weekday once).
+pub const BACKTEST_DAYS: usize = 7;
+
 /// Replays [`predictive_schedule`] on the last `days` days of the history: at each day's start it
 /// forecasts the next day from everything before, and counts the periods whose *actual* demand needed
 /// more instances than the schedule ran, with the cost, beside the reactive replay on the actual demand
