@@ -159,3 +159,15 @@ test('backtest matches statsforecast cross_validation (testdata/forecast/backtes
   assert.throws(() => sp.backtest(new Float64Array(30), 6, null, 95, { windows: 0 }), (e) => e.code === 'out_of_range')
   assert.throws(() => sp.backtest(new Float64Array(30), 6, null, 95, { windows: 1.5 }), (e) => e.code === 'not_integer')
 })
+
+test('auto takes the alert budget (snake_case, as the JSON names it)', () => {
+  let s = 3
+  const x = new Float64Array(3000).map(() => {
+    s = (s * 1103515245 + 12345) % 2147483648
+    return 50 + s / 2147483648
+  })
+  assert.match(sp.detect(x, null, 'auto', { expected_false_alarms_per: 2000 }).method, /expected_false_alarms_per=2000/)
+  assert.match(sp.detect(x).method, /expected_false_alarms_per=10000/)
+  assert.match(sp.detect(x.subarray(0, 500), null, 'auto', { expected_false_alarms_per: 2000 }).method, /^robust_z\(window=50, threshold=3\.480756/)
+  assert.throws(() => sp.detect(x, null, 'auto', { expected_false_alarms_per: 5 }), { code: 'out_of_range' })
+})

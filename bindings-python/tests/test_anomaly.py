@@ -195,3 +195,17 @@ def test_backtest_matches_statsforecast_cross_validation():
     with pytest.raises(scaleplan.InvalidInputError) as err:
         scaleplan.backtest(y[:30], 12, 12, windows=3)
     assert err.value.code == "too_few_observations"
+
+
+def test_auto_takes_the_alert_budget():
+    rng = np.random.default_rng(3)
+    x = 50 + rng.normal(0, 1, 3000)
+    d = scaleplan.detect(x, expected_false_alarms_per=2000)
+    assert "expected_false_alarms_per=2000" in d.method
+    assert "expected_false_alarms_per=10000" in scaleplan.detect(x).method
+    # short series: the fixed rule's cut-off is the two-sided Gaussian quantile (scipy norm.isf(0.00025))
+    assert scaleplan.detect(x[:500], expected_false_alarms_per=2000).method.startswith(
+        "robust_z(window=50, threshold=3.480756"
+    )
+    with pytest.raises(scaleplan.InvalidInputError, match="expected_false_alarms_per"):
+        scaleplan.detect(x, expected_false_alarms_per=5)

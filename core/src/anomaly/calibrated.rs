@@ -25,10 +25,15 @@ use super::{Direction, Step};
 pub(crate) const HISTORY: usize = 8640;
 /// Periods between two re-estimations of the thresholds.
 pub(crate) const RECALIBRATE: u64 = 64;
-/// The peaks-over-threshold level: excesses over this quantile of the scores are fitted.
+/// The peaks-over-threshold level: excesses over this quantile of the scores are fitted (or over the
+/// 8 largest scores, when 2 % of the scores are fewer).
 const INIT_QUANTILE: f64 = 0.98;
 /// Excesses the fit needs; fewer and no threshold is set (no alert yet).
 const MIN_EXCESSES: usize = 8;
+/// Scores past this multiple of the threshold are not learnt.
+const EXCLUDE_PAST: f64 = 2.0;
+/// Scores the first fit needs.
+pub(crate) const MIN_SCORES: usize = 100;
 
 /// A fixed-capacity ring of the last scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,28 +71,39 @@ impl Ring {
     }
 }
 
-/// The threshold a generalized Pareto fit of the excesses over the 98th percentile gives for an upper
-/// tail of probability `q` (SPOT's `z_q = t + σ/γ ((q n / N_t)^-γ - 1)`); the largest score when
-/// fewer than 8 exceed the percentile (nothing to fit); `None` below 400 scores.
-pub(crate) fn spot_threshold(scores: &[f64], q: f64) -> Option<f64> {
+/// What a tail fit gave.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Tail {
+    /// The quantile read from the generalized Pareto fit.
+    Fitted(f64),
+    /// Fewer than 8 scores exceed the percentile (a few repeated values: a flat, quantised or perfectly
+    /// periodic series): nothing to fit; the largest score seen.
+    Bounded(f64),
+}
+
+/// The threshold a generalized Pareto fit of the excesses over the 98th percentile (or over the 8
+/// largest scores, when 2 % are fewer) gives for an upper tail of probability `q` (SPOT's
+/// `z_q = t + σ/γ ((q n / N_t)^-γ - 1)`); `None` below 100 scores.
+pub(crate) fn spot_threshold(scores: &[f64], q: f64) -> Option<Tail> {
     let n = scores.len();
-    if n < MIN_EXCESSES * 50 {
+    if n < MIN_SCORES {
         return None;
     }
     let mut s = scores.to_vec();
-    let k = ((INIT_QUANTILE * (n - 1) as f64).floor() as usize).min(n - 1);
+    let k = ((INIT_QUANTILE * (n - 1) as f64).floor() as usize)
+        .min(n - 1 - MIN_EXCESSES)
+        .min(n - 1);
     let (_, t, _) = s.select_nth_unstable_by(k, f64::total_cmp);
     let t = *t;
     let exc: Vec<f64> = scores.iter().filter(|&&v| v > t).map(|v| v - t).collect();
     let nt = exc.len();
     if nt < MIN_EXCESSES {
-        // Scores with no tail to fit (a few repeated values: a flat or perfectly periodic series):
-        // the largest score seen is the threshold, a level not reached in the whole history.
         return s
             .iter()
             .copied()
             .max_by(f64::total_cmp)
-            .filter(|m| m.is_finite());
+            .filter(|m| m.is_finite())
+            .map(Tail::Bounded);
     }
     let mean = exc.iter().sum::<f64>() / nt as f64;
     let var = exc.iter().map(|e| (e - mean) * (e - mean)).sum::<f64>() / (nt - 1) as f64;
@@ -112,7 +128,15 @@ pub(crate) fn spot_threshold(scores: &[f64], q: f64) -> Option<f64> {
     } else {
         t + sigma / gamma * (ratio.powf(-gamma) - 1.0)
     };
-    z.is_finite().then_some(z.max(t))
+    z.is_finite().then_some(Tail::Fitted(z.max(t)))
+}
+
+/// The least threshold of scale `k`: the score independent Gaussian noise passes with probability `q`
+/// (both tails; the mean of k values has σ/√k). A series whose scores have no spread (mostly equal
+/// values, a quantised or perfectly periodic signal) would otherwise get a threshold at its largest
+/// score, 0 for a flat one, and alert on any change at all.
+fn gaussian_floor(q: f64, k: usize) -> f64 {
+    crate::dist::norm_ppf(1.0 - 0.5 * q) / (k as f64).sqrt()
 }
 
 /// Cycles whose same-phase values give the seasonal expected value.
@@ -208,6 +232,10 @@ impl Calibrated {
         season_length: Option<usize>,
     ) -> Calibrated {
         let max_scale = scales.iter().copied().max().unwrap_or(1);
+        // With a season the expected value is the median of the cycles seen so far, and each cycle added
+        // moves it (by half a cycle of trend on a growing series): the warm-up lasts until all four
+        // cycles are in, so that step is not an alert.
+        let warmup = season_length.map_or(warmup, |m| warmup.max((SEASONS * m) as u64));
         Calibrated {
             window_len: window,
             scales: scales.to_vec(),
@@ -252,8 +280,19 @@ impl Calibrated {
 
     fn recalibrate(&mut self) {
         let q = 1.0 / (self.budget * self.scales.len() as f64);
-        for (h, thr) in self.history.iter().zip(self.thresholds.iter_mut()) {
-            *thr = spot_threshold(&h.buf, q).unwrap_or(f64::INFINITY);
+        for ((h, thr), &k) in self
+            .history
+            .iter()
+            .zip(self.thresholds.iter_mut())
+            .zip(&self.scales)
+        {
+            let floor = gaussian_floor(q, k);
+            *thr = match spot_threshold(&h.buf, q) {
+                Some(Tail::Fitted(z)) => z.max(floor),
+                // scores with no tail: a departure past the largest one by what noise would need
+                Some(Tail::Bounded(z)) => z + floor,
+                None => f64::INFINITY,
+            };
         }
     }
 
@@ -269,7 +308,9 @@ impl Calibrated {
         // the baseline of this period: the window before it
         let baseline = if self.window.valid() >= (self.window_len / 4).max(3) {
             let m = self.window.median();
-            Some((m, robust_sigma(&self.window, m)))
+            let s = robust_sigma(&self.window, m)
+                .max(self.window.mean_abs_dev(m) * super::robust_z::MEANAD_TO_SIGMA);
+            Some((m, s))
         } else {
             None
         };
@@ -313,8 +354,12 @@ impl Calibrated {
             if !signed.is_finite() {
                 continue;
             }
-            self.history[j].push(signed);
             let thr = self.thresholds[j];
+            // As SPOT does, a score past the threshold is an anomaly, not a sample of the normal tail:
+            // it is not learnt, so one incident does not raise the bar for the next.
+            if signed <= EXCLUDE_PAST * thr {
+                self.history[j].push(signed);
+            }
             let ratio = signed / thr;
             if best.is_none_or(|b| ratio > b.3) {
                 best = Some((j, z, thr, ratio));

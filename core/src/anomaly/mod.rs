@@ -155,8 +155,10 @@ pub enum Method {
 /// before them, in robust standard deviations. Its threshold is the upper quantile of the series' own
 /// scores with tail probability `1 / (expected_false_alarms_per × scales)`, read from a generalized
 /// Pareto fit of the excesses over their 98th percentile (peaks over threshold, as SPOT: Siffer et
-/// al., KDD 2017), re-estimated every 64 periods from the last 8,640 scores. No alert during the
-/// `warmup`, and none for `refractory` periods after one.
+/// al., KDD 2017), re-estimated every 64 periods from the last 8,640 scores. A score past twice its
+/// threshold is an anomaly and is not learnt (SPOT keeps anomalies out of the fit too), and no threshold
+/// is below what Gaussian noise passes with the same probability. No alert during the `warmup` (with a
+/// season, not before four cycles are in), and none for `refractory` periods after one.
 ///
 /// ```
 /// use scaleplan::anomaly::{detect, CalibratedParams, Method};
@@ -174,15 +176,16 @@ pub struct CalibratedParams {
     /// The alert budget: on a series with no anomaly, about one false alarm per this many periods
     /// (default 10,000: one a month on a 5-minute metric).
     pub expected_false_alarms_per: f64,
-    /// Baseline periods for the median and the MAD (default 144). A level shift that lasts becomes the
+    /// Baseline periods for the median and the MAD (default 288: a day of 5-minute periods, so a daily
+    /// cycle the season did not take out is inside the baseline). A level shift that lasts becomes the
     /// new normal after half of it.
     pub window: usize,
     /// Periods averaged by each score (default 1, 8 and 48: spikes, shifts, slow changes).
     pub scales: Vec<usize>,
     /// Quiet periods after an alert (default 288: a day of 5-minute periods).
     pub refractory: usize,
-    /// Periods learnt before the first alert (default 400; at least 400, the fewest scores a tail fit
-    /// needs).
+    /// Periods learnt before the first alert (default 150; at least 100, the fewest scores a tail fit
+    /// takes: the excesses over the 98th percentile, or the 8 largest scores when those are fewer).
     pub warmup: usize,
     /// Default both.
     pub direction: Direction,
@@ -196,10 +199,10 @@ impl Default for CalibratedParams {
     fn default() -> Self {
         CalibratedParams {
             expected_false_alarms_per: 10_000.0,
-            window: 144,
+            window: 288,
             scales: vec![1, 8, 48],
             refractory: 288,
-            warmup: 400,
+            warmup: 150,
             direction: Direction::Both,
             season_length: None,
         }
@@ -219,6 +222,24 @@ pub struct AutoParams {
     pub season_length: Option<usize>,
     /// Which side counts (default both).
     pub direction: Direction,
+    /// The alert budget, as [`CalibratedParams::expected_false_alarms_per`] (default 10,000 periods). On
+    /// a series shorter than [`AUTO_CALIBRATED_MIN`] it sets the fixed rule's cut-off to the two-sided
+    /// Gaussian quantile of `1 / budget` (default: 4, about one in 16,000).
+    pub expected_false_alarms_per: Option<f64>,
+}
+
+impl AutoParams {
+    /// The budget given, or the calibrated detector's default.
+    pub(crate) fn budget(&self) -> f64 {
+        self.expected_false_alarms_per
+            .unwrap_or_else(|| CalibratedParams::default().expected_false_alarms_per)
+    }
+
+    /// The cut-off of the fixed rules on short series.
+    fn cutoff(&self) -> f64 {
+        self.expected_false_alarms_per
+            .map_or(AUTO_THRESHOLD, |b| crate::dist::norm_ppf(1.0 - 0.5 / b))
+    }
 }
 
 /// Parameters of [`Method::BaselineRatio`].
@@ -457,6 +478,9 @@ impl Method {
                 if let Some(m) = p.season_length {
                     range("season_length", m, 2, MAX_SEASON, "[2, 100000]")?;
                 }
+                if let Some(b) = p.expected_false_alarms_per {
+                    budget_range(b)?;
+                }
             }
             Method::BaselineRatio(p) => {
                 range("window", p.window, 1, MAX_WINDOW, "[1, 10000000]")?;
@@ -523,14 +547,7 @@ impl Method {
                 range("duration", p.duration, 1, MAX_WINDOW, "[1, 10000000]")?;
             }
             Method::Calibrated(p) => {
-                check::finite("expected_false_alarms_per", p.expected_false_alarms_per)?;
-                if !(p.expected_false_alarms_per >= 10.0 && p.expected_false_alarms_per <= 1e12) {
-                    return Err(Error::OutOfRange {
-                        field: "expected_false_alarms_per".into(),
-                        value: p.expected_false_alarms_per,
-                        allowed: "[10, 1e12] periods per false alarm",
-                    });
-                }
+                budget_range(p.expected_false_alarms_per)?;
                 range("window", p.window, 8, 100_000, "[8, 100000]")?;
                 if p.scales.is_empty() || p.scales.len() > 8 {
                     return Err(Error::OutOfRange {
@@ -543,7 +560,7 @@ impl Method {
                     range(&check::at("scales", i), k, 1, p.window, "[1, window]")?;
                 }
                 range("refractory", p.refractory, 0, MAX_WINDOW, "[0, 10000000]")?;
-                range("warmup", p.warmup, 400, MAX_WINDOW, "[400, 10000000]")?;
+                range("warmup", p.warmup, 100, MAX_WINDOW, "[100, 10000000]")?;
                 if let Some(m) = p.season_length {
                     range("season_length", m, 2, MAX_SEASON, "[2, 100000]")?;
                 }
@@ -769,6 +786,32 @@ impl stream::Visit for Outputs<'_> {
     }
 }
 
+/// An alert budget is finite and in [10, 1e12] periods per false alarm.
+fn budget_range(b: f64) -> Result<()> {
+    check::finite("expected_false_alarms_per", b)?;
+    if !(10.0..=1e12).contains(&b) {
+        return Err(Error::OutOfRange {
+            field: "expected_false_alarms_per".into(),
+            value: b,
+            allowed: "[10, 1e12] periods per false alarm",
+        });
+    }
+    Ok(())
+}
+
+/// `auto`'s baseline window: a day of periods when the timestamps give the step, within [144, 288]
+/// (288 for 5-minute data, 144 for 10-minute, hourly or daily data); 288 without timestamps. A day
+/// keeps a daily cycle the season did not take out inside the baseline; on coarser data a longer
+/// window would make the median lag a trend by more than 72 periods.
+fn auto_window(step: Option<f64>) -> usize {
+    const LEAST: usize = 144;
+    const MOST: usize = 288;
+    match step {
+        Some(s) if s.is_finite() && s > 0.0 => ((86_400.0 / s).round() as usize).clamp(LEAST, MOST),
+        _ => MOST,
+    }
+}
+
 /// `auto` made concrete for this series; other methods with their defaults filled in.
 pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
     match method {
@@ -776,6 +819,8 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
             Method::Calibrated(CalibratedParams {
                 direction: p.direction,
                 season_length: p.season_length.or_else(|| season_from_data(slots, step)),
+                window: auto_window(step),
+                expected_false_alarms_per: p.budget(),
                 ..CalibratedParams::default()
             })
         }
@@ -791,13 +836,13 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
                 Some(m) => Method::Seasonal(SeasonalParams {
                     season_length: m,
                     seasons: 4,
-                    threshold: AUTO_THRESHOLD,
+                    threshold: p.cutoff(),
                     window: None,
                     direction: p.direction,
                 }),
                 None => Method::RobustZ(RobustZParams {
                     window: 50,
-                    threshold: AUTO_THRESHOLD,
+                    threshold: p.cutoff(),
                     direction: p.direction,
                     min_periods: None,
                 }),

@@ -9,7 +9,7 @@ use super::{Direction, Step};
 /// `0.6745 = Φ⁻¹(0.75)`: makes the MAD a consistent estimate of σ for normal data.
 pub(crate) const MAD_TO_SIGMA: f64 = 0.674_489_750_196_081_7;
 /// The mean absolute deviation is `σ √(2/π)` for normal data; its inverse scales it to σ.
-const MEANAD_TO_SIGMA: f64 = 1.253_314_137_315_500_3;
+pub(crate) const MEANAD_TO_SIGMA: f64 = 1.253_314_137_315_500_3;
 
 /// Streaming state of the robust z detector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -310,6 +310,7 @@ impl Stream {
             Method::Auto(p) => Method::Calibrated(CalibratedParams {
                 direction: p.direction,
                 season_length: p.season_length,
+                expected_false_alarms_per: p.budget(),
                 ..CalibratedParams::default()
             }),
             other => resolve(other, &[], None),

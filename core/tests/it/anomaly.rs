@@ -5,9 +5,9 @@ use scaleplan::anomaly::budget::{
     Budget, BudgetPeriod, BudgetTracker, CostEntry, Date, budget_status,
 };
 use scaleplan::anomaly::{
-    AutoParams, BaselineParams, Direction, EsdParams, EventKind, EwmaParams, Method,
-    RegressionOptions, RobustZParams, SeasonalParams, Statistic, Stream, ThresholdParams, detect,
-    regression,
+    AutoParams, BaselineParams, CalibratedParams, Direction, EsdParams, EventKind, EwmaParams,
+    Method, RegressionOptions, RobustZParams, SeasonalParams, Statistic, Stream, ThresholdParams,
+    detect, regression,
 };
 use scaleplan::money::{Currency, Money};
 use serde_json::Value;
@@ -623,4 +623,117 @@ fn calendar_months_and_quarters_are_steps() {
         (d.ingest.grid.as_str(), d.ingest.periods, d.missing),
         ("quarter", 20, 0)
     );
+}
+
+/// A deterministic noise source in [-1, 1) (an LCG; the tests need no statistics of it).
+fn lcg(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+}
+
+/// SPOT keeps anomalies out of the calibration: a first incident far past the threshold does not raise
+/// the bar for a second, smaller one a week later (with the incident learnt, the tail fit of the
+/// single-value scale jumped to the first incident's size and the second was missed).
+#[test]
+fn one_incident_does_not_raise_the_bar_for_the_next() {
+    let mut noise = lcg(11);
+    let mut x: Vec<f64> = (0..6000).map(|_| 100.0 + 5.0 * noise()).collect();
+    x[2000] = 100.0 + 5.0 * 400.0;
+    x[4000] = 100.0 + 5.0 * 12.0;
+    let d = detect(
+        &x,
+        None,
+        &Method::Calibrated(CalibratedParams::default()),
+        1,
+    )
+    .unwrap();
+    let starts: Vec<u64> = d.alerts.iter().map(|a| a.start_index).collect();
+    assert_eq!(starts, vec![2000, 4000], "{:?}", d.alerts.first());
+    assert!(d.alerts[1].reason.contains("calibrated threshold"));
+}
+
+/// A series of mostly equal values has scores with no spread, and a threshold at its largest score
+/// would alert on any change at all (a zero-valued disk metric alerted every day, refractory apart).
+/// No threshold is below the Gaussian one for the same budget: here 4.15 robust σ for one value.
+#[test]
+fn a_flat_series_alerts_only_past_the_gaussian_floor() {
+    let mut noise = lcg(5);
+    // a quantised metric: 0 nine periods in ten, 1 the tenth, and a few small bumps
+    let mut x: Vec<f64> = (0..5000)
+        .map(|i| if i % 10 == 0 { 1.0 } else { 0.0 })
+        .collect();
+    for i in (1000..4000).step_by(97) {
+        x[i] = 0.5 + 0.1 * noise();
+    }
+    let d = detect(
+        &x,
+        None,
+        &Method::Calibrated(CalibratedParams::default()),
+        1,
+    )
+    .unwrap();
+    assert!(d.alerts.is_empty(), "{:?}", d.alerts.first());
+    x[4500] = 40.0;
+    let d = detect(
+        &x,
+        None,
+        &Method::Calibrated(CalibratedParams::default()),
+        1,
+    )
+    .unwrap();
+    assert_eq!(d.alerts.len(), 1, "{:?}", d.alerts);
+    assert_eq!(d.alerts[0].start_index, 4500);
+}
+
+/// `auto` takes the alert budget: on a long series it is the calibrated detector's budget, on a short
+/// one it sets the fixed rule's cut-off (the two-sided Gaussian quantile); out-of-range budgets are
+/// refused as for `calibrated`.
+#[test]
+fn auto_takes_the_alert_budget() {
+    let mut noise = lcg(3);
+    let x: Vec<f64> = (0..3000).map(|_| 50.0 + noise()).collect();
+    let auto = |b: Option<f64>| {
+        Method::Auto(AutoParams {
+            expected_false_alarms_per: b,
+            ..AutoParams::default()
+        })
+    };
+    let d = detect(&x, None, &auto(Some(2000.0)), 1).unwrap();
+    assert!(
+        d.method.contains("expected_false_alarms_per=2000"),
+        "{}",
+        d.method
+    );
+    let d = detect(&x, None, &auto(None), 1).unwrap();
+    assert!(
+        d.method.contains("expected_false_alarms_per=10000"),
+        "{}",
+        d.method
+    );
+    // 500 periods: robust_z with the cut-off of a 1-in-2,000 two-sided Gaussian tail, 3.48 (scipy:
+    // norm.isf(0.00025) = 3.4807564)
+    let d = detect(&x[..500], None, &auto(Some(2000.0)), 1).unwrap();
+    assert!(
+        d.method
+            .starts_with("robust_z(window=50, threshold=3.480756"),
+        "{}",
+        d.method
+    );
+    let d = detect(&x[..500], None, &auto(None), 1).unwrap();
+    assert!(
+        d.method.starts_with("robust_z(window=50, threshold=4"),
+        "{}",
+        d.method
+    );
+    for bad in [5.0, f64::NAN, f64::INFINITY] {
+        let e = detect(&x, None, &auto(Some(bad)), 1).unwrap_err();
+        assert!(e.to_string().contains("expected_false_alarms_per"), "{e}");
+    }
+    let s = Stream::new(&auto(Some(2000.0)), 1).unwrap();
+    assert!(s.to_json().unwrap().contains("\"budget\":2000"));
 }
