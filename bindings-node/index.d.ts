@@ -611,8 +611,15 @@ export declare class DetectorStream {
   constructor(method?: string | undefined | null, params?: Record<string, unknown> | undefined | null)
   /** Pushes the next value (NaN: missing): `{ event, alert }` or null. */
   push(value: number): AlertEvent | null
-  /** Pushes a value observed at `time`: the events of this point and of any gap before it. */
+  /**
+   * Pushes a value observed at `time` (seconds): the events of the periods it closed (a period is
+   * scored when a point of a later one arrives, or at `flush()`).
+   */
   pushAt(time: number, value: number): AlertEvent[]
+  /** Scores the period `pushAt` holds open: its events. */
+  flush(): AlertEvent[]
+  /** What `pushAt` did with the timestamps: `{ aggregated, outOfOrder, late }`. */
+  get ingest(): { aggregated: number; outOfOrder: number; late: number }
   /** Pushes many values in order (the detector chosen once for the whole array); the events. */
   extend(values: Float64Array | number[]): AlertEvent[]
   /** Periods seen (missing included). */

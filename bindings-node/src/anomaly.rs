@@ -13,14 +13,6 @@ use crate::numbers::{numbers, opt_times};
 use crate::significance::{object, parsed};
 
 /// The method and its parameters, and the cooldown.
-fn method(name: Option<String>, params: Option<Value>) -> Result<(an::Method, usize)> {
-    let map = match params {
-        Some(Value::Object(m)) => m,
-        _ => serde_json::Map::new(),
-    };
-    method_of(name, map)
-}
-
 fn method_of(
     name: Option<String>,
     mut map: serde_json::Map<String, Value>,
@@ -120,6 +112,15 @@ impl DetectInput {
     }
 }
 
+/// `aggregate` belongs to the series, not to the detector: taken out of the parameters (default mean).
+fn take_aggregate(map: &mut serde_json::Map<String, Value>) -> Result<an::Aggregate> {
+    match map.remove("aggregate") {
+        Some(Value::String(a)) => guard(|| an::Aggregate::parse(&a)),
+        Some(other) => guard(|| an::Aggregate::parse(&other.to_string())),
+        None => Ok(an::Aggregate::default()),
+    }
+}
+
 pub(crate) fn detect_input(
     values: Unknown,
     timestamps: Option<Unknown>,
@@ -132,12 +133,7 @@ pub(crate) fn detect_input(
         Some(Value::Object(m)) => m,
         _ => serde_json::Map::new(),
     };
-    // `aggregate` belongs to the series, not to the detector
-    let aggregate = match map.remove("aggregate") {
-        Some(Value::String(a)) => guard(|| an::Aggregate::parse(&a))?,
-        Some(other) => guard(|| an::Aggregate::parse(&other.to_string()))?,
-        None => an::Aggregate::default(),
-    };
+    let aggregate = take_aggregate(&mut map)?;
     let (method, cooldown) = method_of(method, map)?;
     Ok(DetectInput {
         values,
@@ -202,10 +198,21 @@ impl DetectorStream {
         ts_args_type = "method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
     )]
     pub fn new(method: Option<String>, params: Option<Value>) -> Result<Self> {
-        let (m, cooldown) = self::method(method, params)?;
-        Ok(DetectorStream {
-            inner: guard(|| an::Stream::new(&m, cooldown))?,
-        })
+        let mut map = match params {
+            Some(Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        let aggregate = take_aggregate(&mut map)?;
+        let step = map.remove("step");
+        let (m, cooldown) = method_of(method, map)?;
+        let inner = guard(|| {
+            let s = an::Stream::new(&m, cooldown)?.with_aggregate(aggregate);
+            match step {
+                None | Some(Value::Null) => Ok(s),
+                Some(v) => s.with_step(v.as_f64().unwrap_or(f64::NAN)),
+            }
+        })?;
+        Ok(DetectorStream { inner })
     }
 
     /// Pushes the next value (NaN: missing): `{ event, alert }` or null.
@@ -217,11 +224,28 @@ impl DetectorStream {
         }
     }
 
-    /// Pushes a value observed at `time`: the events of this point and of any gap before it.
+    /// Pushes a value observed at `time` (seconds): the events of the periods it closed (a period is
+    /// scored when a point of a later one arrives, or at `flush()`).
     #[napi(ts_return_type = "AlertEvent[]")]
     pub fn push_at<'e>(&mut self, env: &'e Env, time: f64, value: f64) -> Result<Unknown<'e>> {
         let evs = guard(|| self.inner.push_at(time, value))?;
         parsed(env, &evs)
+    }
+
+    /// Scores the period `pushAt` holds open: its events.
+    #[napi(ts_return_type = "AlertEvent[]")]
+    pub fn flush<'e>(&mut self, env: &'e Env) -> Result<Unknown<'e>> {
+        let evs = self.inner.flush();
+        parsed(env, &evs)
+    }
+
+    /// What `pushAt` did with the timestamps: `{ aggregated, outOfOrder, late }`.
+    #[napi(
+        getter,
+        ts_return_type = "{ aggregated: number; outOfOrder: number; late: number }"
+    )]
+    pub fn ingest(&self) -> Result<Value> {
+        object(&self.inner.ingest())
     }
 
     /// Pushes many values in order (the detector chosen once for the whole array); the events.

@@ -66,3 +66,33 @@ test('the calibrated default alerts on a spike, explains its threshold, and a st
   }
   assert.deepEqual(opened, [4000])
 })
+
+test('a stream takes an export point by point as the batch form does', () => {
+  let s = 8
+  const noise = () => {
+    s = (s * 1103515245 + 12345) % 2147483648
+    return s / 2147483648 - 0.5
+  }
+  const t = []
+  const v = []
+  for (let i = 0; i < 3000; i++) {
+    const base = 1.7e9 + 300 * i
+    const x = 100 + noise() + (i === 2500 ? 15 : 0)
+    if (i % 97 === 0) { t.push(base); v.push(x + 0.5) } // a repeated export
+    if (i % 101 === 0) { t.push(base + 120, base); v.push(x - 0.5, x); continue } // a step backwards
+    t.push(base); v.push(x)
+  }
+  const batch = sp.detect(new Float64Array(v), new Float64Array(t), 'calibrated', { season_length: null, aggregate: 'max' })
+  const st = new sp.DetectorStream('calibrated', { aggregate: 'max', step: 300 })
+  const events = []
+  t.forEach((ti, k) => events.push(...st.pushAt(ti, v[k])))
+  events.push(...st.flush())
+  const opened = events.filter((e) => e.event === 'opened').map((e) => e.alert.time)
+  assert.deepEqual(opened, batch.alerts.map((a) => a.time))
+  assert.ok(opened.includes(1.7e9 + 300 * 2500))
+  assert.deepEqual(st.ingest, { aggregated: batch.ingest.aggregated, outOfOrder: batch.ingest.outOfOrder, late: 0 })
+  assert.deepEqual(st.pushAt(t[0], 1), [])
+  assert.equal(st.ingest.late, 1)
+  assert.deepEqual(sp.DetectorStream.fromJson(st.toJson()).ingest, st.ingest)
+  assert.throws(() => new sp.DetectorStream('calibrated', { step: 0 }), { code: 'out_of_range' })
+})

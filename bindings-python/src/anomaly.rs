@@ -202,25 +202,7 @@ fn detect(
     method: &str,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PyDetection> {
-    // `aggregate` belongs to the series, not to the detector
-    let params = match params {
-        Some(p) => Some(p.copy()?),
-        None => None,
-    };
-    let aggregate = match &params {
-        Some(p) => match p.get_item("aggregate")? {
-            Some(a) => {
-                p.del_item("aggregate")?;
-                Some(a.extract::<String>()?)
-            }
-            None => None,
-        },
-        None => None,
-    };
-    let aggregate = match aggregate {
-        Some(a) => guard(py, || an::Aggregate::parse(&a))?,
-        None => an::Aggregate::default(),
-    };
+    let (params, aggregate) = take_aggregate(py, params)?;
     let (m, cooldown) = self::method(py, method, params.as_ref())?;
     let v = floats(py, values)?;
     let t = match timestamps {
@@ -237,8 +219,43 @@ fn detect(
     PyDetection::new(py, inner)
 }
 
-/// A streaming detector: `push(value)` returns an alert event dict or None; the state round-trips
-/// through `to_json()` / `DetectorStream.from_json(text)`.
+/// A copy of `params` without `aggregate` and `name`, and those two: they belong to the series, not to
+/// the detector.
+fn take<'py>(
+    params: Option<&Bound<'py, PyDict>>,
+    name: &str,
+) -> PyResult<(Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>)> {
+    let Some(p) = params else {
+        return Ok((None, None));
+    };
+    let p = p.copy()?;
+    let v = p.get_item(name)?;
+    if v.is_some() {
+        p.del_item(name)?;
+    }
+    Ok((Some(p), v))
+}
+
+/// `params` without `aggregate`, and the aggregate it names (default mean).
+fn take_aggregate<'py>(
+    py: Python<'py>,
+    params: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Option<Bound<'py, PyDict>>, an::Aggregate)> {
+    let (params, a) = take(params, "aggregate")?;
+    let aggregate = match a {
+        Some(a) => {
+            let a: String = a.extract()?;
+            guard(py, || an::Aggregate::parse(&a))?
+        }
+        None => an::Aggregate::default(),
+    };
+    Ok((params, aggregate))
+}
+
+/// A streaming detector: `push(value)` returns an alert event dict or None; `push_at(time, value)`
+/// takes exported points (a period is scored when a later one arrives, or at `flush()`; `aggregate=`
+/// and `step=` as for the batch form); the state round-trips through `to_json()` /
+/// `DetectorStream.from_json(text)`.
 #[pyclass(name = "DetectorStream", module = "scaleplan")]
 pub struct PyStream {
     inner: an::Stream,
@@ -249,10 +266,18 @@ impl PyStream {
     #[new]
     #[pyo3(signature = (method = "auto", **params))]
     fn new(py: Python<'_>, method: &str, params: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
-        let (m, cooldown) = self::method(py, method, params)?;
-        Ok(PyStream {
-            inner: guard(py, || an::Stream::new(&m, cooldown))?,
-        })
+        let (params, aggregate) = take_aggregate(py, params)?;
+        let (params, step) = take(params.as_ref(), "step")?;
+        let step: Option<f64> = step.map(|s| s.extract()).transpose()?;
+        let (m, cooldown) = self::method(py, method, params.as_ref())?;
+        let inner = guard(py, || {
+            let s = an::Stream::new(&m, cooldown)?.with_aggregate(aggregate);
+            match step {
+                Some(step) => s.with_step(step),
+                None => Ok(s),
+            }
+        })?;
+        Ok(PyStream { inner })
     }
     /// Pushes the next value (NaN: missing); an event dict (`event`, `alert`) or None.
     fn push(&mut self, py: Python<'_>, value: f64) -> PyResult<Option<Py<PyAny>>> {
@@ -261,10 +286,19 @@ impl PyStream {
             None => Ok(None),
         }
     }
-    /// Pushes a value observed at `time`; the events of this point and of any gap before it.
+    /// Pushes a value observed at `time` (seconds); the events of the periods it closed.
     fn push_at(&mut self, py: Python<'_>, time: f64, value: f64) -> PyResult<Py<PyAny>> {
         let evs = guard(py, || self.inner.push_at(time, value))?;
         to_py(py, &evs)
+    }
+    /// Scores the period `push_at` holds open; its events.
+    fn flush(&mut self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.flush())
+    }
+    /// What `push_at` did with the timestamps (dict: `aggregated`, `out_of_order`, `late`).
+    #[getter]
+    fn ingest(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.ingest())
     }
     /// Pushes many values; the events, in order.
     fn extend(&mut self, py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {

@@ -93,3 +93,41 @@ def test_the_calibrated_default_explains_its_threshold():
     t3[4000] += 80
     d = scaleplan.detect(t3)
     assert 4000 in [a["start_index"] for a in d.alerts] and len(d.alerts) <= 3
+
+
+def test_a_stream_takes_an_export_point_by_point_as_the_batch_form_does():
+    rng = np.random.default_rng(8)
+    t, v = [], []
+    for i in range(3000):
+        base = 1.7e9 + 300.0 * i
+        x = 100 + rng.normal(0, 1) + (15 if i == 2500 else 0)
+        if i % 97 == 0:  # a repeated export
+            t.append(base)
+            v.append(x + 0.5)
+        if i % 101 == 0:  # a clock step backwards within the period
+            t += [base + 120.0, base]
+            v += [x - 0.5, x]
+            continue
+        t.append(base)
+        v.append(x)
+    t, v = np.array(t), np.array(v)
+    batch = scaleplan.detect(v, timestamps=t, method="calibrated", season_length=None, aggregate="max")
+    st = scaleplan.DetectorStream("calibrated", aggregate="max", step=300.0)
+    events = [e for ti, x in zip(t, v) for e in st.push_at(ti, x)] + st.flush()
+    opened = [e["alert"]["time"] for e in events if e["event"] == "opened"]
+    assert opened == [a["time"] for a in batch.alerts]
+    assert 1.7e9 + 300.0 * 2500 in opened
+    assert st.ingest == {
+        "aggregated": batch.ingest["aggregated"],
+        "out_of_order": batch.ingest["out_of_order"],
+        "late": 0,
+    }
+    # a point for a period already scored is counted, not an error
+    assert st.push_at(t[0], 1.0) == [] and st.ingest["late"] == 1
+    # the open period survives a save
+    st2 = scaleplan.DetectorStream.from_json(st.to_json())
+    assert st2.ingest == st.ingest
+    with pytest.raises(scaleplan.InvalidInputError, match="step"):
+        scaleplan.DetectorStream("calibrated", step=0.0)
+    with pytest.raises(scaleplan.ScaleplanError, match="aggregate"):
+        scaleplan.DetectorStream("calibrated", aggregate="median")

@@ -210,10 +210,13 @@ pub(crate) struct Calibrated {
     /// The season whose same-phase median is taken out first, if any.
     pub(crate) season: Option<SeasonRing>,
     window: SortedWindow,
-    /// The baselines (median, σ) of the last `max scale` periods, newest last.
+    /// The baselines (median, σ) of the last `max scale` periods, newest last (NaN: none yet).
+    #[serde(with = "super::nan_serde::pairs")]
     baselines: VecDeque<(f64, f64)>,
     sums: Vec<RingSum>,
     history: Vec<Ring>,
+    /// Each scale's threshold; +∞ (JSON `null`) until its first fit.
+    #[serde(with = "super::nan_serde::inf_vec")]
     thresholds: Vec<f64>,
     /// Periods seen.
     t: u64,

@@ -51,7 +51,7 @@ pub use alert::{Alert, AlertEvent, AlertKind, EventKind, Severity};
 pub use baseline::Statistic;
 pub use regression::{PercentileChange, Regression, RegressionOptions, regression};
 pub use series::{Aggregate, Ingest, parse_time};
-pub use stream::Stream;
+pub use stream::{Stream, StreamIngest};
 
 pub(crate) use regression::quantile_sorted;
 pub(crate) use seasonal::seasonal_decomposition;

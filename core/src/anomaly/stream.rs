@@ -9,7 +9,7 @@ use super::ewma::Ewma;
 use super::robust_z::RobustZ;
 use super::seasonal::Seasonal;
 use super::threshold::Threshold;
-use super::{AlertEvent, CalibratedParams, Method, Step, resolve};
+use super::{Aggregate, AlertEvent, CalibratedParams, Method, Step, resolve};
 use crate::check;
 use crate::error::{Error, Result};
 
@@ -287,6 +287,81 @@ pub struct Stream {
     step: Option<f64>,
     last_time: Option<f64>,
     first_time: Option<f64>,
+    /// How [`Stream::push_at`] combines points that fall in one period.
+    #[serde(default)]
+    aggregate: Aggregate,
+    /// The period [`Stream::push_at`] holds open until a point of a later period arrives.
+    #[serde(default)]
+    pending: Option<Pending>,
+    /// What [`Stream::push_at`] did with the timestamps it was given.
+    #[serde(default)]
+    ingest: StreamIngest,
+}
+
+/// The period [`Stream::push_at`] holds open: the points that fall in it, combined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pending {
+    /// The period's time: the first point's time, then the grid's `first + k × step`.
+    time: f64,
+    /// The combined value of its non-missing points so far (NaN when none).
+    #[serde(with = "super::nan_serde::scalar")]
+    value: f64,
+    /// Non-missing points combined.
+    count: u32,
+    /// Scored already (by [`Stream::flush`]): a later point of it is late.
+    #[serde(default)]
+    scored: bool,
+}
+
+impl Pending {
+    fn new(time: f64, x: f64) -> Pending {
+        Pending {
+            time,
+            value: x,
+            count: u32::from(!x.is_nan()),
+            scored: false,
+        }
+    }
+
+    /// The batch form's rule (series.rs): missing values are skipped; sums until the period closes.
+    fn add(&mut self, x: f64, aggregate: Aggregate) {
+        if x.is_nan() {
+            return;
+        }
+        self.value = match (aggregate, self.count) {
+            (_, 0) => x,
+            (Aggregate::Mean | Aggregate::Sum, _) => self.value + x,
+            (Aggregate::Max, _) => self.value.max(x),
+            (Aggregate::Last, _) => x,
+        };
+        self.count = self.count.saturating_add(1);
+    }
+
+    fn value(&self, aggregate: Aggregate) -> f64 {
+        match aggregate {
+            Aggregate::Mean if self.count > 1 => self.value / f64::from(self.count),
+            _ => self.value,
+        }
+    }
+
+    fn is_consistent(&self) -> bool {
+        self.time.is_finite()
+            && !self.value.is_infinite()
+            && (self.count == 0) == self.value.is_nan()
+    }
+}
+
+/// What [`Stream::push_at`] did with the timestamps, as [`super::Ingest`] says for the batch form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamIngest {
+    /// Points combined into a period that already had one (repeated timestamps, sub-step sampling).
+    pub aggregated: u64,
+    /// Points whose time came before the previous point's (a clock step backwards).
+    pub out_of_order: u64,
+    /// Points of a period already scored (late by more than the open period): counted, not scored.
+    pub late: u64,
 }
 
 /// [`Stream::extend`] checks and feeds a long slice in runs of this many points (16 KiB: in L1 cache).
@@ -323,7 +398,40 @@ impl Stream {
             step: None,
             last_time: None,
             first_time: None,
+            aggregate: Aggregate::default(),
+            pending: None,
+            ingest: StreamIngest::default(),
         })
+    }
+
+    /// The same stream combining the points [`Stream::push_at`] gets for one period by `aggregate`
+    /// (default [`Aggregate::Mean`]; `Sum` for counts and costs), as [`super::detect_with`] does.
+    pub fn with_aggregate(mut self, aggregate: Aggregate) -> Stream {
+        self.aggregate = aggregate;
+        self
+    }
+
+    /// The same stream with the step of [`Stream::push_at`]'s grid given (the export's period, in the
+    /// unit of its times), instead of the difference of the first two periods' times: give it when an
+    /// export's first points may be closer together than a period.
+    ///
+    /// # Errors
+    /// `out_of_range` for a step that is not finite and positive.
+    pub fn with_step(mut self, step: f64) -> Result<Stream> {
+        if !(step.is_finite() && step > 0.0) {
+            return Err(Error::OutOfRange {
+                field: "step".into(),
+                value: step,
+                allowed: "a finite step > 0",
+            });
+        }
+        self.step = Some(step);
+        Ok(self)
+    }
+
+    /// What [`Stream::push_at`] did with the timestamps so far.
+    pub fn ingest(&self) -> StreamIngest {
+        self.ingest
     }
 
     /// Pushes the next period's value (NaN: missing). Time is the period's index.
@@ -391,13 +499,31 @@ impl Stream {
         self.t = sink.index;
     }
 
-    /// Pushes a value observed at `time` (any unit). The first two timestamps fix the step; a later gap
-    /// of k steps is k - 1 missing periods. Returns the events of this point and of the gap (an alert
-    /// may close during it).
+    /// Pushes a value observed at `time` (any unit), as monitoring systems export them. The first two
+    /// periods' times fix the step and the grid (`first + k × step`). A period is scored when it is
+    /// complete: when the first point of a later period arrives (or at [`Stream::flush`]), so that
+    /// points sharing it (repeated timestamps, sampling finer than the step, a clock step backwards
+    /// within it) are combined by the stream's [`Aggregate`] first, as the batch form does; a gap of
+    /// k steps is k - 1 missing periods. A point for a period already scored is counted in
+    /// [`StreamIngest::late`] and not scored (the batch form, which sees the whole series, sorts it
+    /// into its period). Returns the events of the periods this point closed.
+    ///
+    /// ```
+    /// use scaleplan::anomaly::{Method, Stream};
+    /// let mut s = Stream::new(&Method::baseline_ratio(3, 1.5), 1)?;
+    /// for (t, x) in [(0.0, 10.0), (60.0, 10.0), (60.0, 12.0), (120.0, 10.0), (100.0, 8.0)] {
+    ///     assert!(s.push_at(t, x)?.is_empty());
+    /// }
+    /// assert_eq!(s.ingest().aggregated, 2); // 60 s twice; 100 s is in the period of 120 s
+    /// assert_eq!(s.ingest().out_of_order, 1);
+    /// let events = s.push_at(180.0, 40.0)?; // closes 120 s (mean 9); 180 s is held open
+    /// assert!(events.is_empty());
+    /// assert_eq!(s.flush().len(), 1); // 40 ≥ 1.5 × the mean of 10, 11 and 9: an alert opens
+    /// # Ok::<(), scaleplan::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// `not_finite`; `invalid_timestamps` when `time` does not come after the previous one or falls in
-    /// the same period.
+    /// `not_finite` for a NaN or infinite time or an infinite value.
     pub fn push_at(&mut self, time: f64, x: f64) -> Result<Vec<AlertEvent>> {
         check::finite("time", time)?;
         if x.is_infinite() {
@@ -406,41 +532,64 @@ impl Stream {
                 value: x,
             });
         }
-        let mut events = Vec::new();
-        match (self.last_time, self.step) {
-            (None, _) => {
-                self.first_time = Some(time);
-            }
-            (Some(last), step) => {
-                if time <= last {
-                    return Err(Error::InvalidTimestamps {
-                        field: "time".into(),
-                        reason: format!("{time} does not come after the previous timestamp {last}"),
-                    });
-                }
-                let step = *self.step.get_or_insert(step.unwrap_or(time - last));
-                let k = ((time - last) / step).round();
-                if k < 1.0 {
-                    return Err(Error::InvalidTimestamps {
-                        field: "time".into(),
-                        reason: format!(
-                            "{time} falls in the same period of {step} as the previous point ({last}); aggregate to one value per period first"
-                        ),
-                    });
-                }
-                let missing = ((k as u64).saturating_sub(1)).min(MAX_REPLAYED_GAP);
-                for j in 0..missing {
-                    if let Some(ev) = self.advance(last + (j + 1) as f64 * step, f64::NAN) {
-                        events.push(ev);
-                    }
-                }
-            }
+        if self.last_time.is_some_and(|last| time < last) {
+            self.ingest.out_of_order += 1;
         }
         self.last_time = Some(time);
-        if let Some(ev) = self.advance(time, x) {
-            events.push(ev);
+        let mut events = Vec::new();
+        let Some(open) = &mut self.pending else {
+            self.first_time = Some(time);
+            self.pending = Some(Pending::new(time, x));
+            return Ok(events);
+        };
+        let open_time = open.time;
+        // the number of steps from the open period to this point's (0: the same period)
+        let k = match self.step {
+            Some(step) => ((time - open_time) / step).round(),
+            // the step is not known before a second period: a point at the first time joins it
+            None if time == open_time => 0.0,
+            None if time < open_time => -1.0,
+            None => {
+                self.step = Some(time - open_time);
+                1.0
+            }
+        };
+        if k < 0.0 || (k == 0.0 && open.scored) {
+            self.ingest.late += 1;
+            return Ok(events);
         }
+        if k == 0.0 {
+            open.add(x, self.aggregate);
+            self.ingest.aggregated += 1;
+            return Ok(events);
+        }
+        let step = self.step.unwrap_or(1.0);
+        if !open.scored {
+            let closed = open.value(self.aggregate);
+            if let Some(ev) = self.advance(open_time, closed) {
+                events.push(ev);
+            }
+        }
+        let missing = ((k as u64).saturating_sub(1)).min(MAX_REPLAYED_GAP);
+        for j in 0..missing {
+            if let Some(ev) = self.advance(open_time + (j + 1) as f64 * step, f64::NAN) {
+                events.push(ev);
+            }
+        }
+        self.pending = Some(Pending::new(open_time + k * step, x));
         Ok(events)
+    }
+
+    /// Scores the period [`Stream::push_at`] holds open (at the end of an export, or from a timer at
+    /// the end of the period); the events it gives. A later point of that period is then late.
+    pub fn flush(&mut self) -> Vec<AlertEvent> {
+        let aggregate = self.aggregate;
+        let Some(open) = self.pending.as_mut().filter(|p| !p.scored) else {
+            return Vec::new();
+        };
+        open.scored = true;
+        let (time, x) = (open.time, open.value(aggregate));
+        self.advance(time, x).into_iter().collect()
     }
 
     /// The detector with its resolved parameters.
@@ -480,6 +629,7 @@ impl Stream {
             || stream.step.is_some_and(|s| !(s.is_finite() && s > 0.0))
             || stream.last_time.is_some_and(|t| !t.is_finite())
             || stream.first_time.is_some_and(|t| !t.is_finite())
+            || stream.pending.as_ref().is_some_and(|p| !p.is_consistent())
             || !State::new(&stream.method).is_ok_and(|fresh| same_kind(&fresh, &stream.state))
         {
             return Err(Error::InvalidState {
