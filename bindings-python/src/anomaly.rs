@@ -3,7 +3,7 @@
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 use scaleplan::anomaly as an;
 
 use crate::convert::{floats, frozen_array, json_text, to_py};
@@ -120,6 +120,17 @@ impl PyDetection {
 
 #[pymethods]
 impl PyDetection {
+    /// Pickles as the core's JSON of the detection, its arrays included.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let mut d = self.inner.clone();
+        d.flags = self.flags.bind(py).to_vec()?;
+        d.scores = self.scores.bind(py).to_vec()?;
+        d.expected = self.expected.bind(py).to_vec()?;
+        crate::pickle::reduce(py, "Detection", &d)
+    }
     /// Anomalous points (bool array).
     #[getter]
     fn flags<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<bool>> {
@@ -412,6 +423,14 @@ impl PyBudgetTracker {
             inner: guard(py, || scaleplan::json::from_str(text))?,
         })
     }
+}
+
+/// A detection rebuilt from its JSON (pickle).
+pub(crate) fn unpickle(py: Python<'_>, kind: &str, json: &str) -> Option<PyResult<Py<PyAny>>> {
+    (kind == "Detection").then(|| {
+        crate::pickle::read::<an::Detection>(py, json)
+            .and_then(|d| Py::new(py, PyDetection::new(py, d)?).map(Py::into_any))
+    })
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -28,6 +28,14 @@ pub struct PyUslFit {
 
 #[pymethods]
 impl PyUslFit {
+    /// Pickles as the core's JSON of the fit.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        crate::pickle::reduce(py, "UslFit", &self.inner)
+    }
+
     /// Throughput of one unit of concurrency, λ (`lambda` in JSON).
     #[getter]
     fn lambda_(&self) -> f64 {
@@ -112,6 +120,14 @@ pub struct PyErlangC {
 
 #[pymethods]
 impl PyErlangC {
+    /// Pickles as the core's JSON of the model.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        crate::pickle::reduce(py, "ErlangC", &self.inner)
+    }
+
     /// Arrival rate λ.
     #[getter]
     fn arrival_rate(&self) -> f64 {
@@ -498,6 +514,18 @@ fn scaling_triggers(
     };
     let out = guard(py, || est::scaling_triggers(&i, &r))?;
     PyRecord::new(py, "TriggerReport", &out)
+}
+
+/// The estimation results rebuilt from their JSON (pickle).
+pub(crate) fn unpickle(py: Python<'_>, kind: &str, json: &str) -> Option<PyResult<Py<PyAny>>> {
+    let r = match kind {
+        "UslFit" => crate::pickle::read::<est::UslFit>(py, json)
+            .and_then(|inner| Py::new(py, PyUslFit { inner }).map(Py::into_any)),
+        "ErlangC" => crate::pickle::read::<est::ErlangC>(py, json)
+            .and_then(|inner| Py::new(py, PyErlangC { inner }).map(Py::into_any)),
+        _ => return None,
+    };
+    Some(r)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

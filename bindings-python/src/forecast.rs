@@ -2,6 +2,7 @@
 
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 use scaleplan::forecast as fc;
 
 use crate::convert::{floats, frozen_array, to_py};
@@ -19,7 +20,16 @@ pub struct PyForecast {
 }
 
 impl PyForecast {
-    fn new(py: Python<'_>, mut inner: fc::Forecast) -> PyResult<Self> {
+    /// The core's forecast with its arrays back in.
+    fn whole(&self, py: Python<'_>) -> PyResult<fc::Forecast> {
+        let mut f = self.inner.clone();
+        f.mean = self.mean.bind(py).to_vec()?;
+        f.lower = self.lower.bind(py).to_vec()?;
+        f.upper = self.upper.bind(py).to_vec()?;
+        Ok(f)
+    }
+
+    pub(crate) fn new(py: Python<'_>, mut inner: fc::Forecast) -> PyResult<Self> {
         Ok(PyForecast {
             mean: frozen_array(py, std::mem::take(&mut inner.mean))?,
             lower: frozen_array(py, std::mem::take(&mut inner.lower))?,
@@ -31,6 +41,13 @@ impl PyForecast {
 
 #[pymethods]
 impl PyForecast {
+    /// Pickles as the core's JSON of the forecast, its arrays included.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        crate::pickle::reduce(py, "Forecast", &self.whole(py)?)
+    }
     /// Point forecasts.
     #[getter]
     fn mean<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
@@ -180,6 +197,14 @@ pub struct PyGrowth {
 
 #[pymethods]
 impl PyGrowth {
+    /// Pickles as the core's JSON of the estimate.
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        crate::pickle::reduce(py, "GrowthRate", &self.inner)
+    }
+
     /// Per-period rate (0.10 is 10 %).
     #[getter]
     fn rate(&self) -> f64 {
@@ -222,6 +247,22 @@ impl PyGrowth {
     }
 }
 
+/// The forecasting results rebuilt from their JSON (pickle).
+pub(crate) fn unpickle(py: Python<'_>, kind: &str, json: &str) -> Option<PyResult<Py<PyAny>>> {
+    let r = match kind {
+        "Forecast" => crate::pickle::read::<fc::Forecast>(py, json)
+            .and_then(|f| Py::new(py, PyForecast::new(py, f)?).map(Py::into_any)),
+        "GrowthRate" => crate::pickle::read::<fc::GrowthRate>(py, json)
+            .and_then(|inner| Py::new(py, PyGrowth { inner }).map(Py::into_any)),
+        "Exhaustion" => crate::pickle::read::<fc::Exhaustion>(py, json).and_then(|inner| {
+            let forecast = Py::new(py, PyForecast::new(py, inner.forecast.clone())?)?;
+            Py::new(py, PyExhaustion { inner, forecast }).map(Py::into_any)
+        }),
+        _ => return None,
+    };
+    Some(r)
+}
+
 /// The compound growth rate per period of a positive series.
 #[pyfunction]
 fn growth_rate(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<PyGrowth> {
@@ -242,6 +283,14 @@ pub struct PyExhaustion {
 
 #[pymethods]
 impl PyExhaustion {
+    /// Pickles as the core's JSON of the answer (its forecast included).
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        crate::pickle::reduce(py, "Exhaustion", &self.inner)
+    }
+
     /// First period (1-based) the forecast reaches the capacity, or None within the horizon.
     #[getter]
     fn period(&self) -> Option<usize> {

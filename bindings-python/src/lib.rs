@@ -7,6 +7,7 @@ mod deployer;
 mod errors;
 mod estimate;
 mod forecast;
+mod pickle;
 mod rollout;
 mod significance;
 mod slo;

@@ -144,6 +144,13 @@ macro_rules! json_methods {
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 Ok(format!("{}({})", $name, self.to_json(py)?))
             }
+            /// Pickles as the core's JSON of the result.
+            fn __reduce__<'py>(
+                &self,
+                py: Python<'py>,
+            ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+                crate::pickle::reduce(py, $name, &self.inner)
+            }
         }
     };
 }
@@ -230,6 +237,18 @@ impl PyRecord {
         );
         Ok((f, args.into_pyobject(py)?))
     }
+}
+
+/// The significance results rebuilt from their JSON (pickle).
+pub(crate) fn unpickle(py: Python<'_>, kind: &str, json: &str) -> Option<PyResult<Py<PyAny>>> {
+    let r = match kind {
+        "ProportionsResult" => crate::pickle::read::<sig::ProportionsResult>(py, json)
+            .and_then(|r| Py::new(py, PyProportionsResult::from(r)).map(Py::into_any)),
+        "WelchResult" => crate::pickle::read::<sig::WelchResult>(py, json)
+            .and_then(|r| Py::new(py, PyWelchResult::from(r)).map(Py::into_any)),
+        _ => return None,
+    };
+    Some(r)
 }
 
 /// Rebuilds a `Record` (used by pickle): its kind, its canonical JSON and its Python objects.
@@ -763,6 +782,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProportionsResult>()?;
     m.add_class::<PyWelchResult>()?;
     m.add_class::<PyRecord>()?;
+    crate::pickle::register(m)?;
     m.add_function(wrap_pyfunction!(_record_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(two_proportions, m)?)?;
     m.add_function(wrap_pyfunction!(welch, m)?)?;

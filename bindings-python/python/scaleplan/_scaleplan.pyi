@@ -32,6 +32,7 @@ __all__ = [
     "WelchResult",
     "__version__",
     "_record_from_json",
+    "_unpickle",
     "assess_readiness",
     "backtest",
     "backtest_schedule",
@@ -171,6 +172,7 @@ class Record:
     def to_dict(self) -> dict[str, Any]: ...
 
 def _record_from_json(kind: str, json: str, data: Any) -> Record: ...
+def _unpickle(kind: str, json: str) -> Any: ...
 def two_proportions(
     control: tuple[float, float],
     treatment: tuple[float, float],
