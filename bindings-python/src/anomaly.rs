@@ -230,12 +230,12 @@ fn detect(
     PyDetection::new(py, inner)
 }
 
-/// A copy of `params` without `aggregate` and `name`, and those two: they belong to the series, not to
-/// the detector.
-fn take<'py>(
-    params: Option<&Bound<'py, PyDict>>,
-    name: &str,
-) -> PyResult<(Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>)> {
+/// Keyword arguments, and one taken out of them.
+type Split<'py> = (Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>);
+
+/// A copy of `params` without `name`, and its value: `aggregate` and `step` belong to the series, not
+/// to the detector.
+fn take<'py>(params: Option<&Bound<'py, PyDict>>, name: &str) -> PyResult<Split<'py>> {
     let Some(p) = params else {
         return Ok((None, None));
     };
