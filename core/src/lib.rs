@@ -70,6 +70,7 @@ pub mod estimate;
 pub mod forecast;
 pub mod json;
 pub mod money;
+pub mod panel;
 pub mod rollout;
 pub mod significance;
 pub mod slo;

@@ -617,6 +617,42 @@ pub fn detect(
     detect_with(values, timestamps, method, cooldown, Aggregate::Mean)
 }
 
+/// [`detect_with`] on every series of a panel (timestamps, when given, cut the same way), in parallel
+/// (`threads`: that many, else every core or `RAYON_NUM_THREADS`); the detections in series order.
+/// `auto` chooses its detector and season per series.
+///
+/// ```
+/// use scaleplan::anomaly::{detect_many, Aggregate, Method};
+/// use scaleplan::panel::Panel;
+/// let mut values = vec![10.0; 200];
+/// values[150] = 90.0; // in the second series
+/// let p = Panel::new(&values, &[0, 100, 200])?;
+/// let d = detect_many(&p, None, &Method::baseline_ratio(7, 1.5), 1, Aggregate::Mean, None)?;
+/// assert_eq!((d[0].alerts.len(), d[1].alerts.len()), (0, 1));
+/// assert_eq!(d[1].alerts[0].start_index, 50);
+/// # Ok::<(), scaleplan::Error>(())
+/// ```
+///
+/// # Errors
+/// `length_mismatch` when the timestamps are not as long as the values; else the first failing
+/// series' error (by index), its field prefixed with `series[i]`.
+pub fn detect_many(
+    panel: &crate::panel::Panel<'_>,
+    timestamps: Option<&[f64]>,
+    method: &Method,
+    cooldown: usize,
+    aggregate: Aggregate,
+    threads: Option<usize>,
+) -> Result<Vec<Detection>> {
+    let times = timestamps
+        .map(|t| panel.same_cuts("timestamps", t))
+        .transpose()?;
+    panel.map(threads, |i| {
+        let t = times.as_ref().map(|t| t.series(i));
+        detect_with(panel.series(i), t, method, cooldown, aggregate)
+    })
+}
+
 /// [`detect`], saying how points that share a period are combined (`Aggregate::Sum` for counts and
 /// costs). The result's arrays stay aligned with the input points, in input order: points combined
 /// into one period share its verdict; [`Detection::ingest`] says what was sorted and combined.

@@ -22,6 +22,7 @@ mod backtest;
 mod capacity;
 mod ets;
 mod growth;
+mod many;
 mod nelder_mead;
 mod rng;
 pub mod savings;
@@ -32,6 +33,7 @@ pub use backtest::{Accuracy, Backtest, BacktestWindow, backtest};
 pub use capacity::{Exhaustion, exhaustion};
 pub use ets::{ErrorType, EtsSpec, SeasonType, TrendType};
 pub use growth::{GrowthRate, Projection, growth_rate};
+pub use many::{backtest_many, exhaustion_many, forecast_many};
 
 use crate::check;
 use crate::dist;

@@ -6,6 +6,7 @@ mod estimate;
 mod forecast;
 mod fuzz_replay;
 mod json;
+mod many;
 mod properties;
 mod readiness;
 mod reference;
