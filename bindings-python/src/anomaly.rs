@@ -230,6 +230,34 @@ fn detect(
     PyDetection::new(py, inner)
 }
 
+/// `detect` on every series of a panel (`values` end to end, series i is
+/// `values[offsets[i]:offsets[i+1]]`; `timestamps`, when given, cut the same way) in parallel with the
+/// GIL released (`n_jobs`: -1 or None for every core); the detections in series order.
+/// `scaleplan.detect_many` takes a long DataFrame.
+#[pyfunction]
+#[pyo3(signature = (values, offsets, timestamps = None, method = "auto", n_jobs = None, **params))]
+fn _detect_many(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    offsets: Vec<usize>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+    method: &str,
+    n_jobs: Option<i64>,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<PyDetection>> {
+    let threads = crate::convert::n_jobs(n_jobs)?;
+    let v = floats(py, values)?;
+    let t = timestamps.map(|t| times(py, t)).transpose()?;
+    let (params, aggregate) = take_aggregate(py, params)?;
+    let (m, cooldown) = self::method(py, method, params.as_ref())?;
+    let v = v.as_slice()?;
+    let ds = guard(py, || {
+        let p = scaleplan::panel::Panel::new(v, &offsets)?;
+        py.detach(|| an::detect_many(&p, t.as_deref(), &m, cooldown, aggregate, threads))
+    })?;
+    ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
+}
+
 /// Keyword arguments, and one taken out of them.
 type Split<'py> = (Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>);
 
@@ -438,6 +466,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDetection>()?;
     m.add_class::<PyStream>()?;
     m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(_detect_many, m)?)?;
     m.add_function(wrap_pyfunction!(regression, m)?)?;
     m.add_function(wrap_pyfunction!(budget_status, m)?)?;
     Ok(())

@@ -227,3 +227,14 @@ pub(crate) fn to_py<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<
         )),
     }
 }
+
+/// joblib's `n_jobs` as the core's thread count: `None` or -1, every core (rayon's pool); n ≥ 1, n.
+pub(crate) fn n_jobs(n: Option<i64>) -> PyResult<Option<usize>> {
+    match n {
+        None | Some(-1) => Ok(None),
+        Some(n) if n >= 1 => Ok(Some(n as usize)),
+        Some(n) => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "n_jobs must be -1 (every core) or a count >= 1, got {n}"
+        ))),
+    }
+}

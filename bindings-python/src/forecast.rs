@@ -189,6 +189,89 @@ fn backtest(
     to_py(py, &b)
 }
 
+/// `forecast` of every series of a panel (`values` end to end, series i is
+/// `values[offsets[i]:offsets[i+1]]`) in parallel with the GIL released (`n_jobs`: -1 or None for every
+/// core); the forecasts in series order. `scaleplan.forecast_many` takes a long DataFrame.
+#[pyfunction]
+#[pyo3(signature = (values, offsets, horizon, season_length = None, level = 95.0, *, model = "auto", thorough = false, n_jobs = None))]
+#[allow(clippy::too_many_arguments)]
+fn _forecast_many(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    offsets: Vec<usize>,
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+    model: &str,
+    thorough: bool,
+    n_jobs: Option<i64>,
+) -> PyResult<Vec<PyForecast>> {
+    let o = options(horizon, season_length, level, model, thorough);
+    let threads = crate::convert::n_jobs(n_jobs)?;
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    let fs = guard(py, || {
+        let p = scaleplan::panel::Panel::new(v, &offsets)?;
+        py.detach(|| fc::forecast_many(&p, &o, threads))
+    })?;
+    fs.into_iter().map(|f| PyForecast::new(py, f)).collect()
+}
+
+/// `backtest` of every series of a panel in parallel (as `_forecast_many`); the backtests as dicts.
+#[pyfunction]
+#[pyo3(signature = (values, offsets, horizon, season_length = None, level = 95.0, *, windows = 3, step = None, model = "auto", thorough = false, n_jobs = None))]
+#[allow(clippy::too_many_arguments)]
+fn _backtest_many(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    offsets: Vec<usize>,
+    horizon: usize,
+    season_length: Option<usize>,
+    level: f64,
+    windows: usize,
+    step: Option<usize>,
+    model: &str,
+    thorough: bool,
+    n_jobs: Option<i64>,
+) -> PyResult<Py<PyAny>> {
+    let o = options(horizon, season_length, level, model, thorough);
+    let threads = crate::convert::n_jobs(n_jobs)?;
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    let bs = guard(py, || {
+        let p = scaleplan::panel::Panel::new(v, &offsets)?;
+        py.detach(|| fc::backtest_many(&p, &o, windows, step, threads))
+    })?;
+    to_py(py, &bs)
+}
+
+/// `exhaustion` of every series of a panel against one capacity, in parallel (as `_forecast_many`).
+#[pyfunction]
+#[pyo3(signature = (values, offsets, capacity, horizon, season_length = None, *, n_jobs = None))]
+fn _exhaustion_many(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    offsets: Vec<usize>,
+    capacity: f64,
+    horizon: usize,
+    season_length: Option<usize>,
+    n_jobs: Option<i64>,
+) -> PyResult<Vec<PyExhaustion>> {
+    let threads = crate::convert::n_jobs(n_jobs)?;
+    let v = floats(py, values)?;
+    let v = v.as_slice()?;
+    let es = guard(py, || {
+        let p = scaleplan::panel::Panel::new(v, &offsets)?;
+        py.detach(|| fc::exhaustion_many(&p, capacity, horizon, season_length, threads))
+    })?;
+    es.into_iter()
+        .map(|inner| {
+            let forecast = Py::new(py, PyForecast::new(py, inner.forecast.clone())?)?;
+            Ok(PyExhaustion { inner, forecast })
+        })
+        .collect()
+}
+
 /// A compound growth rate per period.
 #[pyclass(name = "GrowthRate", module = "scaleplan", frozen)]
 pub struct PyGrowth {
@@ -394,5 +477,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(growth_rate, m)?)?;
     m.add_function(wrap_pyfunction!(exhaustion, m)?)?;
     m.add_function(wrap_pyfunction!(savings, m)?)?;
+    m.add_function(wrap_pyfunction!(_forecast_many, m)?)?;
+    m.add_function(wrap_pyfunction!(_backtest_many, m)?)?;
+    m.add_function(wrap_pyfunction!(_exhaustion_many, m)?)?;
     Ok(())
 }

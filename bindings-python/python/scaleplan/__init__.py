@@ -84,8 +84,13 @@ from ._scaleplan import (
     welch_batch,
     window_status,
 )
+from .frames import backtest_many, detect_many, exhaustion_many, forecast_many
 
 __all__ = [
+    "backtest_many",
+    "detect_many",
+    "exhaustion_many",
+    "forecast_many",
     "Actor",
     "BudgetTracker",
     "Deployer",

@@ -31,6 +31,10 @@ __all__ = [
     "UslFit",
     "WelchResult",
     "__version__",
+    "_backtest_many",
+    "_detect_many",
+    "_exhaustion_many",
+    "_forecast_many",
     "_record_from_json",
     "_unpickle",
     "assess_readiness",
@@ -173,6 +177,47 @@ class Record:
 
 def _record_from_json(kind: str, json: str, data: Any) -> Record: ...
 def _unpickle(kind: str, json: str) -> Any: ...
+def _detect_many(
+    values: npt.ArrayLike,
+    offsets: Sequence[int],
+    timestamps: Any | None = None,
+    method: str = "auto",
+    n_jobs: int | None = None,
+    **params: Any,
+) -> list[Detection]: ...
+def _forecast_many(
+    values: npt.ArrayLike,
+    offsets: Sequence[int],
+    horizon: int,
+    season_length: int | None = None,
+    level: float = 95.0,
+    *,
+    model: str = "auto",
+    thorough: bool = False,
+    n_jobs: int | None = None,
+) -> list[Forecast]: ...
+def _backtest_many(
+    values: npt.ArrayLike,
+    offsets: Sequence[int],
+    horizon: int,
+    season_length: int | None = None,
+    level: float = 95.0,
+    *,
+    windows: int = 3,
+    step: int | None = None,
+    model: str = "auto",
+    thorough: bool = False,
+    n_jobs: int | None = None,
+) -> list[dict[str, Any]]: ...
+def _exhaustion_many(
+    values: npt.ArrayLike,
+    offsets: Sequence[int],
+    capacity: float,
+    horizon: int,
+    season_length: int | None = None,
+    *,
+    n_jobs: int | None = None,
+) -> list[Exhaustion]: ...
 def two_proportions(
     control: tuple[float, float],
     treatment: tuple[float, float],
