@@ -120,6 +120,18 @@ impl PyDetection {
 
 #[pymethods]
 impl PyDetection {
+    /// A pandas DataFrame of the result (`scaleplan.to_pandas`).
+    fn to_pandas(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_pandas")
+    }
+    /// A polars DataFrame of the result (`scaleplan.to_polars`).
+    fn to_polars(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_polars")
+    }
+    /// The summary Jupyter shows.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "repr_html")
+    }
     /// Pickles as the core's JSON of the detection, its arrays included.
     fn __reduce__<'py>(
         &self,

@@ -238,3 +238,11 @@ pub(crate) fn n_jobs(n: Option<i64>) -> PyResult<Option<usize>> {
         ))),
     }
 }
+
+/// `scaleplan._tables.<what>(result)`: the tables and HTML views are built from the result's own
+/// attributes in Python (pandas and polars are optional dependencies, imported when asked for).
+pub(crate) fn table(result: &Bound<'_, PyAny>, what: &str) -> PyResult<Py<PyAny>> {
+    let py = result.py();
+    let f = py.import("scaleplan._tables")?.getattr(what)?;
+    Ok(f.call1((result,))?.unbind())
+}

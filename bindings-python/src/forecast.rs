@@ -41,6 +41,18 @@ impl PyForecast {
 
 #[pymethods]
 impl PyForecast {
+    /// A pandas DataFrame of the result (`scaleplan.to_pandas`).
+    fn to_pandas(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_pandas")
+    }
+    /// A polars DataFrame of the result (`scaleplan.to_polars`).
+    fn to_polars(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_polars")
+    }
+    /// The summary Jupyter shows.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "repr_html")
+    }
     /// Pickles as the core's JSON of the forecast, its arrays included.
     fn __reduce__<'py>(
         &self,
@@ -366,6 +378,18 @@ pub struct PyExhaustion {
 
 #[pymethods]
 impl PyExhaustion {
+    /// A pandas DataFrame of the result (`scaleplan.to_pandas`).
+    fn to_pandas(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_pandas")
+    }
+    /// A polars DataFrame of the result (`scaleplan.to_polars`).
+    fn to_polars(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_polars")
+    }
+    /// The summary Jupyter shows.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "repr_html")
+    }
     /// Pickles as the core's JSON of the answer (its forecast included).
     fn __reduce__<'py>(
         &self,

@@ -192,6 +192,18 @@ impl PyRecord {
 
 #[pymethods]
 impl PyRecord {
+    /// A pandas DataFrame of the result (`scaleplan.to_pandas`).
+    fn to_pandas(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_pandas")
+    }
+    /// A polars DataFrame of the result (`scaleplan.to_polars`).
+    fn to_polars(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "to_polars")
+    }
+    /// The summary Jupyter shows.
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        crate::convert::table(slf.as_any(), "repr_html")
+    }
     fn __getattr__(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
         let d = self.data.bind(py).cast::<PyDict>()?;
         match d.get_item(name)? {
@@ -217,7 +229,7 @@ impl PyRecord {
     fn __dir__(&self, py: Python<'_>) -> PyResult<Vec<String>> {
         let d = self.data.bind(py).cast::<PyDict>()?;
         let mut keys: Vec<String> = d.keys().extract()?;
-        keys.extend(["kind", "to_json", "to_dict"].map(String::from));
+        keys.extend(["kind", "to_json", "to_dict", "to_pandas", "to_polars"].map(String::from));
         Ok(keys)
     }
     fn __repr__(&self) -> String {

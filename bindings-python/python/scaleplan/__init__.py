@@ -84,9 +84,12 @@ from ._scaleplan import (
     welch_batch,
     window_status,
 )
+from ._tables import to_pandas, to_polars
 from .frames import backtest_many, detect_many, exhaustion_many, forecast_many
 
 __all__ = [
+    "to_pandas",
+    "to_polars",
     "backtest_many",
     "detect_many",
     "exhaustion_many",
