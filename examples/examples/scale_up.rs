@@ -593,6 +593,7 @@ fn operate_step() -> scaleplan::Result<()> {
     let method = Method::Auto(AutoParams {
         season_length: Some(7),
         direction: Direction::Up,
+        ..AutoParams::default()
     });
     let d = detect(&cost[july - 56..july + 31], None, &method, 1)?;
     println!("detector: {}", d.method);
