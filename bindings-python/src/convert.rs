@@ -8,8 +8,9 @@ use pyo3::types::{PyDict, PyString};
 
 use crate::errors::to_py_err;
 
-/// A float64 view of any array-like: zero-copy for a C-contiguous float64 numpy array, one copy
-/// (through `numpy.ascontiguousarray(x, dtype=float64)`) for anything else (lists, int arrays).
+/// A float64 view of any array-like: zero-copy for an aligned C-contiguous float64 numpy array, one
+/// copy (through `numpy.require(x, float64, "CA")`) for anything else (lists, int arrays, and arrays
+/// over a misaligned buffer, as Dask and pickle protocol 5 hand them to a worker).
 pub(crate) fn floats<'py>(
     py: Python<'py>,
     x: &Bound<'py, PyAny>,
@@ -17,12 +18,13 @@ pub(crate) fn floats<'py>(
     if let Ok(a) = x.cast::<PyArray1<f64>>()
         && a.is_c_contiguous()
     {
-        return Ok(a.readonly());
+        let r = a.readonly();
+        if r.as_slice().is_ok() {
+            return Ok(r);
+        }
     }
     let np = py.import("numpy")?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("dtype", np.getattr("float64")?)?;
-    let arr = np.call_method("ascontiguousarray", (x,), Some(&kwargs))?;
+    let arr = np.call_method1("require", (x, np.getattr("float64")?, "CA"))?;
     Ok(arr.cast_into::<PyArray1<f64>>()?.readonly())
 }
 

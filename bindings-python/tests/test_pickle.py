@@ -67,3 +67,12 @@ def test_a_detection_keeps_its_nan_and_alerts_through_pickle():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="no scaleplan result class"):
         scaleplan._scaleplan._unpickle("Nope", "{}")
+
+
+def test_a_misaligned_array_is_copied_not_refused():
+    # what a Dask worker receives: a float64 array over a buffer that is not 8-byte aligned
+    buf = bytearray(8 * 50 + 1)
+    y = np.ndarray(50, dtype=np.float64, buffer=memoryview(buf)[1:])
+    y[:] = 100 + np.arange(50.0)
+    assert not y.flags.aligned
+    np.testing.assert_array_equal(scaleplan.forecast(y, 3).mean, scaleplan.forecast(np.array(y), 3).mean)
