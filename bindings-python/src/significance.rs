@@ -7,7 +7,7 @@ use pyo3::types::{PyDict, PyTuple};
 use scaleplan::significance as sig;
 
 use crate::convert::{floats, json_text, parse, to_py};
-use crate::errors::guard;
+use crate::errors::{guard, to_py_err};
 
 type Pair = (f64, f64);
 
@@ -790,12 +790,47 @@ fn sample_size_proportions_batch<'py>(
     guard(py, || sig::sample_size_proportions_batch(a, b, &o)).map(|v| column(py, v))
 }
 
+/// One arm's summary from its rows, as the experiment JSON writes it: `kind` "proportion" (`a`: the
+/// conversions, `b`: the visitors per row or None for one visitor per row), "mean" (`a`: per-unit
+/// values) or "ratio" (`a`: numerators, `b`: denominators). `scaleplan.experiment_from_frame` calls it.
+#[pyfunction]
+#[pyo3(signature = (kind, a, b = None))]
+fn _arm_summary(
+    py: Python<'_>,
+    kind: &str,
+    a: &Bound<'_, PyAny>,
+    b: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let a = floats(py, a)?;
+    let b = b.map(|b| floats(py, b)).transpose()?;
+    let (a, b) = (a.as_slice()?, b.as_ref().map(|b| b.as_slice()).transpose()?);
+    match kind {
+        "proportion" => to_py(py, &guard(py, || sig::proportion_from_rows(b, a))?),
+        "mean" => to_py(py, &guard(py, || sig::mean_from_units(a))?),
+        "ratio" => {
+            let b = b.ok_or_else(|| {
+                pyo3::exceptions::PyTypeError::new_err("a ratio metric needs its denominators")
+            })?;
+            to_py(py, &guard(py, || sig::ratio_from_units(a, b))?)
+        }
+        other => Err(to_py_err(
+            py,
+            scaleplan::Error::UnknownVariant {
+                field: "kind".into(),
+                value: other.into(),
+                expected: "proportion, mean or ratio",
+            },
+        )),
+    }
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyProportionsResult>()?;
     m.add_class::<PyWelchResult>()?;
     m.add_class::<PyRecord>()?;
     crate::pickle::register(m)?;
     m.add_function(wrap_pyfunction!(_record_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(_arm_summary, m)?)?;
     m.add_function(wrap_pyfunction!(two_proportions, m)?)?;
     m.add_function(wrap_pyfunction!(welch, m)?)?;
     m.add_function(wrap_pyfunction!(ratio, m)?)?;

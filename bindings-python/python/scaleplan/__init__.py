@@ -85,12 +85,13 @@ from ._scaleplan import (
     window_status,
 )
 from ._tables import to_pandas, to_polars
-from .frames import backtest_many, detect_many, exhaustion_many, forecast_many
+from .frames import backtest_many, detect_many, exhaustion_many, experiment_from_frame, forecast_many
 
 __all__ = [
     "to_pandas",
     "to_polars",
     "backtest_many",
+    "experiment_from_frame",
     "detect_many",
     "exhaustion_many",
     "forecast_many",

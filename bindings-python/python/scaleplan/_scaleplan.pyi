@@ -31,6 +31,7 @@ __all__ = [
     "UslFit",
     "WelchResult",
     "__version__",
+    "_arm_summary",
     "_backtest_many",
     "_detect_many",
     "_exhaustion_many",
@@ -181,6 +182,7 @@ class Record:
 
 def _record_from_json(kind: str, json: str, data: Any) -> Record: ...
 def _unpickle(kind: str, json: str) -> Any: ...
+def _arm_summary(kind: str, a: npt.ArrayLike, b: npt.ArrayLike | None = None) -> dict[str, Any]: ...
 def _detect_many(
     values: npt.ArrayLike,
     offsets: Sequence[int],

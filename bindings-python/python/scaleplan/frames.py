@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _scaleplan
 
-__all__ = ["detect_many", "forecast_many", "backtest_many", "exhaustion_many"]
+__all__ = ["detect_many", "forecast_many", "backtest_many", "exhaustion_many", "experiment_from_frame"]
 
 
 def _column(df: Any, name: str) -> np.ndarray:
@@ -385,3 +385,102 @@ def exhaustion_many(
             "model": [e.forecast.model for e in results],
         }
     )
+
+
+def experiment_from_frame(
+    df: Any,
+    *,
+    arm: str,
+    metrics: dict,
+    control: Any = "control",
+    treatment: Any = "treatment",
+    name: str = "experiment",
+    runtime_days: float,
+    treatment_share: float | None = None,
+    units: str | None = None,
+) -> dict:
+    """An experiment (the JSON ``assess_readiness`` takes) from a table of rows: one per unit (user), or
+    aggregated (one per day or segment, with counts).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or polars.DataFrame
+        The rows; ``arm`` names the column that holds each row's arm.
+    arm : str
+        The arm column.
+    metrics : dict
+        Metric name to its columns: ``{"kind": "proportion", "conversions": "converted"}`` (one row per
+        visitor; ``"visitors": "sessions"`` for aggregated rows), ``{"kind": "mean", "value": "load_ms"}``
+        (per-unit values) or ``{"kind": "ratio", "numerator": "revenue", "denominator": "sessions"}``
+        (per-unit sums); each may add ``"direction": "decrease"`` (default: increase).
+    control, treatment : default "control", "treatment"
+        The arm column's values for the two arms.
+    name, runtime_days
+        The experiment's name and the days it has run.
+    treatment_share : float, optional
+        The configured split (the core's default, 0.5, when not given).
+    units : str, optional
+        A column of units per row for the assignment counts (aggregated rows); by default each row is one
+        unit.
+
+    Returns
+    -------
+    dict
+        The experiment, ready for :func:`scaleplan.assess_readiness` (or ``json.dumps``).
+
+    Raises
+    ------
+    scaleplan.ScaleplanError
+        A bad row, named by metric, arm and column (``conversion.treatment.conversions[12]: ...``), or an
+        arm with no rows.
+
+    Examples
+    --------
+    >>> import pandas as pd, scaleplan
+    >>> df = pd.DataFrame({"arm": ["control"] * 4 + ["treatment"] * 4, "converted": [1, 0, 0, 0, 1, 1, 0, 0]})
+    >>> e = scaleplan.experiment_from_frame(df, arm="arm", runtime_days=14,
+    ...     metrics={"conversion": {"kind": "proportion", "conversions": "converted"}})
+    >>> e["metrics"][0]["treatment"], e["assignment"]
+    ({'visitors': 4, 'conversions': 2}, {'control_units': 4, 'treatment_units': 4})
+    """
+    labels = _column(df, arm)
+    masks = {"control": labels == control, "treatment": labels == treatment}
+    for which, m in masks.items():
+        if not m.any():
+            raise _scaleplan.InvalidInputError(
+                f"no row has {arm} == {control if which == 'control' else treatment!r} (the {which} arm)"
+            )
+    roles = {"proportion": ("conversions", "visitors"), "mean": ("value", None),
+             "ratio": ("numerator", "denominator")}
+    out_metrics = []
+    for metric, spec in metrics.items():
+        spec = dict(spec)
+        kind = spec.pop("kind", None)
+        if kind not in roles:
+            raise _scaleplan.InvalidInputError(
+                f"metric {metric!r}: kind must be proportion, mean or ratio, got {kind!r}")
+        direction = spec.pop("direction", None)
+        first, second = roles[kind]
+        cols = (spec.pop(first, None), spec.pop(second, None) if second else None)
+        if cols[0] is None or (kind == "ratio" and cols[1] is None) or spec:
+            raise _scaleplan.InvalidInputError(
+                f"metric {metric!r} ({kind}) takes the columns {first!r}"
+                + (f" and {second!r}" if second else "") + (f"; unknown keys {sorted(spec)}" if spec else ""))
+        entry = {"name": metric, "kind": kind}
+        if direction is not None:
+            entry["direction"] = direction
+        for which, m in masks.items():
+            a = np.asarray(_column(df, cols[0])[m], dtype=np.float64)
+            b = None if cols[1] is None else np.asarray(_column(df, cols[1])[m], dtype=np.float64)
+            try:
+                entry[which] = _scaleplan._arm_summary(kind, a, b)
+            except _scaleplan.ScaleplanError as e:
+                raise type(e)(f"{metric}.{which}.{e}") from e
+        out_metrics.append(entry)
+    assignment = {}
+    for which, m in masks.items():
+        n = int(m.sum()) if units is None else int(np.asarray(_column(df, units)[m], dtype=np.float64).sum())
+        assignment[f"{which}_units"] = n
+    if treatment_share is not None:
+        assignment["treatment_share"] = treatment_share
+    return {"name": name, "runtime_days": runtime_days, "assignment": assignment, "metrics": out_metrics}

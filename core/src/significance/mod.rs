@@ -27,6 +27,7 @@ mod ratio;
 mod readiness;
 mod sequential;
 mod srm;
+mod units;
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +56,7 @@ pub use readiness::{
 };
 pub use sequential::{SequentialOptions, SequentialResult, sequential, sequential_batch};
 pub use srm::{SrmOptions, SrmResult, srm};
+pub use units::{mean_from_units, proportion_from_rows, ratio_from_units};
 
 /// The alternative hypothesis about `treatment - control`, with scipy's names.
 ///
