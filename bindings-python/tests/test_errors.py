@@ -108,3 +108,11 @@ def test_error_case(case):
 def test_bad_option_types_are_type_errors():
     with pytest.raises(TypeError):
         scaleplan.two_proportions("100,10", (100, 10))
+
+
+def test_a_json_error_says_where_in_the_document():
+    budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+    entries = [{"date": "2026-06-01", "amount": {"amount": "1.00", "currency": "USD"}, "service": "api"},
+               {"date": "2026-06-02", "amount": {"amount": "1.00", "currency": "USD"}}]
+    with pytest.raises(scaleplan.ScaleplanError, match=r"at \[0\]: missing field `team`"):
+        scaleplan.budget_status(budget, entries, "2026-06-20")

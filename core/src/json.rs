@@ -18,13 +18,38 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::error::{Error, Result};
 
-/// Reads `T` from canonical JSON. Malformed JSON, unknown fields and invalid values give [`Error::Json`].
+/// Reads `T` from canonical JSON. Malformed JSON, unknown fields and invalid values give [`Error::Json`],
+/// whose message names where in the document the value was (`at metrics[1].control: missing field
+/// \`n\``), so that a caller can find it without counting columns.
+///
+/// ```
+/// use scaleplan::significance::Proportion;
+/// let e = scaleplan::json::from_str::<Vec<Proportion>>(r#"[{"visitors": 10, "conversions": 1}, {"visitors": 5}]"#)
+///     .unwrap_err();
+/// assert!(e.to_string().starts_with("invalid list JSON"), "{e}");
+/// assert!(e.to_string().contains("at [1]: missing field `conversions`"), "{e}");
+/// ```
 pub fn from_str<T: DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| Error::Json {
-        what: short_type_name::<T>(),
-        line: e.line(),
-        column: e.column(),
-        message: strip_position(&e.to_string()),
+    serde_json::from_str(s).map_err(|e| {
+        // The happy path pays nothing for the path: the document is read a second time, tracking
+        // where the reader is, only to explain a failure.
+        let path = {
+            let de = &mut serde_json::Deserializer::from_str(s);
+            match serde_path_to_error::deserialize::<_, T>(de) {
+                Err(pe) => pe.path().to_string(),
+                Ok(_) => ".".to_string(),
+            }
+        };
+        let message = strip_position(&e.to_string());
+        Error::Json {
+            what: short_type_name::<T>(),
+            line: e.line(),
+            column: e.column(),
+            message: match path.as_str() {
+                "." | "" => message,
+                p => format!("at {p}: {message}"),
+            },
+        }
     })
 }
 
@@ -48,8 +73,13 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
+/// `Proportion` for `scaleplan::significance::arm::Proportion`; `list` for a `Vec` (the path in the
+/// message then says which element).
 fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
+    if full.starts_with("alloc::vec::Vec<") {
+        return "list";
+    }
     let base = full.split('<').next().unwrap_or(full);
     base.rsplit("::").next().unwrap_or(base)
 }
