@@ -212,10 +212,43 @@ impl PyDetection {
     }
 }
 
-/// Runs a detector over a series. `method`: "auto" (default), "calibrated", "baseline_ratio",
-/// "robust_z", "ewma", "seasonal", "seasonal_esd" or "threshold"; `params`: the method's parameters,
-/// `cooldown` and `aggregate` ("mean", "sum", "max", "last": how points sharing a period combine). A
-/// pandas Series with a DatetimeIndex gives its index as the timestamps.
+/// Anomalies in a series: one alert per ongoing anomaly, each saying the threshold it crossed and why.
+///
+/// Parameters
+/// ----------
+/// values : array-like or pandas.Series
+///     The series (NaN: missing). A Series with a DatetimeIndex gives its index as the timestamps.
+/// timestamps : array-like, optional
+///     Seconds since the epoch, numpy/pandas datetimes (tz-aware read as UTC) or `datetime` objects, as
+///     exported: sorted, repeated ones combined, irregular ones placed on the grid (`Detection.ingest`).
+/// method : str, default "auto"
+///     "auto" (the calibrated detector on 1,200 periods or more, a seasonal or robust rule on shorter
+///     series), "calibrated", "baseline_ratio", "robust_z", "ewma", "seasonal", "seasonal_esd", "threshold".
+/// **params
+///     The method's parameters (`expected_false_alarms_per`, the alert budget, default one false alarm per
+///     10,000 periods; `season_length`; `window` ...), `cooldown` (quiet periods that close an alert) and
+///     `aggregate` ("mean", "sum", "max", "last": how points sharing a period combine).
+///
+/// Returns
+/// -------
+/// Detection
+///     `alerts` (dicts), `flags`, `scores`, `expected` (numpy arrays), `method` (resolved), `ingest`;
+///     `to_pandas()` gives the alerts as a table.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     An empty series, infinite values or NaN timestamps (`not_finite`), a parameter out of range,
+///     timestamps too sparse for a grid (`invalid_timestamps`).
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> y = 100 + np.sin(np.arange(3000) / 7.0)
+/// >>> y[2500] = 130
+/// >>> d = scaleplan.detect(y)
+/// >>> [a["start_index"] for a in d.alerts], d.method.split("(")[0]
+/// ([2500], 'calibrated')
 #[pyfunction]
 #[pyo3(signature = (values, timestamps = None, method = "auto", **params))]
 fn detect(

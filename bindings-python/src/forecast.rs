@@ -134,9 +134,42 @@ impl PyForecast {
     }
 }
 
-/// Forecasts `values` `horizon` periods ahead. `model`: "auto" (AICc over ETS models), an ETS model such
-/// as "ETS(A,Ad,N)", or "seasonal_naive". `thorough`: search the initial seasonal states by likelihood, as
-/// R does (slower, and on M3 less accurate than the default).
+/// A forecast `horizon` periods ahead with its prediction interval (exponential smoothing, as R's
+/// `forecast::ets` and statsforecast's AutoETS).
+///
+/// Parameters
+/// ----------
+/// values : array-like
+///     The history, oldest first (positive for multiplicative models).
+/// horizon : int
+///     Periods ahead.
+/// season_length : int, optional
+///     Periods per season (12 for monthly data with a yearly cycle); none by default.
+/// level : float, default 95.0
+///     The interval's level in percent.
+/// model : str, default "auto"
+///     "auto" (the lowest AICc over the admissible ETS models), an ETS model such as "ETS(A,Ad,N)", or
+///     "seasonal_naive".
+/// thorough : bool, default False
+///     Search the initial seasonal states by likelihood, as R does (slower; on M3 less accurate).
+///
+/// Returns
+/// -------
+/// Forecast
+///     `mean`, `lower`, `upper` (numpy arrays), `model`, `params`; `to_pandas()` and `scaleplan.plot.forecast`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Too few values for the model (`too_few_observations`, with the minimum), NaN or infinite values,
+///     an unknown model name.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> f = scaleplan.forecast(100 + 2.0 * np.arange(36), 3)
+/// >>> f.model, np.round(f.mean, 1).tolist()
+/// ('ETS(A,A,N)', [172.0, 174.0, 176.0])
 #[pyfunction]
 #[pyo3(signature = (values, horizon, season_length = None, level = 95.0, *, model = "auto", thorough = false))]
 fn forecast(
@@ -358,7 +391,29 @@ pub(crate) fn unpickle(py: Python<'_>, kind: &str, json: &str) -> Option<PyResul
     Some(r)
 }
 
-/// The compound growth rate per period of a positive series.
+/// The compound growth rate per period of a positive series (a log-linear least-squares fit) with its
+/// 95 % confidence interval.
+///
+/// Parameters
+/// ----------
+/// values : array-like
+///     Positive values, oldest first, at least 3.
+///
+/// Returns
+/// -------
+/// GrowthRate
+///     `rate` (0.10 is 10 % per period), `ci`, `doubling_periods` and the fit's figures.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Fewer than 3 values, a value ≤ 0, NaN or infinite values.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> round(scaleplan.growth_rate(100 * 1.05 ** np.arange(24)).rate, 6)
+/// 0.05
 #[pyfunction]
 fn growth_rate(py: Python<'_>, values: &Bound<'_, PyAny>) -> PyResult<PyGrowth> {
     let v = floats(py, values)?;
@@ -440,7 +495,37 @@ impl PyExhaustion {
     }
 }
 
-/// When `values` reach `capacity` within `horizon` periods (None: not within the horizon).
+/// When a series reaches a capacity: the first forecast period at or above it, and the first period its
+/// upper band does (the early warning).
+///
+/// Parameters
+/// ----------
+/// values : array-like
+///     The history of the used quantity (requests, GB, cores).
+/// capacity : float
+///     The limit.
+/// horizon : int
+///     Periods to look ahead.
+/// season_length : int, optional
+///     As `forecast`.
+///
+/// Returns
+/// -------
+/// Exhaustion
+///     `period` and `upper_period` (1-based periods ahead, None when not within the horizon),
+///     `already_exceeded`, `forecast`, `reason`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     As `forecast`, and a capacity that is NaN or infinite.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> e = scaleplan.exhaustion(100 + 2.0 * np.arange(36), 180.0, 12)
+/// >>> e.period
+/// 5
 #[pyfunction]
 #[pyo3(signature = (values, capacity, horizon, season_length = None))]
 fn exhaustion(

@@ -289,7 +289,36 @@ pub(crate) fn doc<T: serde::de::DeserializeOwned>(
     guard(py, || scaleplan::json::from_str(&text))
 }
 
-/// Two-proportion z test; arms are `(visitors, conversions)`.
+/// Two-proportion z test of a treatment's conversion rate against the control's (pooled standard error for
+/// the test, unpooled for the interval, as statsmodels' `test_proportions_2indep`).
+///
+/// Parameters
+/// ----------
+/// control, treatment : tuple of (int, int)
+///     Each arm's `(visitors, conversions)`.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// ProportionsResult
+///     Rates, `z`, `p_value`, the absolute effect and its interval, the relative lift and its interval
+///     (None when the control rate is 0).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Negative or fractional counts, conversions above visitors (`conversions_exceed_visitors`), an
+///     alpha outside (0, 1).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.two_proportions((48000, 4800), (48500, 5965))
+/// >>> round(r.relative_lift, 4), r.p_value < 1e-20
+/// (0.2299, True)
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
 fn two_proportions(
@@ -307,7 +336,34 @@ fn two_proportions(
     guard(py, || sig::two_proportions(&c, &t, &o)).map(Into::into)
 }
 
-/// Welch's t test; arms are `(n, mean, variance)` with the sample variance (ddof = 1).
+/// Welch's t test of two means from summary statistics (scipy's `ttest_ind_from_stats`, `equal_var=False`).
+///
+/// Parameters
+/// ----------
+/// control, treatment : tuple of (int, float, float)
+///     Each arm's `(n, mean, variance)`, the variance with ddof = 1.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// WelchResult
+///     Means, `t`, Welch–Satterthwaite `df`, `p_value`, the absolute effect and its interval, the relative
+///     lift and its interval.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `n` below 2, a negative variance, NaN or infinite values, both variances 0 (`zero_variance`).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.welch((1000, 10.0, 4.0), (1000, 10.3, 4.8))
+/// >>> round(r.t, 3), round(r.df, 1)    # scipy ttest_ind_from_stats: t = 3.198
+/// (3.198, 1981.6)
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
 fn welch(
@@ -562,7 +618,38 @@ fn mde_means(
     guard(py, || sig::mde_means(std_dev, baseline_mean, n_per_arm, &o))
 }
 
-/// Readiness: `experiment` and `policy` are JSON text or dicts in the canonical shape.
+/// Whether an experiment's winner is ready to scale, rule by rule: sample-ratio mismatch, runtime, the
+/// primary metric's significance and lift, guardrails, and each metric's verdict, with the reasons.
+///
+/// Parameters
+/// ----------
+/// experiment : str or dict
+///     The experiment (JSON text or its dict; `experiment_from_frame` builds one from rows).
+/// policy : str or dict
+///     The readiness policy (primary metric, alpha, minimum lift and runtime, guardrails).
+///
+/// Returns
+/// -------
+/// Record
+///     `ready` (bool), `reasons` (one per rule: `rule`, `passed`, `observed`, `threshold`, `message`),
+///     `verdicts`, `srm`; `to_pandas()` gives the reasons as a table.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A malformed document (the message says where: `at metrics[1].control: ...`), bad counts, a policy
+///     naming an unknown metric (`unknown_metric`).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> exp = {"name": "x", "runtime_days": 21,
+/// ...        "assignment": {"control_units": 48000, "treatment_units": 48500},
+/// ...        "metrics": [{"name": "conversion", "kind": "proportion",
+/// ...                     "control": {"visitors": 48000, "conversions": 4800},
+/// ...                     "treatment": {"visitors": 48500, "conversions": 5965}}]}
+/// >>> scaleplan.assess_readiness(exp, {"primary_metric": "conversion"}).ready
+/// True
 #[pyfunction]
 fn assess_readiness(
     py: Python<'_>,
