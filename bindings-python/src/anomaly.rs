@@ -441,8 +441,40 @@ fn regression(
     to_py(py, &r)
 }
 
-/// Budget status on `as_of` ("YYYY-MM-DD") from cost entries (dicts with date, amount, service, team,
-/// feature); amounts are `Decimal` or exact strings.
+/// A budget's status on a date: spent, projected at the run rate, the thresholds crossed, and the spend by
+/// service, team and feature.
+///
+/// Parameters
+/// ----------
+/// budget : dict
+///     `name`, `period` ("monthly", "quarterly", ...), `amount` (`{"amount": Decimal or exact string,
+///     "currency": "USD"}`), optional `thresholds` (percent, default 50, 75, 90, 100).
+/// entries : list of dict
+///     Cost entries: `date` ("YYYY-MM-DD"), `amount`, `service`, `team`, optional `feature`.
+/// as_of : str
+///     The day of the status, "YYYY-MM-DD".
+///
+/// Returns
+/// -------
+/// dict
+///     `spent`, `projected`, `run_rate` (money as `Decimal`), `spent_percent`, `projected_percent`, `alerts`,
+///     `attribution`; `scaleplan.plot.budget(status, entries)` draws its burn.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A malformed entry (the message says which: `at [3]: missing field ...`), an unknown currency, a
+///     currency other than the budget's (`currency_mismatch`), a bad date.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+/// >>> entries = [{"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+/// ...             "service": "api", "team": "core"} for d in range(1, 21)]
+/// >>> s = scaleplan.budget_status(budget, entries, "2026-06-20")
+/// >>> s["spent"]["amount"], s["projected_percent"]
+/// (Decimal('2000.00'), 100.0)
 #[pyfunction]
 fn budget_status(
     py: Python<'_>,

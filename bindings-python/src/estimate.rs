@@ -353,7 +353,38 @@ fn load_catalog(py: Python<'_>, text: &str, format: &str) -> PyResult<PyRecord> 
     PyRecord::new(py, "PriceCatalog", &c)
 }
 
-/// What scaling needs and costs: line items, totals, low/expected/high range and assumptions.
+/// What scaling from the measured users to the target needs and costs, priced from a catalog in exact
+/// decimals: line items, one-time and monthly totals, a low / expected / high range and the assumptions.
+///
+/// Parameters
+/// ----------
+/// request : str or dict
+///     The estimate request: `target_users`, `instance_type`, `current_instances`, `demand` (per-user
+///     figures measured at `users`), the capacity `model` (linear, USL or queueing), storage, bandwidth,
+///     database, cache and team hours.
+/// catalog : Record, str or dict
+///     A price catalog (`load_catalog`).
+///
+/// Returns
+/// -------
+/// Record
+///     `line_items`, `totals` (money as `decimal.Decimal`), `range`, `assumptions`, `warnings`;
+///     `to_pandas()` gives the line items.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A malformed request (the message says where), a resource the catalog does not price
+///     (`unknown_resource`), a currency other than the catalog's (`currency_mismatch`).
+///
+/// Examples
+/// --------
+/// >>> import json, pathlib, scaleplan
+/// >>> data = pathlib.Path("examples/data")
+/// >>> catalog = scaleplan.load_catalog((data / "catalog.toml").read_text())   # doctest: +SKIP
+/// >>> est = scaleplan.estimate(json.loads((data / "estimate.json").read_text())["request"], catalog)  # doctest: +SKIP
+/// >>> est.totals["monthly"]   # doctest: +SKIP
+/// Decimal('4562.88')
 #[pyfunction]
 fn estimate(
     py: Python<'_>,

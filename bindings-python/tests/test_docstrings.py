@@ -12,7 +12,7 @@ import scaleplan.plot
 DOCUMENTED = [
     scaleplan.two_proportions, scaleplan.welch, scaleplan.assess_readiness, scaleplan.detect,
     scaleplan.forecast, scaleplan.growth_rate, scaleplan.exhaustion, scaleplan.detect_many,
-    scaleplan.forecast_many, scaleplan.experiment_from_frame, scaleplan.to_pandas,
+    scaleplan.forecast_many, scaleplan.experiment_from_frame, scaleplan.to_pandas, scaleplan.budget_status,
 ]
 
 
