@@ -835,19 +835,6 @@ fn budget_range(b: f64) -> Result<()> {
     Ok(())
 }
 
-/// `auto`'s baseline window: a day of periods when the timestamps give the step, within [144, 288]
-/// (288 for 5-minute data, 144 for 10-minute, hourly or daily data); 288 without timestamps. A day
-/// keeps a daily cycle the season did not take out inside the baseline; on coarser data a longer
-/// window would make the median lag a trend by more than 72 periods.
-fn auto_window(step: Option<f64>) -> usize {
-    const LEAST: usize = 144;
-    const MOST: usize = 288;
-    match step {
-        Some(s) if s.is_finite() && s > 0.0 => ((86_400.0 / s).round() as usize).clamp(LEAST, MOST),
-        _ => MOST,
-    }
-}
-
 /// `auto` made concrete for this series; other methods with their defaults filled in.
 pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Method {
     match method {
@@ -855,7 +842,6 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
             Method::Calibrated(CalibratedParams {
                 direction: p.direction,
                 season_length: p.season_length.or_else(|| season_from_data(slots, step)),
-                window: auto_window(step),
                 expected_false_alarms_per: p.budget(),
                 ..CalibratedParams::default()
             })
