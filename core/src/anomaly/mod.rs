@@ -411,9 +411,9 @@ const MAX_WINDOW: usize = 10_000_000;
 /// from overflow, so a loaded state can never overflow one.
 pub(crate) const MAX_COUNT: u64 = 1 << 53;
 const MAX_SEASON: usize = 100_000;
-/// From this many periods `auto` is `calibrated`: its 400-period warm-up is then at most a third of the
-/// series, and the series long enough to learn its own score tail. Shorter series keep the fixed rules
-/// below.
+/// From this many periods `auto` is `calibrated`: its warm-up (150 periods, or four cycles of a season)
+/// is then a small part of the series, and the series long enough to learn its own score tail. Shorter
+/// series keep the fixed rules below.
 pub const AUTO_CALIBRATED_MIN: usize = 1200;
 /// The auto detector's cut-off on short series: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
 /// 16,000 periods of Gaussian noise.
