@@ -463,7 +463,7 @@ fn regression(
 /// Raises
 /// ------
 /// InvalidInputError
-///     A malformed entry (the message says which: `at [3]: missing field ...`), an unknown currency, a
+///     A malformed entry (the message says which: ``in `entries`, at [3]: missing field ...``), an unknown currency, a
 ///     currency other than the budget's (`currency_mismatch`), a bad date.
 ///
 /// Examples
@@ -482,8 +482,8 @@ fn budget_status(
     entries: &Bound<'_, PyAny>,
     as_of: &str,
 ) -> PyResult<Py<PyAny>> {
-    let b: an::budget::Budget = doc(py, budget)?;
-    let e: Vec<an::budget::CostEntry> = doc(py, entries)?;
+    let b: an::budget::Budget = doc(py, "budget", budget)?;
+    let e: Vec<an::budget::CostEntry> = doc(py, "entries", entries)?;
     let d = guard(py, || an::budget::Date::parse("as_of", as_of))?;
     let s = guard(py, || an::budget::budget_status(&b, &e, d))?;
     to_py(py, &s)
@@ -500,14 +500,14 @@ pub struct PyBudgetTracker {
 impl PyBudgetTracker {
     #[new]
     fn new(py: Python<'_>, budget: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let b: an::budget::Budget = doc(py, budget)?;
+        let b: an::budget::Budget = doc(py, "budget", budget)?;
         Ok(PyBudgetTracker {
             inner: guard(py, || an::budget::BudgetTracker::new(b))?,
         })
     }
     /// Records one cost entry (entries in date order); the alerts it fires.
     fn record(&mut self, py: Python<'_>, entry: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let e: an::budget::CostEntry = doc(py, entry)?;
+        let e: an::budget::CostEntry = doc(py, "entry", entry)?;
         let alerts = guard(py, || self.inner.record(&e))?;
         to_py(py, &alerts)
     }

@@ -207,7 +207,7 @@ fn cost_totals(
     line_items: &Bound<'_, PyAny>,
     currency: &str,
 ) -> PyResult<PyRecord> {
-    let items: Vec<est::LineItem> = doc(py, line_items)?;
+    let items: Vec<est::LineItem> = doc(py, "line_items", line_items)?;
     let c: scaleplan::money::Currency = parse(py, currency)?;
     let t = guard(py, || est::cost_totals(&items, c))?;
     PyRecord::new(py, "CostTotals", &t)
@@ -297,9 +297,9 @@ fn hpa_desired_replicas(
     tolerance: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyRecord> {
     let current = count(py, "current_replicas", current_replicas)?;
-    let pods: Vec<est::Pod> = doc(py, pods)?;
+    let pods: Vec<est::Pod> = doc(py, "pods", pods)?;
     let tolerance: est::HpaTolerance = match tolerance {
-        Some(t) => doc(py, t)?,
+        Some(t) => doc(py, "tolerance", t)?,
         None => est::HpaTolerance::default(),
     };
     let r = guard(py, || {
@@ -319,9 +319,9 @@ fn hpa_scale<'py>(
     recommended_replicas: f64,
     state: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyTuple>> {
-    let b: est::HpaBehavior = doc(py, behavior)?;
+    let b: est::HpaBehavior = doc(py, "behavior", behavior)?;
     let mut s: est::HpaState = match state {
-        Some(s) if !s.is_none() => doc(py, s)?,
+        Some(s) if !s.is_none() => doc(py, "state", s)?,
         _ => est::HpaState::default(),
     };
     let (cur, rec) = (
@@ -391,7 +391,7 @@ fn estimate(
     request: &Bound<'_, PyAny>,
     catalog: &Bound<'_, PyAny>,
 ) -> PyResult<PyRecord> {
-    let req: est::EstimateRequest = doc(py, request)?;
+    let req: est::EstimateRequest = doc(py, "request", request)?;
     let cat = self::catalog(py, catalog)?;
     let e = guard(py, || est::estimate(&req, &cat))?;
     PyRecord::new(py, "ResourceEstimate", &e)
@@ -439,9 +439,9 @@ fn schedule_docs(
     options: &Bound<'_, PyAny>,
 ) -> PyResult<ScheduleDocs> {
     Ok((
-        doc(py, model)?,
+        doc(py, "model", model)?,
         self::catalog(py, catalog)?,
-        doc(py, options)?,
+        doc(py, "options", options)?,
     ))
 }
 
@@ -494,9 +494,9 @@ fn capacity_milestones(
     catalog: &Bound<'_, PyAny>,
     milestones: &Bound<'_, PyAny>,
 ) -> PyResult<Vec<PyRecord>> {
-    let req: est::EstimateRequest = doc(py, request)?;
+    let req: est::EstimateRequest = doc(py, "request", request)?;
     let cat = self::catalog(py, catalog)?;
-    let m: Vec<est::Milestone> = doc(py, milestones)?;
+    let m: Vec<est::Milestone> = doc(py, "milestones", milestones)?;
     let plans = guard(py, || est::capacity_milestones(&req, &cat, &m))?;
     plans
         .iter()
@@ -507,7 +507,7 @@ fn capacity_milestones(
 /// The annual value of the lift, low / expected / high.
 #[pyfunction]
 fn impact(py: Python<'_>, input: &Bound<'_, PyAny>) -> PyResult<PyRecord> {
-    let i: est::ImpactInput = doc(py, input)?;
+    let i: est::ImpactInput = doc(py, "input", input)?;
     let r = guard(py, || est::impact(&i))?;
     PyRecord::new(py, "Impact", &r)
 }
@@ -523,7 +523,7 @@ fn growth_phase(
     plan: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyRecord> {
     let p: est::GrowthPlan = match plan {
-        Some(p) if !p.is_none() => doc(py, p)?,
+        Some(p) if !p.is_none() => doc(py, "plan", p)?,
         _ => est::GrowthPlan::default(),
     };
     let r = guard(py, || p.recommend(active, users))?;
@@ -538,9 +538,9 @@ fn scaling_triggers(
     input: &Bound<'_, PyAny>,
     rules: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyRecord> {
-    let i: est::TriggerInput = doc(py, input)?;
+    let i: est::TriggerInput = doc(py, "input", input)?;
     let r: est::TriggerRules = match rules {
-        Some(r) if !r.is_none() => doc(py, r)?,
+        Some(r) if !r.is_none() => doc(py, "rules", r)?,
         _ => est::TriggerRules::default(),
     };
     let out = guard(py, || est::scaling_triggers(&i, &r))?;

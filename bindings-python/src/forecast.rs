@@ -552,8 +552,8 @@ fn savings(
     resources: &Bound<'_, PyAny>,
     options: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
-    let r: Vec<fc::savings::ResourceUsage> = doc(py, resources)?;
-    let o: fc::savings::SavingsOptions = doc(py, options)?;
+    let r: Vec<fc::savings::ResourceUsage> = doc(py, "resources", resources)?;
+    let o: fc::savings::SavingsOptions = doc(py, "options", options)?;
     let recs = guard(py, || fc::savings::recommend(&r, &o))?;
     to_py(py, &recs)
 }
@@ -569,7 +569,7 @@ fn recommendation_step(
     date: &str,
     actor: &str,
 ) -> PyResult<Py<PyAny>> {
-    let mut r: fc::savings::Recommendation = doc(py, recommendation)?;
+    let mut r: fc::savings::Recommendation = doc(py, "recommendation", recommendation)?;
     let s: fc::savings::Step = guard(py, || step.parse())?;
     let d = guard(py, || scaleplan::anomaly::budget::Date::parse("date", date))?;
     guard(py, || r.apply(s, d, actor))?;

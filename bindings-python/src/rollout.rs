@@ -36,7 +36,7 @@ fn rollout_plan(
     waves: &str,
 ) -> PyResult<Py<PyAny>> {
     let scope: ro::Scope = match scope {
-        Some(s) => doc(py, s)?,
+        Some(s) => doc(py, "scope", s)?,
         None => ro::Scope::AllRegions,
     };
     let waves = match waves {
@@ -57,7 +57,7 @@ fn rollout_plan(
         ("gradual", None) => guard(py, || ro::RolloutPlan::gradual(scope, waves))?,
         ("immediate", None) => guard(py, || ro::RolloutPlan::immediate(scope))?,
         ("custom", Some(p)) => {
-            let phases: Vec<ro::PhaseSpec> = doc(py, p)?;
+            let phases: Vec<ro::PhaseSpec> = doc(py, "phases", p)?;
             guard(py, || ro::RolloutPlan::custom(phases, scope, waves))?
         }
         _ => {
@@ -77,7 +77,7 @@ fn rollout_plan(
 /// Validates a plan document and returns it with defaults filled in.
 #[pyfunction]
 fn validate_plan(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let plan: ro::RolloutPlan = doc(py, plan)?;
+    let plan: ro::RolloutPlan = doc(py, "plan", plan)?;
     guard(py, || plan.validate())?;
     to_py(py, &plan)
 }
@@ -90,9 +90,9 @@ fn window_status(
     window: &Bound<'_, PyAny>,
     policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let w: ro::Window = doc(py, window)?;
+    let w: ro::Window = doc(py, "window", window)?;
     let p: ro::GatePolicy = match policy {
-        Some(p) => doc(py, p)?,
+        Some(p) => doc(py, "policy", p)?,
         None => ro::GatePolicy::default(),
     };
     guard(py, || p.validate())?;
@@ -106,7 +106,7 @@ fn window_status(
 /// Checks an audit log (a list of events as `RolloutService.audit` returns them).
 #[pyfunction]
 fn verify_audit(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-    let events: Vec<ro::AuditEvent> = doc(py, events)?;
+    let events: Vec<ro::AuditEvent> = doc(py, "events", events)?;
     to_py(py, &ro::verify(&events))
 }
 
@@ -144,7 +144,7 @@ impl PyRolloutService {
             }
         };
         let thresholds: ro::ApprovalThresholds = match approval_thresholds {
-            Some(t) => doc(py, t)?,
+            Some(t) => doc(py, "approval_thresholds", t)?,
             None => ro::ApprovalThresholds::default(),
         };
         let store = guard(py, || py.detach(|| store::open_keyed(path, key)))?;
@@ -172,10 +172,10 @@ impl PyRolloutService {
         now: &str,
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let plan: ro::RolloutPlan = doc(py, plan)?;
-        let actor: ro::Actor = doc(py, initiator)?;
+        let plan: ro::RolloutPlan = doc(py, "plan", plan)?;
+        let actor: ro::Actor = doc(py, "initiator", initiator)?;
         let policy: ro::GatePolicy = match policy {
-            Some(p) => doc(py, p)?,
+            Some(p) => doc(py, "policy", p)?,
             None => ro::GatePolicy::default(),
         };
         let now = time(py, "now", now)?;
@@ -197,7 +197,7 @@ impl PyRolloutService {
         expected_version: Option<u64>,
         idempotency_key: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
-        let cmd: ro::Command = doc(py, command)?;
+        let cmd: ro::Command = doc(py, "command", command)?;
         let now = time(py, "now", now)?;
         let out = guard(py, || {
             py.detach(|| {
@@ -222,8 +222,8 @@ impl PyRolloutService {
         actor: &Bound<'_, PyAny>,
         idempotency_key: Option<&str>,
     ) -> PyResult<Py<PyAny>> {
-        let actor: ro::Actor = doc(py, actor)?;
-        let window: Option<ro::Window> = window.map(|w| doc(py, w)).transpose()?;
+        let actor: ro::Actor = doc(py, "actor", actor)?;
+        let window: Option<ro::Window> = window.map(|w| doc(py, "window", w)).transpose()?;
         let events = events
             .unwrap_or_default()
             .iter()
@@ -250,8 +250,8 @@ impl PyRolloutService {
         incident: &Bound<'_, PyAny>,
         actor: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let i: ro::Incident = doc(py, incident)?;
-        let actor: ro::Actor = doc(py, actor)?;
+        let i: ro::Incident = doc(py, "incident", incident)?;
+        let actor: ro::Actor = doc(py, "actor", actor)?;
         guard(py, || {
             py.detach(|| self.svc.report_incident(id, &actor, &i))
         })
@@ -343,7 +343,7 @@ impl PyRolloutService {
 /// Canonical JSON text of a plan (the same bytes as Rust and Node).
 #[pyfunction]
 fn plan_json(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<String> {
-    let plan: ro::RolloutPlan = doc(py, plan)?;
+    let plan: ro::RolloutPlan = doc(py, "plan", plan)?;
     guard(py, || scaleplan::json::to_string(&plan))
 }
 

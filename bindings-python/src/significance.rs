@@ -281,12 +281,17 @@ fn mean_arm(py: Python<'_>, name: &str, arm: (f64, f64, f64)) -> PyResult<sig::M
     })
 }
 
+/// The document in argument `name` (JSON text, a dict or a list) read by the core; a JSON error says
+/// which argument held it.
 pub(crate) fn doc<T: serde::de::DeserializeOwned>(
     py: Python<'_>,
+    name: &str,
     x: &Bound<'_, PyAny>,
 ) -> PyResult<T> {
     let text = json_text(py, x)?;
-    guard(py, || scaleplan::json::from_str(&text))
+    guard(py, || {
+        scaleplan::json::from_str(&text).map_err(|e: scaleplan::Error| e.in_argument(name))
+    })
 }
 
 /// Two-proportion z test of a treatment's conversion rate against the control's (pooled standard error for
@@ -392,7 +397,7 @@ fn ratio(
     alternative: Option<&str>,
 ) -> PyResult<PyRecord> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t): (sig::RatioSummary, sig::RatioSummary) = (doc(py, control)?, doc(py, treatment)?);
+    let (c, t): (sig::RatioSummary, sig::RatioSummary) = (doc(py, "control", control)?, doc(py, "treatment", treatment)?);
     let r = guard(py, || sig::ratio(&c, &t, &o))?;
     PyRecord::new(py, "RatioResult", &r)
 }
@@ -408,7 +413,7 @@ fn cuped(
     alternative: Option<&str>,
 ) -> PyResult<PyRecord> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t): (sig::CupedArm, sig::CupedArm) = (doc(py, control)?, doc(py, treatment)?);
+    let (c, t): (sig::CupedArm, sig::CupedArm) = (doc(py, "control", control)?, doc(py, "treatment", treatment)?);
     let r = guard(py, || sig::cuped(&c, &t, &o))?;
     PyRecord::new(py, "CupedResult", &r)
 }
@@ -656,7 +661,7 @@ fn assess_readiness(
     experiment: &Bound<'_, PyAny>,
     policy: &Bound<'_, PyAny>,
 ) -> PyResult<PyRecord> {
-    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (doc(py, experiment)?, doc(py, policy)?);
+    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (doc(py, "experiment", experiment)?, doc(py, "policy", policy)?);
     let r = guard(py, || sig::assess_readiness(&e, &p))?;
     PyRecord::new(py, "Readiness", &r)
 }
@@ -666,15 +671,15 @@ fn assess_readiness(
 fn canonical_json(py: Python<'_>, kind: &str, document: &Bound<'_, PyAny>) -> PyResult<String> {
     match kind {
         "experiment" => {
-            let e: sig::Experiment = doc(py, document)?;
+            let e: sig::Experiment = doc(py, "document", document)?;
             guard(py, || scaleplan::json::to_string(&e))
         }
         "policy" => {
-            let p: sig::ReadinessPolicy = doc(py, document)?;
+            let p: sig::ReadinessPolicy = doc(py, "document", document)?;
             guard(py, || scaleplan::json::to_string(&p))
         }
         "readiness" => {
-            let r: sig::Readiness = doc(py, document)?;
+            let r: sig::Readiness = doc(py, "document", document)?;
             guard(py, || scaleplan::json::to_string(&r))
         }
         other => guard(py, || {

@@ -20,17 +20,17 @@ fn slo_report(
     period: Option<&Bound<'_, PyAny>>,
     incidents: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
-    let w: Vec<scaleplan::rollout::Window> = doc(py, windows)?;
+    let w: Vec<scaleplan::rollout::Window> = doc(py, "windows", windows)?;
     let o: slo::SloObjectives = match objectives {
-        Some(x) => doc(py, x)?,
+        Some(x) => doc(py, "objectives", x)?,
         None => slo::SloObjectives::default(),
     };
     let p: slo::SloPeriod = match period {
-        Some(x) => doc(py, x)?,
+        Some(x) => doc(py, "period", x)?,
         None => slo::SloPeriod::default(),
     };
     let i: Vec<scaleplan::rollout::Incident> = match incidents {
-        Some(x) => doc(py, x)?,
+        Some(x) => doc(py, "incidents", x)?,
         None => Vec::new(),
     };
     let r = guard(py, || slo::slo_report(&w, &i, &o, &p))?;
@@ -47,8 +47,8 @@ fn plan_status(
     observations: &Bound<'_, PyAny>,
     as_of: &str,
 ) -> PyResult<Py<PyAny>> {
-    let p: slo::ScalePlan = doc(py, plan)?;
-    let o: Vec<slo::PlanObservation> = doc(py, observations)?;
+    let p: slo::ScalePlan = doc(py, "plan", plan)?;
+    let o: Vec<slo::PlanObservation> = doc(py, "observations", observations)?;
     let t = guard(py, || {
         scaleplan::rollout::Timestamp::parse_field("as_of", as_of)
     })?;

@@ -114,5 +114,5 @@ def test_a_json_error_says_where_in_the_document():
     budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
     entries = [{"date": "2026-06-01", "amount": {"amount": "1.00", "currency": "USD"}, "service": "api"},
                {"date": "2026-06-02", "amount": {"amount": "1.00", "currency": "USD"}}]
-    with pytest.raises(scaleplan.ScaleplanError, match=r"at \[0\]: missing field `team`"):
+    with pytest.raises(scaleplan.ScaleplanError, match=r"in `entries`, at \[0\]: missing field `team`"):
         scaleplan.budget_status(budget, entries, "2026-06-20")

@@ -618,6 +618,32 @@ impl Error {
             other => other,
         }
     }
+
+    /// A [`Error::Json`] error with the name of the argument that held the document, so that a binding's
+    /// caller reads which of its arguments was wrong; other errors unchanged.
+    ///
+    /// ```
+    /// let e = scaleplan::json::from_str::<Vec<scaleplan::significance::Proportion>>(r#"[{"visitors": 1}]"#)
+    ///     .unwrap_err()
+    ///     .in_argument("arms");
+    /// assert!(e.to_string().contains("in `arms`, at [0]: missing field `conversions`"), "{e}");
+    /// ```
+    pub fn in_argument(self, name: &str) -> Self {
+        match self {
+            Error::Json {
+                what,
+                line,
+                column,
+                message,
+            } => Error::Json {
+                what,
+                line,
+                column,
+                message: format!("in `{name}`, {message}"),
+            },
+            other => other,
+        }
+    }
 }
 
 /// The crate's result type.
