@@ -397,7 +397,10 @@ fn ratio(
     alternative: Option<&str>,
 ) -> PyResult<PyRecord> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t): (sig::RatioSummary, sig::RatioSummary) = (doc(py, "control", control)?, doc(py, "treatment", treatment)?);
+    let (c, t): (sig::RatioSummary, sig::RatioSummary) = (
+        doc(py, "control", control)?,
+        doc(py, "treatment", treatment)?,
+    );
     let r = guard(py, || sig::ratio(&c, &t, &o))?;
     PyRecord::new(py, "RatioResult", &r)
 }
@@ -413,7 +416,10 @@ fn cuped(
     alternative: Option<&str>,
 ) -> PyResult<PyRecord> {
     let o = test_options(py, alpha, alternative)?;
-    let (c, t): (sig::CupedArm, sig::CupedArm) = (doc(py, "control", control)?, doc(py, "treatment", treatment)?);
+    let (c, t): (sig::CupedArm, sig::CupedArm) = (
+        doc(py, "control", control)?,
+        doc(py, "treatment", treatment)?,
+    );
     let r = guard(py, || sig::cuped(&c, &t, &o))?;
     PyRecord::new(py, "CupedResult", &r)
 }
@@ -661,7 +667,10 @@ fn assess_readiness(
     experiment: &Bound<'_, PyAny>,
     policy: &Bound<'_, PyAny>,
 ) -> PyResult<PyRecord> {
-    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (doc(py, "experiment", experiment)?, doc(py, "policy", policy)?);
+    let (e, p): (sig::Experiment, sig::ReadinessPolicy) = (
+        doc(py, "experiment", experiment)?,
+        doc(py, "policy", policy)?,
+    );
     let r = guard(py, || sig::assess_readiness(&e, &p))?;
     PyRecord::new(py, "Readiness", &r)
 }
