@@ -489,10 +489,16 @@ impl PyExhaustion {
     }
     fn __repr__(&self) -> String {
         format!(
-            "Exhaustion(period={:?}, upper_period={:?})",
-            self.inner.period, self.inner.upper_period
+            "Exhaustion(period={}, upper_period={})",
+            py_option(self.inner.period),
+            py_option(self.inner.upper_period)
         )
     }
+}
+
+/// An optional count as Python writes it (`None`, `12`), not as Rust does (`Some(12)`).
+fn py_option(x: Option<usize>) -> String {
+    x.map_or_else(|| "None".to_string(), |v| v.to_string())
 }
 
 /// When a series reaches a capacity: the first forecast period at or above it, and the first period its

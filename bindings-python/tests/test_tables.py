@@ -68,3 +68,10 @@ def test_a_backtest_dict_and_polars():
     assert est.to_polars()["unit_price"].dtype == pl.Decimal or str(est.to_polars()["unit_price"].dtype).startswith("Decimal")
     with pytest.raises(TypeError, match="scaleplan result"):
         scaleplan.to_pandas(3)
+
+
+def test_reprs_are_python_not_rust():
+    e = scaleplan.exhaustion(100 + np.arange(48.0), 120.0, 24)
+    assert repr(e) == "Exhaustion(period=1, upper_period=1)"
+    never = scaleplan.exhaustion(100 + np.arange(48.0), 1e9, 6)
+    assert repr(never) == "Exhaustion(period=None, upper_period=None)"
