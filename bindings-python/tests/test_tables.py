@@ -75,3 +75,32 @@ def test_reprs_are_python_not_rust():
     assert repr(e) == "Exhaustion(period=1, upper_period=1)"
     never = scaleplan.exhaustion(100 + np.arange(48.0), 1e9, 6)
     assert repr(never) == "Exhaustion(period=None, upper_period=None)"
+
+
+def test_rollout_decisions_and_audit_as_tables():
+    import test_rollout as ro
+
+    svc = scaleplan.RolloutService(None, rollback_secs=90)
+    svc.create("R-1", ro.SHORT, ro.CAROL, ro.at(0))
+    svc.execute("R-1", {"kind": "start", "actor": ro.CAROL}, ro.at(0))
+    for i in range(3):
+        svc.observe("R-1", ro.at(5 * i + 5), ro.window(i), [ro.at(5 * i + 5)], actor=ro.MONITOR)
+    decisions = svc.decisions("R-1")
+    d = scaleplan.to_pandas(decisions)
+    assert len(d) == len(decisions) and d["version"].tolist() == [x["version"] for x in decisions]
+    assert str(d["at"].dtype) == "datetime64[ns, UTC]"
+    assert d["at"].iloc[0] == pd.Timestamp("2025-06-02T00:05:00Z")
+    assert d["reason_codes"].iloc[0] == "min_duration_not_elapsed,insufficient_windows"
+    assert d["decision"].tolist() == [x["decision"] for x in decisions]
+    events = svc.audit("R-1")
+    a = scaleplan.to_pandas(events)
+    assert a["seq"].tolist() == list(range(1, len(events) + 1))
+    assert a["after_state"].tolist() == [e["after"]["state"] for e in events]
+    assert a["before_phase"].tolist() == [e["before"]["phase"] for e in events]
+    assert a["hash"].tolist() == [e["hash"] for e in events]
+    pl = pytest.importorskip("polars")
+    p = scaleplan.to_polars(events)
+    assert p["action"].to_list() == [e["action"] for e in events]
+    assert p["at"].dtype.is_temporal()
+    with pytest.raises(TypeError, match="scaleplan result"):
+        scaleplan.to_pandas([1, 2])

@@ -12,6 +12,34 @@ import numpy as np
 __all__ = ["to_pandas", "to_polars"]
 
 _TIME_FIELDS = ("time", "end", "peak_time")
+# RFC 3339 text fields of the rollout log (decisions, audit events, progress).
+_ISO_FIELDS = ("at", "start", "end", "opened_at", "resolved_at", "started_at", "eta", "window_end")
+
+
+def _log_frame(rows: list):
+    """Decisions or audit events (a list of dicts) as one row each: nested states flattened
+    (``before_phase``, ``after_state``), the reasons' codes as ``reason_codes``, RFC 3339 times as UTC
+    datetimes."""
+    import pandas as pd
+
+    flat = []
+    for r in rows:
+        out = {}
+        for k, v in r.items():
+            if isinstance(v, dict):
+                for k2, v2 in v.items():
+                    out[f"{k}_{k2}"] = v2
+            else:
+                out[k] = v
+            if k == "reasons" and isinstance(v, list):
+                out["reason_codes"] = ",".join(str(x.get("code", "")) for x in v if isinstance(x, dict))
+        flat.append(out)
+    df = pd.DataFrame(flat)
+    for c in df.columns:
+        if c in _ISO_FIELDS or c.endswith("_at") or c.endswith("_since"):
+            if df[c].map(lambda x: x is None or isinstance(x, str)).all():
+                df[c] = pd.to_datetime(df[c], utc=True, format="ISO8601")
+    return df
 
 
 def _rows_frame(rows: list, seconds: bool = False):
@@ -51,7 +79,9 @@ def to_pandas(result: Any):
         A ``Detection`` (one row per alert), ``Forecast`` (``h``, ``mean``, ``lower``, ``upper``), a
         ``Record`` (a readiness result: its reasons; an estimate: its line items, with ``Decimal``
         columns; other records: the rows they hold), or a dict from ``backtest`` (one row per window) or
-        ``budget_status``.
+        ``budget_status``, or a list of dicts: ``RolloutService.decisions()`` and ``.audit()`` (one row
+        per decision or event, nested states flattened to ``before_state`` ..., ``reason_codes``, times
+        as UTC datetimes).
 
     Returns
     -------
@@ -100,6 +130,8 @@ def to_pandas(result: Any):
         if len(lists) == 1:
             return pd.DataFrame(lists[0])
         return pd.DataFrame([{k: v for k, v in result.items() if not isinstance(v, (list, dict))}])
+    if isinstance(result, list) and all(isinstance(r, dict) for r in result):
+        return _log_frame(result)
     raise TypeError(f"to_pandas takes a scaleplan result, got {name}")
 
 
