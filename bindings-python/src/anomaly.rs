@@ -414,7 +414,39 @@ impl PyStream {
     }
 }
 
-/// Performance regression of `current` latencies against a load-test `baseline` (dict result).
+/// Performance regression of `current` latencies against a load-test `baseline`: each percentile's change
+/// against the tolerance, and a one-sided Mann-Whitney U test (scipy's `mannwhitneyu`, asymptotic, with
+/// tie correction).
+///
+/// Parameters
+/// ----------
+/// baseline, current : array_like of float
+///     Latencies (ms), at least 2 each.
+/// percentiles : list of float, optional
+///     Default [50, 95, 99].
+/// tolerance : float, optional
+///     Relative slow-down allowed at a percentile (default 0.10).
+/// alpha : float, optional
+///     Significance level of the test (default 0.05).
+///
+/// Returns
+/// -------
+/// dict
+///     `regressed` (a percentile past the tolerance and a significant test), `percentiles`, `u`,
+///     `p_value`, `effect` (the chance a current latency exceeds a baseline one), `reason`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Fewer than 2 values, NaN or infinities, a percentile outside (0, 100).
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> base = np.linspace(100, 150, 200)
+/// >>> r = scaleplan.regression(base, base * 1.2)
+/// >>> r["regressed"], r["reason"]
+/// (True, 'regression: p50 +20.0%, p95 +20.0%, p99 +20.0% (tolerance 10%), Mann-Whitney p = 8.156e-34 < 0.05')
 #[pyfunction]
 #[pyo3(signature = (baseline, current, *, percentiles = None, tolerance = None, alpha = None))]
 fn regression(

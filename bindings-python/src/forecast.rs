@@ -209,10 +209,48 @@ fn options(
     }
 }
 
-/// Rolling-origin backtest of `forecast(values, horizon, season_length, level, model=, thorough=)`:
-/// `windows` origins `step` periods apart (default: the horizon), the last `horizon` periods before the
-/// end; each window's forecast, sMAPE, MASE and interval coverage, and the seasonal-naive benchmark's from
-/// the same origins (a dict; `pandas.DataFrame(b["windows"])` makes a table).
+/// Rolling-origin backtest of `forecast`: `windows` origins `step` periods apart, the last one `horizon`
+/// periods before the end; each window's forecast, sMAPE, MASE and interval coverage, beside the
+/// seasonal-naive benchmark from the same origins (statsforecast's `cross_validation`).
+///
+/// Parameters
+/// ----------
+/// values : array_like
+///     The history, oldest first.
+/// horizon : int
+///     Periods ahead at each origin.
+/// season_length : int, optional
+///     Periods per season.
+/// level : float, optional
+///     The interval's level in percent (default 95).
+/// windows : int, optional
+///     Origins (default 3).
+/// step : int, optional
+///     Periods between origins (default: the horizon).
+/// model : str, optional
+///     As `forecast` (default "auto").
+/// thorough : bool, optional
+///     As `forecast`.
+///
+/// Returns
+/// -------
+/// dict
+///     `horizon`, `step`, `windows` (each `cutoff`, `actual`, `model`, `mean`, `lower`, `upper`,
+///     `accuracy`, `benchmark`), the pooled `accuracy` and `benchmark`, `summary`; `scaleplan.to_pandas(b)` gives one row per window.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Too few values for the windows and the model (`too_few_observations`), NaN.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> t = np.arange(120)
+/// >>> y = 100 + 0.5 * t + 5 * np.sin(t * np.pi / 6) + np.random.default_rng(1).normal(0, 1, 120)
+/// >>> b = scaleplan.backtest(y, 12, season_length=12, windows=2)
+/// >>> [w["cutoff"] for w in b["windows"]], [round(w["accuracy"]["smape"], 3) for w in b["windows"]]
+/// ([96, 108], [0.51, 0.409])
 #[pyfunction]
 #[pyo3(signature = (values, horizon, season_length = None, level = 95.0, *, windows = 3, step = None, model = "auto", thorough = false))]
 #[allow(clippy::too_many_arguments)]
@@ -550,8 +588,38 @@ fn exhaustion(
     Ok(PyExhaustion { inner, forecast })
 }
 
-/// Savings recommendations (list of dicts) for resources (dicts: id, units, unit_monthly_cost,
-/// utilisation, observed_days, reserved_discount) under `options` (dict with as_of, ...).
+/// Savings recommendations for under-used resources: downsize where the 95th percentile of utilisation is
+/// low, and reserved capacity for steady use, each with its monthly saving, confidence and expiry.
+///
+/// Parameters
+/// ----------
+/// resources : list of dict
+///     `{id, units, unit_monthly_cost: {amount, currency}, utilisation: [percent ...], observed_days,
+///     reserved_discount}`.
+/// options : dict
+///     `as_of` ("YYYY-MM-DD"), `downsize_below` (30), `target_utilisation` (60), `valid_days` (30),
+///     `full_confidence_days` (30).
+///
+/// Returns
+/// -------
+/// list of dict
+///     `id`, `action`, `monthly_saving` (Decimal), `confidence`, `status` ("pending"), `created`,
+///     `expires`, `reason`, `history`; `recommendation_step` moves one through its lifecycle.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Utilisation outside [0, 100], an empty history, a float amount, a bad date.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> recs = scaleplan.savings(
+/// ...     [{"id": "web", "units": 10, "unit_monthly_cost": {"amount": "70.00", "currency": "USD"},
+/// ...       "utilisation": [12, 15, 18, 14, 16, 13, 17], "observed_days": 30, "reserved_discount": "0.30"}],
+/// ...     {"as_of": "2026-07-01"})
+/// >>> [(r["action"]["kind"], r["monthly_saving"]["amount"]) for r in recs]
+/// [('downsize', Decimal('490.00')), ('reserve', Decimal('63.00'))]
 #[pyfunction]
 fn savings(
     py: Python<'_>,
@@ -564,8 +632,40 @@ fn savings(
     to_py(py, &recs)
 }
 
-/// A recommendation after a lifecycle step (`"approve"`, `"implement"`, `"reject"`, `"expire"`) on `date`
-/// by `actor`; the input is not changed.
+/// A savings recommendation after one lifecycle step: pending -> approved -> implemented, or rejected, or
+/// expired; the step is added to its history and the input is not changed.
+///
+/// Parameters
+/// ----------
+/// recommendation : dict
+///     As `savings` returns it.
+/// step : {"approve", "implement", "reject", "expire"}
+/// date : str
+///     "YYYY-MM-DD".
+/// actor : str, optional
+///     Who took the step.
+///
+/// Returns
+/// -------
+/// dict
+///     The recommendation with its new `status` and `history`.
+///
+/// Raises
+/// ------
+/// IllegalTransitionError
+///     A step its status does not allow (rejecting an implemented one).
+/// InvalidInputError
+///     An unknown step (`unknown_variant`), a bad date.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> rec = scaleplan.savings(
+/// ...     [{"id": "web", "units": 10, "unit_monthly_cost": {"amount": "70.00", "currency": "USD"},
+/// ...       "utilisation": [12, 15, 18, 14, 16, 13, 17], "observed_days": 30}], {"as_of": "2026-07-01"})[0]
+/// >>> r = scaleplan.recommendation_step(rec, "approve", "2026-07-01", "lead")
+/// >>> r["status"], rec["status"], [h["actor"] for h in r["history"]]
+/// ('approved', 'pending', ['', 'lead'])
 #[pyfunction]
 #[pyo3(signature = (recommendation, step, date, actor = ""))]
 fn recommendation_step(

@@ -18,14 +18,76 @@ fn time(py: Python<'_>, field: &str, s: &str) -> PyResult<ro::Timestamp> {
     guard(py, || ro::Timestamp::parse_field(field, s))
 }
 
-/// Replays the gating policy over recorded evidence: JSON text in, JSON text out (the same bytes as
-/// Rust and Node).
+/// Replays the gating policy over recorded evidence (a plan, a start state, windows, analytics events,
+/// incidents, commands) and returns every decision with its reasons: the back-test of a rollout policy.
+///
+/// Parameters
+/// ----------
+/// input : str
+///     The policy spec's replay JSON.
+///
+/// Returns
+/// -------
+/// str
+///     The replay's result as canonical JSON (the same bytes as Rust and Node): `decisions`, `commands`,
+///     `final`, `rollback`, `alerts`, `evidence_rejections`, `audit`; `scaleplan.plot.rollout` draws it.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Malformed JSON (with its line and column, and the field), windows out of order, an illegal start
+///     state.
+///
+/// Examples
+/// --------
+/// >>> import json, scaleplan
+/// >>> at = lambda m: f"2025-06-02T00:{m:02d}:00Z"
+/// >>> replay = {"plan": {"phases": [{"traffic_pct": 10, "min_duration_secs": 600},
+/// ...                               {"traffic_pct": 100, "min_duration_secs": 600}]},
+/// ...           "rollout": {"id": "R-1", "initiator": "carol"},
+/// ...           "start": {"phase": 1, "attempt_start": at(0), "state": "running", "version": 0},
+/// ...           "until": at(15),
+/// ...           "windows": [{"start": at(m), "end": at(m + 5), "requests": 2000, "errors": 4, "p95_ms": 320}
+/// ...                       for m in (0, 5, 10)],
+/// ...           "events": [at(m) for m in (0, 5, 10, 15)]}
+/// >>> out = json.loads(scaleplan.simulate(json.dumps(replay)))
+/// >>> [(d["at"][11:16], d["decision"], d["traffic_pct"]) for d in out["decisions"]]
+/// [('00:05', 'hold', 10), ('00:10', 'hold', 10), ('00:15', 'advance', 100)]
 #[pyfunction]
 fn simulate(py: Python<'_>, input: &str) -> PyResult<String> {
     guard(py, || py.detach(|| ro::simulate(input)))
 }
 
-/// A validated plan as a dict: `strategy` is "gradual", "immediate" or "custom" (with `phases`).
+/// A validated rollout plan: the gradual default (10 % -> 25 % -> 50 % -> 100 %, minimum 2 h, 4 h, 6 h,
+/// 24 h), all at once, or custom phases, over one target or waves of targets.
+///
+/// Parameters
+/// ----------
+/// strategy : {"gradual", "immediate", "custom"}, optional
+///     Default "gradual".
+/// phases : list of dict, optional
+///     With "custom": `{traffic_pct, min_duration_secs, gate, approval}` per phase.
+/// scope : dict, optional
+///     The targets (regions, clusters) and how they are grouped into waves.
+/// waves : {"sequential", "parallel"}, optional
+///     Default "sequential".
+///
+/// Returns
+/// -------
+/// dict
+///     The plan with its defaults filled in (`phases`, `revision` ...).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Traffic that does not increase or leaves (0, 100] (`invalid_plan`, naming the phase), custom without
+///     phases, an unknown gate field.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> [(p["traffic_pct"], p["min_duration_secs"]) for p in scaleplan.rollout_plan()["phases"]]
+/// [(10, 7200), (25, 14400), (50, 21600), (100, 86400)]
 #[pyfunction]
 #[pyo3(signature = (strategy = "gradual", *, phases = None, scope = None, waves = "sequential"))]
 fn rollout_plan(
@@ -74,7 +136,30 @@ fn rollout_plan(
     to_py(py, &plan)
 }
 
-/// Validates a plan document and returns it with defaults filled in.
+/// Validates a plan document and returns it with its defaults filled in.
+///
+/// Parameters
+/// ----------
+/// plan : dict or str
+///
+/// Returns
+/// -------
+/// dict
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `invalid_plan` naming the field (`phases[1].traffic_pct`), or `json` for an unknown field.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> try:
+/// ...     scaleplan.validate_plan({"phases": [{"traffic_pct": 50, "min_duration_secs": 0},
+/// ...                                         {"traffic_pct": 25, "min_duration_secs": 0}]})
+/// ... except scaleplan.InvalidInputError as e:
+/// ...     print(e.code, "phases[1].traffic_pct" in str(e))
+/// invalid_plan True
 #[pyfunction]
 fn validate_plan(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let plan: ro::RolloutPlan = doc(py, "plan", plan)?;
@@ -82,7 +167,35 @@ fn validate_plan(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>>
     to_py(py, &plan)
 }
 
-/// "good", "breach" or "insufficient" for a window under `policy` (default: the spec's).
+/// Whether one metric window is "good", a "breach" (p95 or error rate over its limit) or "insufficient"
+/// (too few requests to judge) under a gating policy.
+///
+/// Parameters
+/// ----------
+/// window : dict or str
+///     `{start, end, requests, errors, p95_ms}` (RFC 3339 times).
+/// policy : dict or str, optional
+///     The gating policy's limits (`p95_limit_ms`, error-rate limits, `min_requests` ...); None takes the
+///     spec's defaults (p95 500 ms, 100 requests).
+///
+/// Returns
+/// -------
+/// {"good", "breach", "insufficient"}
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A malformed window (end before start, errors above requests).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> w = {"start": "2025-06-02T00:00:00Z", "end": "2025-06-02T00:05:00Z", "requests": 2000,
+/// ...      "errors": 0, "p95_ms": 500}
+/// >>> scaleplan.window_status(w), scaleplan.window_status(dict(w, p95_ms=500.5))
+/// ('good', 'breach')
+/// >>> scaleplan.window_status(w, {"p95_limit_ms": 400})
+/// 'breach'
 #[pyfunction]
 #[pyo3(signature = (window, policy = None))]
 fn window_status(
@@ -103,7 +216,39 @@ fn window_status(
         .to_string())
 }
 
-/// Checks an audit log (a list of events as `RolloutService.audit` returns them).
+/// Checks a hash-chained audit log: every event's hash over its fields and the previous hash.
+///
+/// Parameters
+/// ----------
+/// events : list of dict
+///     The events as `RolloutService.audit` returns them.
+///
+/// Returns
+/// -------
+/// dict
+///     `intact` (bool), `events` (how many were checked), `broken_at` (the first bad `seq`, or None),
+///     `problem` (what was wrong there, or None).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A malformed event.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> svc = scaleplan.RolloutService()                    # in memory; a path gives SQLite
+/// >>> carol = {"id": "carol", "role": "operations_manager"}
+/// >>> plan = scaleplan.rollout_plan("custom", phases=[{"traffic_pct": 10, "min_duration_secs": 900},
+/// ...                                                 {"traffic_pct": 100, "min_duration_secs": 900}])
+/// >>> _ = svc.create("R-1", plan, carol, "2026-10-27T00:00:00Z")
+/// >>> _ = svc.execute("R-1", {"kind": "start", "actor": carol}, "2026-10-27T00:00:00Z")
+/// >>> events = svc.audit("R-1")
+/// >>> scaleplan.verify_audit(events)["intact"]
+/// True
+/// >>> events[1]["actor_id"] = "mallory"
+/// >>> scaleplan.verify_audit(events)["broken_at"]
+/// 2
 #[pyfunction]
 fn verify_audit(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let events: Vec<ro::AuditEvent> = doc(py, "events", events)?;
@@ -340,7 +485,26 @@ impl PyRolloutService {
     }
 }
 
-/// Canonical JSON text of a plan (the same bytes as Rust and Node).
+/// A plan's canonical JSON text (the same bytes as Rust and Node write), after validation.
+///
+/// Parameters
+/// ----------
+/// plan : dict or str
+///
+/// Returns
+/// -------
+/// str
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     As `validate_plan`.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> scaleplan.plan_json(scaleplan.rollout_plan("immediate"))[:40]
+/// '{"revision":1,"strategy":"immediate","ph'
 #[pyfunction]
 fn plan_json(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<String> {
     let plan: ro::RolloutPlan = doc(py, "plan", plan)?;

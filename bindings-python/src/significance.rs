@@ -289,8 +289,15 @@ pub(crate) fn doc<T: serde::de::DeserializeOwned>(
     x: &Bound<'_, PyAny>,
 ) -> PyResult<T> {
     let text = json_text(py, x)?;
+    let typed = x.cast::<pyo3::types::PyString>().is_ok();
     guard(py, || {
-        scaleplan::json::from_str(&text).map_err(|e: scaleplan::Error| e.in_argument(name))
+        scaleplan::json::from_str(&text).map_err(|e: scaleplan::Error| {
+            if typed {
+                e.in_argument(name)
+            } else {
+                e.in_object_argument(name)
+            }
+        })
     })
 }
 
@@ -386,7 +393,39 @@ fn welch(
     guard(py, || sig::welch(&c, &t, &o)).map(Into::into)
 }
 
-/// Ratio metric by the delta method; arms are dicts `{n, sum_x, sum_y, sum_x2, sum_y2, sum_xy}`.
+/// Ratio metric (revenue per session, clicks per view) by the delta method, unit-level sums in.
+///
+/// Parameters
+/// ----------
+/// control, treatment : dict or str
+///     Each arm's sums over its units: `{n, sum_x, sum_y, sum_x2, sum_y2, sum_xy}` with x the numerator and
+///     y the denominator (`experiment_from_frame` builds them from rows).
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// Record
+///     `RatioResult`: `control_ratio`, `treatment_ratio`, `z`, `p_value`, `absolute_effect` and
+///     `absolute_ci`, `relative_lift` and `relative_ci` (the delta method of Deng, Knoblich and Lu, KDD 2018;
+/// checked against statsmodels).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `n` below 2, a denominator sum of 0, NaN or infinite sums, a malformed dict (the message names the
+///     argument and the field).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> c = {"n": 1000, "sum_x": 5200, "sum_y": 2000, "sum_x2": 32000, "sum_y2": 4600, "sum_xy": 11500}
+/// >>> t = {"n": 1000, "sum_x": 5600, "sum_y": 2000, "sum_x2": 36000, "sum_y2": 4600, "sum_xy": 12300}
+/// >>> r = scaleplan.ratio(c, t)
+/// >>> r.control_ratio, r.treatment_ratio, round(r.z, 3)
+/// (2.6, 2.8, 4.967)
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
 fn ratio(
@@ -405,7 +444,39 @@ fn ratio(
     PyRecord::new(py, "RatioResult", &r)
 }
 
-/// CUPED; arms are dicts `{n, mean, variance, covariate_mean, covariate_variance, covariance}`.
+/// CUPED (Deng et al. 2013): Welch's test on the metric adjusted by a pre-experiment covariate.
+///
+/// Parameters
+/// ----------
+/// control, treatment : dict or str
+///     Each arm's `{n, mean, variance, covariate_mean, covariate_variance, covariance}` (variances and
+///     covariance with ddof = 1).
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// Record
+///     `CupedResult`: `theta` (pooled covariance over covariate variance), `variance_reduction`, and the
+///     `adjusted` and `unadjusted` Welch results (dicts of `t`, `df`, `p_value`, intervals).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `n` below 2, negative variances, a covariance that makes a variance negative, NaN or infinities.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> c = {"n": 1000, "mean": 10.0, "variance": 4.0, "covariate_mean": 9.8, "covariate_variance": 3.9,
+/// ...      "covariance": 3.0}
+/// >>> t = {"n": 1000, "mean": 10.3, "variance": 4.1, "covariate_mean": 9.8, "covariate_variance": 4.0,
+/// ...      "covariance": 3.1}
+/// >>> r = scaleplan.cuped(c, t)
+/// >>> round(r.variance_reduction, 3), round(r.adjusted["t"], 2), round(r.unadjusted["t"], 2)
+/// (0.581, 5.15, 3.33)
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, alpha = None, alternative = None))]
 fn cuped(
@@ -424,7 +495,34 @@ fn cuped(
     PyRecord::new(py, "CupedResult", &r)
 }
 
-/// Sample-ratio mismatch: chi-square goodness of fit of arm counts against the configured weights.
+/// Sample-ratio mismatch: Pearson's chi-square goodness of fit of the arms' unit counts against the
+/// configured split (scipy's `chisquare`).
+///
+/// Parameters
+/// ----------
+/// observed_counts : array_like of int
+///     Units assigned to each arm.
+/// expected_weights : array_like of float
+///     The configured split (any positive scale: `[0.5, 0.5]` or `[1, 1]`).
+/// threshold : float, optional
+///     p-value below which the split is a mismatch (default 0.001, as the SRM literature advises).
+///
+/// Returns
+/// -------
+/// Record
+///     `SrmResult`: `chi2`, `df`, `p_value`, `mismatch` (bool), `threshold`, `expected` counts.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Fewer than two arms, lengths that differ, negative or fractional counts, weights not positive.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.srm([50000, 49000], [0.5, 0.5])
+/// >>> round(r.chi2, 3), round(r.p_value, 5), r.mismatch
+/// (10.101, 0.00148, False)
 #[pyfunction]
 #[pyo3(signature = (observed_counts, expected_weights, *, threshold = None))]
 fn srm(
@@ -441,7 +539,28 @@ fn srm(
     PyRecord::new(py, "SrmResult", &r)
 }
 
-/// Holm adjusted p-values (numpy array, input order).
+/// Holm's step-down adjusted p-values (statsmodels' `multipletests(method="holm")`), in input order.
+///
+/// Parameters
+/// ----------
+/// p_values : array_like of float
+///     The raw p-values, each in [0, 1].
+///
+/// Returns
+/// -------
+/// numpy.ndarray
+///     Adjusted p-values, same order and length.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     An empty list, NaN, or a value outside [0, 1] (`out_of_range`).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> scaleplan.holm([0.01, 0.04, 0.03]).tolist()
+/// [0.03, 0.06, 0.06]
 #[pyfunction]
 fn holm<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<f64>>> {
     let a = floats(py, p_values)?;
@@ -449,7 +568,29 @@ fn holm<'py>(py: Python<'py>, p_values: &Bound<'py, PyAny>) -> PyResult<Bound<'p
     guard(py, || sig::holm(s)).map(|v| v.into_pyarray(py))
 }
 
-/// Benjamini–Hochberg adjusted p-values (numpy array, input order).
+/// Benjamini–Hochberg false-discovery-rate adjusted p-values (statsmodels' `multipletests(method="fdr_bh")`),
+/// in input order.
+///
+/// Parameters
+/// ----------
+/// p_values : array_like of float
+///     The raw p-values, each in [0, 1].
+///
+/// Returns
+/// -------
+/// numpy.ndarray
+///     Adjusted p-values, same order and length.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     An empty list, NaN, or a value outside [0, 1] (`out_of_range`).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> [round(p, 4) for p in scaleplan.benjamini_hochberg([0.01, 0.04, 0.03]).tolist()]
+/// [0.03, 0.04, 0.04]
 #[pyfunction]
 fn benjamini_hochberg<'py>(
     py: Python<'py>,
@@ -460,7 +601,41 @@ fn benjamini_hochberg<'py>(
     guard(py, || sig::benjamini_hochberg(s)).map(|v| v.into_pyarray(py))
 }
 
-/// Always-valid p-value and confidence sequence (mSPRT).
+/// Always-valid p-value and confidence sequence by the mixture SPRT (Johari et al. 2017): peeking at
+/// every look keeps the error rate at `alpha`.
+///
+/// Parameters
+/// ----------
+/// estimate : float
+///     The current effect estimate (treatment minus control).
+/// std_error : float
+///     Its standard error now.
+/// sample_size : float
+///     Units per arm so far.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// tuning_sample_size : float, optional
+///     Sample size the mixing variance is tuned for (default 5,000).
+/// previous_p_value : float, optional
+///     The p-value at the last look: the always-valid p-value never increases.
+///
+/// Returns
+/// -------
+/// Record
+///     `SequentialResult`: `p_value`, `confidence_sequence` (`lo`, `hi`), `log_likelihood_ratio`,
+///     `mixing_variance`, `significant`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A standard error not positive, a sample size below 1, NaN or infinities.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.sequential(0.02, 0.008, 8000)
+/// >>> round(r.p_value, 4), r.significant
+/// (0.2043, False)
 #[pyfunction]
 #[pyo3(signature = (estimate, std_error, sample_size, *, alpha = None, tuning_sample_size = None, previous_p_value = None))]
 fn sequential(
@@ -487,7 +662,33 @@ fn seq_options(alpha: Option<f64>, tuning_sample_size: Option<f64>) -> sig::Sequ
     }
 }
 
-/// Beta-binomial chance to beat control and expected losses; arms are `(visitors, conversions)`.
+/// Bayesian chance to beat control for conversion rates: Beta posteriors, the exact probability
+/// (Evan Miller's closed form) and expected losses.
+///
+/// Parameters
+/// ----------
+/// control, treatment : tuple of (int, int)
+///     Each arm's `(visitors, conversions)`.
+/// prior_alpha, prior_beta : float, optional
+///     The Beta prior of each rate (default 1, 1: uniform).
+///
+/// Returns
+/// -------
+/// Record
+///     `BayesResult`: `chance_to_beat_control`, `expected_loss_treatment`, `expected_loss_control`,
+///     `difference_mean`, `difference_sd`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Negative counts, conversions above visitors, a prior parameter not positive.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.beta_binomial((1000, 100), (1000, 130))
+/// >>> round(r.chance_to_beat_control, 4)
+/// 0.9822
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, prior_alpha = None, prior_beta = None))]
 fn beta_binomial(
@@ -514,7 +715,32 @@ fn beta_prior(alpha: Option<f64>, beta: Option<f64>) -> sig::BetaPrior {
     }
 }
 
-/// Normal chance to beat control for means; arms are `(n, mean, variance)`; optional normal prior on the difference.
+/// Bayesian chance to beat control for means: the normal posterior of the difference of means.
+///
+/// Parameters
+/// ----------
+/// control, treatment : tuple of (int, float, float)
+///     Each arm's `(n, mean, variance)`, the variance with ddof = 1.
+/// prior_mean, prior_variance : float, optional
+///     A normal prior on the difference; without `prior_variance` the prior is flat.
+///
+/// Returns
+/// -------
+/// Record
+///     `BayesResult`: `chance_to_beat_control`, `expected_loss_treatment`, `expected_loss_control`,
+///     `difference_mean`, `difference_sd`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `n` below 2, a negative variance, a prior variance not positive, NaN or infinities.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> r = scaleplan.normal_means((500, 10.0, 4.0), (500, 10.4, 4.2))
+/// >>> round(r.chance_to_beat_control, 4), round(r.difference_sd, 4)
+/// (0.9991, 0.1281)
 #[pyfunction]
 #[pyo3(signature = (control, treatment, *, prior_mean = None, prior_variance = None))]
 fn normal_means(
@@ -559,7 +785,40 @@ fn power_options(
     Ok(o)
 }
 
-/// Visitors per arm (exact, fractional) to detect `mde` from `baseline_rate`.
+/// Visitors per arm (exact, fractional: round up) to detect `mde` from `baseline_rate`
+/// with the z test: pooled variance under the null, unpooled under the alternative (statsmodels'
+/// `samplesize_proportions_2indep_onetail`).
+///
+/// Parameters
+/// ----------
+/// baseline_rate : float
+///     The control's conversion rate, in (0, 1).
+/// mde : float
+///     The minimum detectable effect (relative by default).
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// power : float, optional
+///     Power, 1 - beta (default 0.8).
+/// relative : bool, optional
+///     Whether `mde` is relative to the baseline (default True: 0.1 is +10 %).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// float
+///     Visitors per arm.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A rate outside (0, 1), an effect that moves it outside (0, 1) or is 0, alpha or power outside (0, 1).
+///
+/// Examples
+/// --------
+/// >>> import math, scaleplan
+/// >>> math.ceil(scaleplan.sample_size_proportions(0.10, 0.10))
+/// 14751
 #[pyfunction]
 #[pyo3(signature = (baseline_rate, mde, *, alpha = None, power = None, relative = None, alternative = None))]
 fn sample_size_proportions(
@@ -575,7 +834,39 @@ fn sample_size_proportions(
     guard(py, || sig::sample_size_proportions(baseline_rate, mde, &o))
 }
 
-/// The minimum detectable effect for `n_per_arm` visitors per arm.
+/// The minimum detectable effect for `n_per_arm` visitors per arm (the inverse of
+/// `sample_size_proportions`).
+///
+/// Parameters
+/// ----------
+/// baseline_rate : float
+///     The control's conversion rate, in (0, 1).
+/// n_per_arm : float
+///     Visitors per arm.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// power : float, optional
+///     Power, 1 - beta (default 0.8).
+/// relative : bool, optional
+///     Whether `mde` is relative to the baseline (default True: 0.1 is +10 %).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// float
+///     The effect (relative by default).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A rate outside (0, 1), `n_per_arm` not positive, alpha or power outside (0, 1).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> round(scaleplan.mde_proportions(0.10, 14751), 4)
+/// 0.1
 #[pyfunction]
 #[pyo3(signature = (baseline_rate, n_per_arm, *, alpha = None, power = None, relative = None, alternative = None))]
 fn mde_proportions(
@@ -591,7 +882,41 @@ fn mde_proportions(
     guard(py, || sig::mde_proportions(baseline_rate, n_per_arm, &o))
 }
 
-/// Units per arm to detect `mde` in a mean with standard deviation `std_dev`.
+/// Units per arm to detect `mde` in a mean with standard deviation `std_dev` (two-sample z approximation).
+///
+/// Parameters
+/// ----------
+/// std_dev : float
+///     The metric's standard deviation per unit.
+/// baseline_mean : float
+///     The control's mean (the base of a relative effect).
+/// mde : float
+///     The minimum detectable effect (relative by default).
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// power : float, optional
+///     Power, 1 - beta (default 0.8).
+/// relative : bool, optional
+///     Whether `mde` is relative to the baseline (default True: 0.1 is +10 %).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// float
+///     Units per arm.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `std_dev` not positive, an effect of 0, a relative effect on a baseline of 0, alpha or power outside
+///     (0, 1).
+///
+/// Examples
+/// --------
+/// >>> import math, scaleplan
+/// >>> math.ceil(scaleplan.sample_size_means(250.0, 820.0, 0.02))
+/// 3648
 #[pyfunction]
 #[pyo3(signature = (std_dev, baseline_mean, mde, *, alpha = None, power = None, relative = None, alternative = None))]
 #[allow(clippy::too_many_arguments)]
@@ -611,7 +936,41 @@ fn sample_size_means(
     })
 }
 
-/// The minimum detectable effect of a mean for `n_per_arm` units per arm.
+/// The minimum detectable effect of a mean for `n_per_arm` units per arm (the inverse of
+/// `sample_size_means`).
+///
+/// Parameters
+/// ----------
+/// std_dev : float
+///     The metric's standard deviation per unit.
+/// baseline_mean : float
+///     The control's mean (the base of a relative effect).
+/// n_per_arm : float
+///     Units per arm.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// power : float, optional
+///     Power, 1 - beta (default 0.8).
+/// relative : bool, optional
+///     Whether `mde` is relative to the baseline (default True: 0.1 is +10 %).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// float
+///     The effect (relative by default).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     `std_dev` or `n_per_arm` not positive, alpha or power outside (0, 1).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> round(scaleplan.mde_means(250.0, 820.0, 20000), 5)
+/// 0.00854
 #[pyfunction]
 #[pyo3(signature = (std_dev, baseline_mean, n_per_arm, *, alpha = None, power = None, relative = None, alternative = None))]
 #[allow(clippy::too_many_arguments)]
@@ -675,7 +1034,30 @@ fn assess_readiness(
     PyRecord::new(py, "Readiness", &r)
 }
 
-/// Canonical JSON text of an `experiment`, `policy` or `readiness` document (the same bytes as Rust and Node).
+/// A document in its canonical JSON: the exact bytes Rust and Node write for it (field order, number
+/// format), after validation.
+///
+/// Parameters
+/// ----------
+/// kind : {"experiment", "policy", "readiness"}
+///     What the document is.
+/// document : str or dict
+///     JSON text or its dict.
+///
+/// Returns
+/// -------
+/// str
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     An unknown kind, or a malformed document (the message says where).
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> scaleplan.canonical_json("policy", {"primary_metric": "conversion"})[:60]
+/// '{"primary_metric":"conversion","alpha":0.05,"correction":"ho'
 #[pyfunction]
 fn canonical_json(py: Python<'_>, kind: &str, document: &Bound<'_, PyAny>) -> PyResult<String> {
     match kind {
@@ -705,7 +1087,35 @@ fn column<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
     v.into_pyarray(py)
 }
 
-/// Batch two-proportion tests over equal-length arrays; returns a dict of numpy arrays.
+/// `two_proportions` over arrays: one test per row (segments, experiments), numpy in and out.
+///
+/// Parameters
+/// ----------
+/// control_visitors, control_conversions, treatment_visitors, treatment_conversions : array_like
+///     One value per test, whole numbers.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// dict of numpy.ndarray
+///     `z`, `p_value`, `absolute_effect`, `absolute_ci_lo`, `absolute_ci_hi`, `relative_lift`,
+///     `relative_ci_lo`, `relative_ci_hi` (NaN where the control rate is 0), one value per row.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Lengths that differ, or a row that `two_proportions` refuses (the message names the row).
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> b = scaleplan.two_proportions_batch(np.array([1000, 2000.0]), np.array([100, 210.0]),
+/// ...                                     np.array([1000, 2000.0]), np.array([130, 205.0]))
+/// >>> np.round(b["p_value"], 4).tolist()
+/// [0.0355, 0.7954]
 #[pyfunction]
 #[pyo3(signature = (control_visitors, control_conversions, treatment_visitors, treatment_conversions, *, alpha = None, alternative = None))]
 #[allow(clippy::too_many_arguments)]
@@ -782,7 +1192,34 @@ fn two_proportions_batch<'py>(
     Ok(out)
 }
 
-/// Batch Welch tests over equal-length arrays; returns a dict of numpy arrays.
+/// `welch` over arrays: one test per row, numpy in and out.
+///
+/// Parameters
+/// ----------
+/// control_n, control_mean, control_variance, treatment_n, treatment_mean, treatment_variance : array_like
+///     One value per test; variances with ddof = 1.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// dict of numpy.ndarray
+///     `t`, `df`, `p_value`, `absolute_effect`, `absolute_ci_lo`, `absolute_ci_hi`, `relative_lift`,
+///     `relative_ci_lo`, `relative_ci_hi`, one value per row.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Lengths that differ, or a row that `welch` refuses.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> b = scaleplan.welch_batch([1000, 500], [10.0, 5.0], [4.0, 1.0], [1000, 500], [10.3, 5.0], [4.8, 1.1])
+/// >>> np.round(b["t"], 3).tolist()
+/// [3.198, 0.0]
 #[pyfunction]
 #[pyo3(signature = (control_n, control_mean, control_variance, treatment_n, treatment_mean, treatment_variance, *, alpha = None, alternative = None))]
 #[allow(clippy::too_many_arguments)]
@@ -829,7 +1266,32 @@ fn welch_batch<'py>(
     Ok(out)
 }
 
-/// Batch always-valid p-values.
+/// `sequential` over arrays: the always-valid p-value of each row.
+///
+/// Parameters
+/// ----------
+/// estimate, std_error, sample_size : array_like
+///     One value per look or test.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// tuning_sample_size : float, optional
+///     Default 5,000.
+///
+/// Returns
+/// -------
+/// numpy.ndarray
+///     Always-valid p-values (each row on its own: no running minimum across rows).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Lengths that differ, or a row that `sequential` refuses.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> [round(p, 4) for p in scaleplan.sequential_batch([0.02, 0.02], [0.008, 0.004], [8000, 32000]).tolist()]
+/// [0.2043, 0.0]
 #[pyfunction]
 #[pyo3(signature = (estimate, std_error, sample_size, *, alpha = None, tuning_sample_size = None))]
 fn sequential_batch<'py>(
@@ -850,7 +1312,30 @@ fn sequential_batch<'py>(
     guard(py, || sig::sequential_batch(a, b, c, &o)).map(|v| column(py, v))
 }
 
-/// Batch chances to beat control (beta-binomial).
+/// `beta_binomial` over arrays: the chance to beat control of each row.
+///
+/// Parameters
+/// ----------
+/// control_visitors, control_conversions, treatment_visitors, treatment_conversions : array_like
+///     One value per test, whole numbers.
+/// prior_alpha, prior_beta : float, optional
+///     The Beta prior (default 1, 1).
+///
+/// Returns
+/// -------
+/// numpy.ndarray
+///     Chance to beat control, one per row.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Lengths that differ, or a row that `beta_binomial` refuses.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> [round(p, 4) for p in scaleplan.beta_binomial_batch([1000], [100], [1000], [130]).tolist()]
+/// [0.9822]
 #[pyfunction]
 #[pyo3(signature = (control_visitors, control_conversions, treatment_visitors, treatment_conversions, *, prior_alpha = None, prior_beta = None))]
 fn beta_binomial_batch<'py>(
@@ -873,7 +1358,36 @@ fn beta_binomial_batch<'py>(
     guard(py, || sig::beta_binomial_batch(a, b, c, d, &prior)).map(|v| column(py, v))
 }
 
-/// Batch sample sizes per arm.
+/// `sample_size_proportions` over arrays (a table of baselines and effects).
+///
+/// Parameters
+/// ----------
+/// baseline_rate, mde : array_like
+///     One value per row.
+/// alpha : float, optional
+///     Significance level (default 0.05).
+/// power : float, optional
+///     Power, 1 - beta (default 0.8).
+/// relative : bool, optional
+///     Whether `mde` is relative to the baseline (default True: 0.1 is +10 %).
+/// alternative : {"two-sided", "greater", "less"}, optional
+///     Default "two-sided".
+///
+/// Returns
+/// -------
+/// numpy.ndarray
+///     Visitors per arm, one per row.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     Lengths that differ, or a row that `sample_size_proportions` refuses.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> np.ceil(scaleplan.sample_size_proportions_batch([0.10, 0.05], [0.10, 0.10])).tolist()
+/// [14751.0, 31234.0]
 #[pyfunction]
 #[pyo3(signature = (baseline_rate, mde, *, alpha = None, power = None, relative = None, alternative = None))]
 fn sample_size_proportions_batch<'py>(

@@ -8,9 +8,44 @@ use crate::convert::to_py;
 use crate::errors::guard;
 use crate::significance::doc;
 
-/// SLO report of metric windows (dicts with start, end, requests, errors, p95_ms) and incidents (id,
-/// severity, opened_at, resolved_at) against objectives (default: availability 99.5 %, p95 300 ms in
-/// 99 % of windows, error rate 0.5 %, half the budget left, MTTR 1 h), per period (default 30 days).
+/// SLO report of metric windows and incidents against objectives, per period: availability, the error
+/// budget and its multi-window burn rates (the SRE workbook's 14.4 / 6 / 3 / 1 alerts), p95 compliance,
+/// MTTR and MTBF, each objective met or missed with its evidence.
+///
+/// Parameters
+/// ----------
+/// windows : list of dict
+///     `{start, end, requests, errors, p95_ms}` (RFC 3339 times).
+/// objectives : dict, optional
+///     Default: availability 99.5 %, p95 300 ms in 99 % of windows, error rate 0.5 %, half the budget
+///     left, MTTR 1 h.
+/// period : dict, optional
+///     `{length_secs}` (default 30 days).
+/// incidents : list of dict, optional
+///     `{id, severity, opened_at, resolved_at}`.
+///
+/// Returns
+/// -------
+/// dict
+///     `periods`, each with `budget` (`total_minutes`, `consumed` ...), `burn_rates`, `objectives`
+///     (`objective`, `status`, `evidence`), `incidents`, `met`.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     No windows (`empty_input`), errors above requests, overlapping windows.
+///
+/// Examples
+/// --------
+/// >>> from datetime import datetime, timedelta, timezone
+/// >>> import scaleplan
+/// >>> t0 = datetime(2025, 6, 1, tzinfo=timezone.utc)
+/// >>> iso = lambda h: (t0 + timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+/// >>> windows = [{"start": iso(h), "end": iso(h + 1), "requests": 100_000,
+/// ...             "errors": 1_440 if h == 719 else 0, "p95_ms": 250.0} for h in range(720)]
+/// >>> (p,) = scaleplan.slo_report(windows, {"availability_pct": 99.9})["periods"]
+/// >>> round(p["budget"]["total_minutes"], 1), round(p["budget"]["consumed"], 3), p["met"]
+/// (43.2, 0.02, True)
 #[pyfunction]
 #[pyo3(signature = (windows, objectives = None, period = None, incidents = None))]
 fn slo_report(
@@ -37,9 +72,40 @@ fn slo_report(
     to_py(py, &r)
 }
 
-/// A 30/60/90 plan's milestones (name, due, criteria of concurrent_users, p95_ms, availability_pct,
-/// error_budget_remaining) on `as_of` (ISO 8601) from observations (at, metric, value): each criterion
-/// met, on_track, at_risk (the trend misses the due date) or missed.
+/// A 30/60/90 plan's milestones on a date: each criterion met, on track, at risk (its trend misses the
+/// due date) or missed, from observations.
+///
+/// Parameters
+/// ----------
+/// plan : dict or str
+///     `{milestones: [{name, due, criteria: [{metric, target}]}]}`, metrics `concurrent_users`,
+///     `p95_ms`, `availability_pct`, `error_budget_remaining`.
+/// observations : list of dict
+///     `{at, metric, value}`.
+/// as_of : str
+///     RFC 3339 time.
+///
+/// Returns
+/// -------
+/// dict
+///     `milestones`, each with `state` and `criteria` (`state`, `latest`, `latest_at`, `projected`,
+///     `evidence`).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A plan without milestones (`empty_input`), an unknown metric, a bad time.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> plan = {"milestones": [{"name": "day 60", "due": "2025-07-31T00:00:00Z",
+/// ...                         "criteria": [{"metric": "concurrent_users", "target": 25000}]}]}
+/// >>> obs = [{"at": f"2025-06-{d:02d}T00:00:00Z", "metric": "concurrent_users", "value": 4000 + 300 * d}
+/// ...        for d in (1, 11, 21)]
+/// >>> m = scaleplan.plan_status(plan, obs, "2025-06-21T00:00:00Z")["milestones"][0]
+/// >>> m["state"], round(m["criteria"][0]["projected"])
+/// ('at_risk', 22300)
 #[pyfunction]
 fn plan_status(
     py: Python<'_>,

@@ -116,3 +116,16 @@ def test_a_json_error_says_where_in_the_document():
                {"date": "2026-06-02", "amount": {"amount": "1.00", "currency": "USD"}}]
     with pytest.raises(scaleplan.ScaleplanError, match=r"in `entries`, at \[0\]: missing field `team`"):
         scaleplan.budget_status(budget, entries, "2026-06-20")
+
+
+def test_an_error_in_a_dict_names_the_argument_not_a_json_position():
+    pods = [{"state": "running", "request_milli": 500, "usage_milli": 450}]
+    with pytest.raises(scaleplan.InvalidInputError) as info:
+        scaleplan.hpa_desired_replicas(1, pods, 60)
+    msg = str(info.value)
+    assert msg.startswith("invalid list: in `pods`, at [0].state: unknown variant `running`"), msg
+    assert "line" not in msg and "column" not in msg
+    # JSON text the caller wrote keeps its line and column: they point into the caller's text
+    with pytest.raises(scaleplan.InvalidInputError) as info:
+        scaleplan.hpa_desired_replicas(1, '[{"state": "running",\n "request_milli": 500}]', 60)
+    assert "JSON at line 1, column 20" in str(info.value) and "in `pods`" in str(info.value)

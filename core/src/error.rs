@@ -436,7 +436,7 @@ pub enum Error {
         got: String,
     },
     /// A JSON document could not be read as the expected type.
-    #[error("invalid {what} JSON at line {line}, column {column}: {message}")]
+    #[error("invalid {what}{}: {message}", json_position(*line, *column))]
     Json {
         /// The type that was expected.
         what: &'static str,
@@ -643,6 +643,37 @@ impl Error {
             },
             other => other,
         }
+    }
+
+    /// [`Error::in_argument`] for a document the binding wrote itself from its caller's objects (a
+    /// Python dict, a JavaScript object): the line and column of that text mean nothing to the caller,
+    /// so they are dropped and the message keeps the argument and the path in it.
+    ///
+    /// ```
+    /// let e = scaleplan::json::from_str::<Vec<scaleplan::significance::Proportion>>(r#"[{"visitors": 1}]"#)
+    ///     .unwrap_err()
+    ///     .in_object_argument("arms");
+    /// assert_eq!(e.to_string(), "invalid list: in `arms`, at [0]: missing field `conversions`");
+    /// ```
+    pub fn in_object_argument(self, name: &str) -> Self {
+        match self.in_argument(name) {
+            Error::Json { what, message, .. } => Error::Json {
+                what,
+                line: 0,
+                column: 0,
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+/// ` JSON at line l, column c` where the text had a position (a document the caller wrote).
+fn json_position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" JSON at line {line}, column {column}")
     }
 }
 

@@ -147,6 +147,13 @@ def to_polars(result: Any):
     Returns
     -------
     polars.DataFrame
+
+    Examples
+    --------
+    >>> import numpy as np, scaleplan
+    >>> f = scaleplan.forecast(np.arange(24.0) + 10, 3)
+    >>> scaleplan.to_polars(f).columns
+    ['h', 'mean', 'lower', 'upper']
     """
     import polars as pl
 

@@ -64,6 +64,14 @@ def dask_forecast_many(ddf: Any, h: int, season_length: int | None = None, level
     -------
     dask.dataframe.DataFrame
         ``unique_id``, ``h``, ``mean``, ``lower``, ``upper``, ``model`` (lazy: ``.compute()``).
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, numpy as np, pandas as pd, scaleplan.distributed as sd
+    >>> df = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 36), "y": np.r_[np.arange(36.0) + 10, np.full(36, 5.0)]})
+    >>> f = sd.dask_forecast_many(dd.from_pandas(df, npartitions=2), 3).compute()
+    >>> sorted(f["unique_id"].unique().tolist()), len(f)
+    (['a', 'b'], 6)
     """
     import pandas as pd
 
@@ -91,6 +99,16 @@ def dask_detect_many(ddf: Any, *, id_col: str = "unique_id", time_col: str | Non
         One row per alert: ``unique_id``, ``kind``, ``severity``, ``start_index``, ``end_index``,
         ``time`` (seconds since the epoch when ``ds`` holds datetimes), ``observed``, ``expected``,
         ``score``, ``reason``.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, numpy as np, pandas as pd, scaleplan.distributed as sd
+    >>> y = np.full(600, 10.0); y[450] = 90
+    >>> df = pd.DataFrame({"unique_id": ["a"] * 300 + ["b"] * 300, "y": y})
+    >>> a = sd.dask_detect_many(dd.from_pandas(df, npartitions=2), time_col=None,
+    ...                         method="baseline_ratio", window=7).compute()
+    >>> a[["unique_id", "start_index"]].values.tolist()
+    [['b', 150]]
     """
     import pandas as pd
 
@@ -116,6 +134,13 @@ def spark_forecast_many(sdf: Any, h: int, season_length: int | None = None, leve
     -------
     pyspark.sql.DataFrame
         ``unique_id`` (string), ``h``, ``mean``, ``lower``, ``upper``, ``model``.
+
+    Examples
+    --------
+    >>> from pyspark.sql import SparkSession                               # doctest: +SKIP
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()      # doctest: +SKIP
+    >>> sdf = spark.createDataFrame(df)           # unique_id, ds, y        # doctest: +SKIP
+    >>> sd.spark_forecast_many(sdf, 12, season_length=12).toPandas()       # doctest: +SKIP
     """
     kw = {"season_length": season_length, "level": level, **kwargs}
 
@@ -144,6 +169,11 @@ def spark_detect_many(sdf: Any, *, id_col: str = "unique_id", time_col: str | No
     -------
     pyspark.sql.DataFrame
         The columns of :func:`dask_detect_many`, ``unique_id`` as a string.
+
+    Examples
+    --------
+    >>> sdf = spark.createDataFrame(df)           # unique_id, ds, y        # doctest: +SKIP
+    >>> sd.spark_detect_many(sdf).toPandas()      # one row per alert      # doctest: +SKIP
     """
     def one(pdf):
         pdf = pdf.assign(**{id_col: pdf[id_col].astype(str)})

@@ -308,6 +308,15 @@ def backtest_many(
     ------
     scaleplan.ScaleplanError
         The first failing series' error, naming its id.
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np, scaleplan
+    >>> t = np.arange(60.0)
+    >>> df = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 60), "y": np.r_[10 + t, 50 + 0.5 * t]})
+    >>> b = scaleplan.backtest_many(df, 6, windows=2)
+    >>> b[["unique_id", "window", "cutoff", "model"]].values.tolist()
+    [['a', 0, 48, 'ETS(A,A,N)'], ['a', 1, 54, 'ETS(A,A,N)'], ['b', 0, 48, 'ETS(A,A,N)'], ['b', 1, 54, 'ETS(A,A,N)']]
     """
     import pandas as pd
 
@@ -368,6 +377,14 @@ def exhaustion_many(
     ------
     scaleplan.ScaleplanError
         The first failing series' error, naming its id.
+
+    Examples
+    --------
+    >>> import pandas as pd, numpy as np, scaleplan
+    >>> t = np.arange(48.0)
+    >>> df = pd.DataFrame({"unique_id": np.repeat(["api", "db"], 48), "y": np.r_[50 + 2 * t, np.full(48, 40.0)]})
+    >>> scaleplan.exhaustion_many(df, capacity=200.0, horizon=36)[["unique_id", "period"]].values.tolist()
+    [['api', 28], ['db', <NA>]]
     """
     import pandas as pd
 

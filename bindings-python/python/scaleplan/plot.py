@@ -81,6 +81,14 @@ def alerts(values: Any, detection: Any, *, timestamps: Any = None, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, scaleplan, scaleplan.plot
+    >>> y = 100 + np.sin(np.arange(3000) / 7.0)
+    >>> y[2500] = 130
+    >>> scaleplan.plot.alerts(y, scaleplan.detect(y)).get_title()
+    '1 alert(s): calibrated'
     """
     ax = _axes(ax)
     y = np.asarray(values, dtype=float)
@@ -113,6 +121,16 @@ def budget(status: dict, entries: Sequence[dict], *, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import scaleplan, scaleplan.plot
+    >>> budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+    >>> entries = [{"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+    ...             "service": "api", "team": "core"} for d in range(1, 21)]
+    >>> status = scaleplan.budget_status(budget, entries, "2026-06-20")
+    >>> scaleplan.plot.budget(status, entries).get_title()
+    'web: 67 % spent, 100 % projected'
     """
     import pandas as pd
 
@@ -156,6 +174,21 @@ def rollout(simulation: Any, *, ax=None):
     Returns
     -------
     matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import json, scaleplan, scaleplan.plot
+    >>> at = lambda m: f"2025-06-02T00:{m:02d}:00Z"
+    >>> replay = {"plan": {"phases": [{"traffic_pct": 10, "min_duration_secs": 600},
+    ...                               {"traffic_pct": 100, "min_duration_secs": 600}]},
+    ...           "rollout": {"id": "R-1", "initiator": "carol"},
+    ...           "start": {"phase": 1, "attempt_start": at(0), "state": "running", "version": 0},
+    ...           "until": at(15),
+    ...           "windows": [{"start": at(m), "end": at(m + 5), "requests": 2000, "errors": 4, "p95_ms": 320}
+    ...                       for m in (0, 5, 10)],
+    ...           "events": [at(m) for m in (0, 5, 10, 15)]}
+    >>> scaleplan.plot.rollout(scaleplan.simulate(json.dumps(replay))).get_title()
+    'rollout: 3 decisions, final state running'
     """
     import pandas as pd
 
