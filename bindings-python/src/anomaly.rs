@@ -336,10 +336,44 @@ fn take_aggregate<'py>(
     Ok((params, aggregate))
 }
 
-/// A streaming detector: `push(value)` returns an alert event dict or None; `push_at(time, value)`
-/// takes exported points (a period is scored when a later one arrives, or at `flush()`; `aggregate=`
-/// and `step=` as for the batch form); the state round-trips through `to_json()` /
-/// `DetectorStream.from_json(text)`.
+/// A streaming anomaly detector: the batch `detect`'s alerts, point by point, with its state saved and
+/// resumed as JSON (checked on load).
+///
+/// Parameters
+/// ----------
+/// method : str, optional
+///     As `detect` (default "auto").
+/// **params
+///     As `detect`; `aggregate=` and `step=` for `push_at`.
+///
+/// Methods
+/// -------
+/// push(value)
+///     The next period's value: an alert event (`{"event": "opened" | "closed", "alert": ...}`) or None.
+/// extend(values)
+///     Many values: the events.
+/// push_at(time, value)
+///     An exported point: a period is scored when a point of a later period arrives, or at `flush()`;
+///     repeated times are combined, a point for a scored period is counted in `ingest["late"]`.
+/// flush()
+///     Scores the open period.
+/// to_json(), from_json(text)
+///     The state, and a stream resumed from it.
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     An unknown method or parameter; a state that fails its checks on load.
+///
+/// Examples
+/// --------
+/// >>> import numpy as np, scaleplan
+/// >>> s = scaleplan.DetectorStream("robust_z", window=50)
+/// >>> y = 10 + np.sin(np.arange(200)); y[150] = 40
+/// >>> events = [e for e in (s.push(v) for v in y) if e]
+/// >>> [(e["event"], e["alert"]["start_index"]) for e in events]
+/// [('opened', 150), ('closed', 150)]
+/// >>> t = scaleplan.DetectorStream.from_json(s.to_json())      # resumes where it stopped
 #[pyclass(name = "DetectorStream", module = "scaleplan")]
 pub struct PyStream {
     inner: an::Stream,
@@ -521,8 +555,42 @@ fn budget_status(
     to_py(py, &s)
 }
 
-/// A budget followed entry by entry: `record(entry)` returns the alerts it fires, `status(as_of)` the
-/// spend, projection and attribution; the state round-trips through `to_json()` / `from_json(text)`.
+/// A budget followed entry by entry: each recorded cost entry returns the alerts it fires (a threshold
+/// crossed, a projected overrun), once each; the state round-trips through JSON.
+///
+/// Parameters
+/// ----------
+/// budget : dict or str
+///     As `budget_status`: `name`, `period`, `amount`, optional `thresholds`.
+///
+/// Methods
+/// -------
+/// record(entry)
+///     One cost entry (dates in order): the alerts it fires.
+/// status(as_of)
+///     As `budget_status`.
+/// to_json(), from_json(text)
+///     The state, and a tracker resumed from it (checked on load).
+///
+/// Raises
+/// ------
+/// InvalidInputError
+///     A date before the last one (`invalid_timestamps`), another currency (`currency_mismatch`), a
+///     malformed entry.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> t = scaleplan.BudgetTracker({"name": "web", "period": "monthly",
+/// ...                              "amount": {"amount": "3000.00", "currency": "USD"}})
+/// >>> fired = []
+/// >>> for d in range(1, 21):
+/// ...     fired += t.record({"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+/// ...                        "service": "api", "team": "core"})
+/// >>> [(a["kind"], a["threshold"]) for a in fired]
+/// [('projected', 100), ('threshold', 50)]
+/// >>> t.status("2026-06-20")["spent"]["amount"]
+/// Decimal('2000.00')
 #[pyclass(name = "BudgetTracker", module = "scaleplan")]
 pub struct PyBudgetTracker {
     inner: an::budget::BudgetTracker,

@@ -54,7 +54,9 @@ pub(crate) fn json_text(py: Python<'_>, x: &Bound<'_, PyAny>) -> PyResult<String
 /// A Python object as a JSON value, the same as `json.dumps` would write it, plus what notebooks hand over:
 /// numpy scalars and arrays as the numbers and lists they hold, `decimal.Decimal` as its exact string (the
 /// core reads money from decimal strings and refuses floats), and a float with a whole value as that
-/// integer (`623.0` from a pandas float column is the count 623), a date or time as its `isoformat()`.
+/// integer (`623.0` from a pandas float column is the count 623), a date or time as its `isoformat()` (an
+/// aware one in UTC with `Z`), a
+/// pandas or polars DataFrame as its rows (records; a missing cell as None).
 /// Anything else is a `wrong_type` error that
 /// names where it was (`metrics[0].control.visitors`) and its Python type.
 pub(crate) fn json_value(
@@ -116,10 +118,39 @@ pub(crate) fn json_value(
             int_value(py, &x.call_method0("__index__")?, path)
         }
         ("numpy", _) if x.hasattr("__float__")? => float_value(py, x.extract::<f64>()?, path),
-        // datetime, date, pandas.Timestamp: their ISO text, which the core reads or refuses by field.
-        _ if x.hasattr("isoformat")? => Ok(Value::String(
-            x.call_method0("isoformat")?.extract::<String>()?,
-        )),
+        // A frame where records are taken (cost entries, windows, line items, pods ...): one record per
+        // row, a missing cell (NaN, NaT, None, pd.NA) as a missing value.
+        (m, "DataFrame") if m.starts_with("pandas") => {
+            let present = x.call_method0("notna")?;
+            let none = py.None();
+            let rows = x
+                .call_method1("astype", ("object",))?
+                .call_method1("where", (present, none))?
+                .call_method1("to_dict", ("records",))?;
+            json_value(py, &rows, path)
+        }
+        (m, "DataFrame") if m.starts_with("polars") => {
+            json_value(py, &x.call_method0("to_dicts")?, path)
+        }
+        // datetime, date, pandas.Timestamp: their ISO text, which the core reads or refuses by field;
+        // an aware time as the UTC instant it names, written with `Z` as the core's times are.
+        _ if x.hasattr("isoformat")? => {
+            let aware = x.hasattr("tzinfo")? && !x.getattr("tzinfo")?.is_none();
+            if aware {
+                let utc = py.import("datetime")?.getattr("timezone")?.getattr("utc")?;
+                let text: String = x
+                    .call_method1("astimezone", (utc,))?
+                    .call_method0("isoformat")?
+                    .extract()?;
+                let text = text
+                    .strip_suffix("+00:00")
+                    .map_or(text.clone(), |t| format!("{t}Z"));
+                return Ok(Value::String(text));
+            }
+            Ok(Value::String(
+                x.call_method0("isoformat")?.extract::<String>()?,
+            ))
+        }
         _ => Err(wrong_type(
             py,
             path,

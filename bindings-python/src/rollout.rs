@@ -257,9 +257,69 @@ fn verify_audit(py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>
 
 type Svc = ro::Service<Box<dyn Store>, Box<dyn Deployer>>;
 
-/// The rollout service over the embedded store (`path=None`: in memory; a path: a SQLite file) and a
-/// deployer: the host's own (`deployer=`, any object with the `Deployer` protocol's methods) or, without
-/// one, a simulated platform whose rollbacks are confirmed `rollback_secs` later.
+/// The rollout service: rollouts in phases that advance, hold, pause or roll back on health evidence,
+/// with roles, approvals and a hash-chained audit log, over the embedded store and a deployer. Every state
+/// change is one transaction with its audit event; a concurrent writer gets a `ConflictError`.
+///
+/// Parameters
+/// ----------
+/// path : str, optional
+///     None: in memory; a file path: SQLite (created if missing, shared by processes on one machine).
+/// deployer : object, optional
+///     The host's platform (any object with the `scaleplan.Deployer` protocol's methods); without one, a
+///     simulated platform.
+/// rollback_secs : int, optional
+///     Seconds after which the simulated platform confirms a rollback (default 60).
+/// approval_thresholds : dict, optional
+///     `{max_users, max_monthly_cost}`: plans targeting more users, or costing more per month, need an
+///     approval for phase 1.
+/// audit_key : str or bytes, optional
+///     A secret of 16 bytes or more: the audit chain is then HMAC-SHA256 instead of SHA-256.
+///
+/// Methods
+/// -------
+/// create(id, plan, initiator, now, policy=None)
+///     A rollout in state ready.
+/// execute(id, command, now, *, expected_version=None, idempotency_key=None)
+///     start, pause, resume, rollback, approve, abort, confirm_rollback.
+/// observe(id, now, window=None, events=None, *, actor, idempotency_key=None)
+///     A tick with the window ending then: the gating decision and its reasons.
+/// report_incident(id, incident, *, actor)
+/// rollout(id), rollout_ids(), progress(id, now), decisions(id, *, limit=None, before=None), audit(id),
+/// verify_audit(id), reconcile(id, now), deployed_traffic(rollout_id, target)
+///
+/// Raises
+/// ------
+/// ForbiddenError
+///     A role that may not do the command (`forbidden`).
+/// IllegalTransitionError
+///     A command the state does not allow (resume with an incident open: `incident_still_open`).
+/// ConflictError
+///     A stale `expected_version`, late evidence (`late_evidence`).
+/// NotFoundError
+///     An unknown rollout id.
+/// StorageError
+///     The store failed.
+///
+/// Examples
+/// --------
+/// >>> import scaleplan
+/// >>> svc = scaleplan.RolloutService()
+/// >>> carol, monitor = {"id": "carol", "role": "operations_manager"}, {"id": "bridge", "role": "monitor"}
+/// >>> plan = scaleplan.rollout_plan("custom", phases=[{"traffic_pct": 10, "min_duration_secs": 900},
+/// ...                                                 {"traffic_pct": 100, "min_duration_secs": 900}])
+/// >>> svc.create("R-1", plan, carol, "2026-10-27T00:00:00Z")["status"]
+/// 'ready'
+/// >>> svc.execute("R-1", {"kind": "start", "actor": carol}, "2026-10-27T00:00:00Z")["traffic_pct"]
+/// 10
+/// >>> for i in range(3):
+/// ...     start, end = f"2026-10-27T00:{5 * i:02d}:00Z", f"2026-10-27T00:{5 * i + 5:02d}:00Z"
+/// ...     out = svc.observe("R-1", end, {"start": start, "end": end, "requests": 2000, "errors": 3,
+/// ...                                    "p95_ms": 310}, [end], actor=monitor)
+/// >>> out["decision"]["decision"], out["traffic_pct"]
+/// ('advance', 100)
+/// >>> scaleplan.to_pandas(svc.decisions("R-1"))["decision"].tolist()
+/// ['hold', 'hold', 'advance']
 #[pyclass(name = "RolloutService", module = "scaleplan", frozen)]
 pub struct PyRolloutService {
     svc: Svc,

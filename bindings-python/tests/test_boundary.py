@@ -89,3 +89,36 @@ def test_any_other_object_is_wrong_type_naming_the_field_and_type():
     with pytest.raises(scaleplan.InvalidInputError) as err:
         scaleplan.assess_readiness(e, POLICY)
     assert err.value.code == "not_finite" and "`runtime_days`" in str(err.value)
+
+
+def test_a_dataframe_is_taken_where_records_are():
+    """A frame of cost entries, SLO windows or line items: one record per row, missing cells as None."""
+    import pandas as pd
+
+    budget = {"name": "web", "period": "monthly", "amount": {"amount": "3000.00", "currency": "USD"}}
+    rows = [{"date": f"2026-06-{d:02d}", "amount": {"amount": "100.00", "currency": "USD"},
+             "service": "api", "team": "core"} for d in range(1, 21)]
+    assert scaleplan.budget_status(budget, pd.DataFrame(rows), "2026-06-20") == \
+        scaleplan.budget_status(budget, rows, "2026-06-20")
+    t0 = pd.Timestamp("2025-06-01", tz="UTC")
+    windows = pd.DataFrame({"start": t0 + pd.to_timedelta(range(48), unit="h"),
+                            "end": t0 + pd.to_timedelta(range(1, 49), unit="h"),
+                            "requests": 1000, "errors": [0] * 47 + [5], "p95_ms": 250.0})
+    z = "%Y-%m-%dT%H:%M:%SZ"
+    as_records = [{**r, "start": r["start"].strftime(z), "end": r["end"].strftime(z)}
+                  for r in windows.to_dict("records")]
+    assert scaleplan.slo_report(windows) == scaleplan.slo_report(as_records)
+    # an incident still open: NaT in the frame is None in the record
+    incidents = pd.DataFrame({"id": ["INC-1"], "severity": ["P2"], "opened_at": [t0],
+                              "resolved_at": [pd.NaT]})
+    r = scaleplan.slo_report(windows, incidents=incidents)
+    assert r == scaleplan.slo_report(as_records, incidents=[
+        {"id": "INC-1", "severity": "P2", "opened_at": "2025-06-01T00:00:00Z", "resolved_at": None}])
+    # an aware time in another zone is the instant it names
+    berlin = windows.assign(start=windows["start"].dt.tz_convert("Europe/Berlin"),
+                            end=windows["end"].dt.tz_convert("Europe/Berlin"))
+    assert scaleplan.slo_report(berlin) == scaleplan.slo_report(as_records)
+    pl = pytest.importorskip("polars")
+    items = pl.DataFrame({"name": ["compute", "team hours"], "quantity": [15, 40],
+                          "unit_price": ["160.00", "100.00"], "kind": ["monthly", "one_time"]})
+    assert scaleplan.cost_totals(items).first_year == scaleplan.cost_totals(items.to_dicts()).first_year

@@ -18,6 +18,21 @@ DOCUMENTED += [f for m in (scaleplan.plot, scaleplan.distributed)
                if not n.startswith("_") and f.__module__ == m.__name__]
 
 
+CLASSES = [scaleplan.RolloutService, scaleplan.DetectorStream, scaleplan.BudgetTracker]
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_the_stateful_classes_document_their_constructor_and_methods(cls):
+    doc = cls.__doc__ or ""
+    for section in ("Parameters\n", "Methods\n", "Raises\n", "Examples\n"):
+        assert section in doc, f"{cls.__name__}: no {section.strip()} section"
+    tests = doctest.DocTestFinder(recurse=False).find(cls, cls.__name__, globs={"scaleplan": scaleplan})
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for t in tests:
+        runner.run(t)
+    assert runner.tries > 0 and runner.failures == 0, cls.__name__
+
+
 def test_every_public_function_is_listed():
     assert len(DOCUMENTED) >= 60
     assert scaleplan.srm in DOCUMENTED and scaleplan.plot.rollout in DOCUMENTED

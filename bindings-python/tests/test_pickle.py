@@ -76,3 +76,17 @@ def test_a_misaligned_array_is_copied_not_refused():
     y[:] = 100 + np.arange(50.0)
     assert not y.flags.aligned
     np.testing.assert_array_equal(scaleplan.forecast(y, 3).mean, scaleplan.forecast(np.array(y), 3).mean)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: scaleplan.two_proportions((100, 120), (100, 10)),
+    lambda: scaleplan.forecast([1.0], 3),
+    lambda: scaleplan.RolloutService().rollout("nope"),
+], ids=["invalid_input", "too_few_observations", "not_found"])
+def test_errors_pickle_with_their_class_code_and_message(make):
+    with pytest.raises(scaleplan.ScaleplanError) as info:
+        make()
+    e = info.value
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is type(e) and isinstance(back, scaleplan.ScaleplanError)
+    assert back.code == e.code and str(back) == str(e)

@@ -204,69 +204,119 @@ struct Run {
     trend: f64,
 }
 
+/// The model's three types as compile-time constants (0, 1, 2 in declaration order), so that the
+/// recursions below compile to one branch-free loop per model instead of testing the types at every step
+/// of every likelihood evaluation.
+macro_rules! by_type {
+    ($spec:expr, $f:ident ( $($arg:expr),* )) => {
+        match ($spec.error, $spec.trend, $spec.season) {
+            (ErrorType::A, TrendType::N, SeasonType::N) => $f::<0, 0, 0>($($arg),*),
+            (ErrorType::A, TrendType::N, SeasonType::A) => $f::<0, 0, 1>($($arg),*),
+            (ErrorType::A, TrendType::N, SeasonType::M) => $f::<0, 0, 2>($($arg),*),
+            (ErrorType::A, TrendType::A, SeasonType::N) => $f::<0, 1, 0>($($arg),*),
+            (ErrorType::A, TrendType::A, SeasonType::A) => $f::<0, 1, 1>($($arg),*),
+            (ErrorType::A, TrendType::A, SeasonType::M) => $f::<0, 1, 2>($($arg),*),
+            (ErrorType::A, TrendType::Ad, SeasonType::N) => $f::<0, 2, 0>($($arg),*),
+            (ErrorType::A, TrendType::Ad, SeasonType::A) => $f::<0, 2, 1>($($arg),*),
+            (ErrorType::A, TrendType::Ad, SeasonType::M) => $f::<0, 2, 2>($($arg),*),
+            (ErrorType::M, TrendType::N, SeasonType::N) => $f::<1, 0, 0>($($arg),*),
+            (ErrorType::M, TrendType::N, SeasonType::A) => $f::<1, 0, 1>($($arg),*),
+            (ErrorType::M, TrendType::N, SeasonType::M) => $f::<1, 0, 2>($($arg),*),
+            (ErrorType::M, TrendType::A, SeasonType::N) => $f::<1, 1, 0>($($arg),*),
+            (ErrorType::M, TrendType::A, SeasonType::A) => $f::<1, 1, 1>($($arg),*),
+            (ErrorType::M, TrendType::A, SeasonType::M) => $f::<1, 1, 2>($($arg),*),
+            (ErrorType::M, TrendType::Ad, SeasonType::N) => $f::<1, 2, 0>($($arg),*),
+            (ErrorType::M, TrendType::Ad, SeasonType::A) => $f::<1, 2, 1>($($arg),*),
+            (ErrorType::M, TrendType::Ad, SeasonType::M) => $f::<1, 2, 2>($($arg),*),
+        }
+    };
+}
+
+const SEASON_TYPES: [SeasonType; 3] = [SeasonType::N, SeasonType::A, SeasonType::M];
+
 /// One pass over the data: the likelihood criterion `n ln(Σe²) (+ 2 Σ ln|ŷ|)` and the final states.
 /// `None` when a multiplicative model produces a non-positive forecast or anything is not finite.
 fn run(spec: EtsSpec, p: &Params, y: &[f64], season: &mut [f64]) -> Option<Run> {
+    by_type!(spec, run_typed(p, y, season))
+}
+
+/// [`run`] for error `E`, trend `T` and season `S` (see [`by_type`]).
+fn run_typed<const E: u8, const T: u8, const S: u8>(
+    p: &Params,
+    y: &[f64],
+    season: &mut [f64],
+) -> Option<Run> {
     let m = season.len().max(1);
     let (mut l, mut b) = (p.l0, p.b0);
-    let damped = match spec.trend {
-        TrendType::N => 0.0,
-        TrendType::A => 1.0,
-        TrendType::Ad => p.phi,
+    let damped = match T {
+        0 => 0.0,
+        1 => 1.0,
+        _ => p.phi,
     };
     let mut sse = 0.0;
     let mut log_sum = 0.0;
     let mut log_prod = 1.0_f64;
-    for (t, &yt) in y.iter().enumerate() {
+    let mut si = 0;
+    for &yt in y {
         let base = l + damped * b;
-        let si = t % m;
-        let s_old = if spec.season == SeasonType::N {
-            0.0
-        } else {
-            season[si]
-        };
-        let yhat = match spec.season {
-            SeasonType::N => base,
-            SeasonType::A => base + s_old,
-            SeasonType::M => base * s_old,
+        let s_old = if S == 0 { 0.0 } else { season[si] };
+        let yhat = match S {
+            0 => base,
+            1 => base + s_old,
+            _ => base * s_old,
         };
         let e = yt - yhat;
-        match spec.error {
-            ErrorType::A => sse += e * e,
-            ErrorType::M => {
-                if yhat <= 0.0 {
-                    return None;
-                }
-                let r = e / yhat;
-                sse += r * r;
-                // Σ ln ŷ as a running product, one logarithm per ~100 steps instead of one per step.
-                let next = log_prod * yhat;
-                if next > 1e-150 && next < 1e150 {
-                    log_prod = next;
-                } else {
-                    log_sum += log_prod.ln() + yhat.ln();
-                    log_prod = 1.0;
-                }
+        if E == 0 {
+            sse += e * e;
+        } else {
+            if yhat <= 0.0 {
+                return None;
+            }
+            let r = e / yhat;
+            sse += r * r;
+            // Σ ln ŷ as a running product, one logarithm per ~100 steps instead of one per step.
+            let next = log_prod * yhat;
+            if next > 1e-150 && next < 1e150 {
+                log_prod = next;
+            } else {
+                log_sum += log_prod.ln() + yhat.ln();
+                log_prod = 1.0;
             }
         }
-        if spec.season == SeasonType::M && (base <= 0.0 || s_old <= 0.0) {
+        if S == 2 && (base <= 0.0 || s_old <= 0.0) {
             return None;
         }
         let s_new;
-        (l, b, s_new) = update(
-            spec.season,
-            (p.alpha, p.beta, p.gamma),
-            damped,
-            base,
-            b,
-            s_old,
-            e,
-        );
-        if spec.season != SeasonType::N {
+        if S == 2 {
+            // Table 2.3's multiplicative-season step with `e / s` written as `y / s - base`: the
+            // division then waits on the seasonal state, read a season ago, not on this step's level,
+            // and leaves the chain from one level to the next (the recursion's critical path).
+            let d = yt / s_old - base;
+            (l, b, s_new) = (
+                base + p.alpha * d,
+                damped * b + p.beta * d,
+                s_old + p.gamma * e / base,
+            );
+        } else {
+            (l, b, s_new) = update(
+                SEASON_TYPES[S as usize],
+                (p.alpha, p.beta, p.gamma),
+                damped,
+                base,
+                b,
+                s_old,
+                e,
+            );
+        }
+        if S != 0 {
             season[si] = s_new;
         }
-        if spec.trend == TrendType::N {
+        if T == 0 {
             b = 0.0;
+        }
+        si += 1;
+        if si == m {
+            si = 0;
         }
     }
     log_sum += log_prod.ln();
@@ -586,60 +636,7 @@ impl EtsFit {
 
     /// Quantiles of 5,000 sample paths driven by seeded Gaussian innovations.
     fn simulated(&self, h: usize, level: f64, mean: &[f64]) -> (Vec<f64>, Vec<f64>) {
-        const PATHS: usize = 5000;
-        let sigma = self.sigma2.sqrt();
-        let mut rng = super::rng::Rng::new(u64_seed());
-        let mut draws = vec![0.0; PATHS * h];
-        let damped = match self.spec.trend {
-            TrendType::N => 0.0,
-            TrendType::A => 1.0,
-            TrendType::Ad => self.phi,
-        };
-        let mut season = vec![0.0; self.m];
-        for path in 0..PATHS {
-            let (mut l, mut b) = (self.level, self.trend);
-            season.copy_from_slice(&self.season_or_zero());
-            for j in 0..h {
-                let base = l + damped * b;
-                let si = (self.n + j) % self.m;
-                let s_old = season[si];
-                let yhat = match self.spec.season {
-                    SeasonType::N => base,
-                    SeasonType::A => base + s_old,
-                    SeasonType::M => base * s_old,
-                };
-                let eps = sigma * rng.normal();
-                let e = match self.spec.error {
-                    ErrorType::A => eps,
-                    ErrorType::M => yhat * eps,
-                };
-                draws[j * PATHS + path] = yhat + e;
-                // A simulated path may bring a multiplicative state near 0: keep the divisions finite.
-                let guard = |v: f64| if v.abs() < 1e-12 { 1e-12 } else { v };
-                let (base_m, s_m) = if self.spec.season == SeasonType::M {
-                    (guard(base), guard(s_old))
-                } else {
-                    (base, s_old)
-                };
-                let (nl, nb, ns) = update(
-                    self.spec.season,
-                    (self.alpha, self.beta, self.gamma),
-                    damped,
-                    base_m,
-                    b,
-                    s_m,
-                    e,
-                );
-                // `update` adds to the base it is given: undo a guard's shift (exact when none applied).
-                l = if base_m == base {
-                    nl
-                } else {
-                    nl - base_m + base
-                };
-                b = nb;
-                season[si] = if s_m == s_old { ns } else { ns - s_m + s_old };
-            }
-        }
+        let mut draws = by_type!(self.spec, simulate_paths(self, h));
         let (qlo, qhi) = (0.5 - level / 2.0, 0.5 + level / 2.0);
         let mut lo = Vec::with_capacity(h);
         let mut hi = Vec::with_capacity(h);
@@ -660,6 +657,90 @@ impl EtsFit {
             self.season.clone()
         }
     }
+}
+
+/// Sample paths of the simulated intervals.
+const PATHS: usize = 5000;
+
+/// [`PATHS`] sample paths of `h` steps from the fit's final states, for error `E`, trend `T` and season
+/// `S` (see [`by_type`]): `draws[j * PATHS + path]` is step `j + 1` of `path`.
+///
+/// The innovations are drawn path after path, as a path-by-path recursion would draw them, and the paths
+/// are then advanced together, one step at a time: the paths are independent, so the processor overlaps
+/// their recursions instead of waiting on one path's chain of divisions.
+fn simulate_paths<const E: u8, const T: u8, const S: u8>(fit: &EtsFit, h: usize) -> Vec<f64> {
+    let sigma = fit.sigma2.sqrt();
+    let mut rng = super::rng::Ziggurat::new(u64_seed());
+    // z[path * h + j]: the innovation of step j + 1 on `path`.
+    let z: Vec<f64> = (0..PATHS * h).map(|_| rng.normal()).collect();
+    let damped = match T {
+        0 => 0.0,
+        1 => 1.0,
+        _ => fit.phi,
+    };
+    let start = fit.season_or_zero();
+    // The seasonal slots the horizon visits, each with one row of states (one per path).
+    let mut row_of = vec![usize::MAX; fit.m];
+    let mut slots = Vec::new();
+    let rows: Vec<usize> = (0..h)
+        .map(|j| {
+            let si = (fit.n + j) % fit.m;
+            if row_of[si] == usize::MAX {
+                row_of[si] = slots.len();
+                slots.push(si);
+            }
+            row_of[si]
+        })
+        .collect();
+    let mut season = vec![0.0; slots.len() * PATHS];
+    for (row, &si) in slots.iter().enumerate() {
+        season[row * PATHS..(row + 1) * PATHS].fill(start[si]);
+    }
+    let mut level = vec![fit.level; PATHS];
+    let mut trend = vec![fit.trend; PATHS];
+    let mut draws = vec![0.0; PATHS * h];
+    // A simulated path may bring a multiplicative state near 0: keep the divisions finite.
+    let guard = |v: f64| if v.abs() < 1e-12 { 1e-12 } else { v };
+    for (j, &row) in rows.iter().enumerate() {
+        let states = &mut season[row * PATHS..(row + 1) * PATHS];
+        let out = &mut draws[j * PATHS..(j + 1) * PATHS];
+        for path in 0..PATHS {
+            let (l, b) = (level[path], trend[path]);
+            let base = l + damped * b;
+            let s_old = states[path];
+            let yhat = match S {
+                0 => base,
+                1 => base + s_old,
+                _ => base * s_old,
+            };
+            let eps = sigma * z[path * h + j];
+            let e = if E == 0 { eps } else { yhat * eps };
+            out[path] = yhat + e;
+            let (base_m, s_m) = if S == 2 {
+                (guard(base), guard(s_old))
+            } else {
+                (base, s_old)
+            };
+            let (nl, nb, ns) = update(
+                SEASON_TYPES[S as usize],
+                (fit.alpha, fit.beta, fit.gamma),
+                damped,
+                base_m,
+                b,
+                s_m,
+                e,
+            );
+            // `update` adds to the base it is given: undo a guard's shift (exact when none applied).
+            level[path] = if base_m == base {
+                nl
+            } else {
+                nl - base_m + base
+            };
+            trend[path] = nb;
+            states[path] = if s_m == s_old { ns } else { ns - s_m + s_old };
+        }
+    }
+    draws
 }
 
 /// The `q` quantile of `xs` with linear interpolation between order statistics (as
@@ -689,7 +770,7 @@ mod tests {
     /// The automatic fit keeps the more likely of the two initial decompositions and names it.
     #[test]
     fn the_fit_names_the_initial_seasons_it_kept() {
-        let mut rng = super::super::rng::Rng::new(5);
+        let mut rng = super::super::rng::Polar::new(5);
         let spec = EtsSpec {
             error: ErrorType::A,
             trend: TrendType::N,
@@ -746,7 +827,7 @@ mod tests {
 
     #[test]
     fn selected_quantiles_equal_sorted_ones() {
-        let mut rng = super::super::rng::Rng::new(11);
+        let mut rng = super::super::rng::Polar::new(11);
         for n in [1, 2, 3, 10, 101, 5000] {
             let xs: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
             let mut sorted = xs.clone();

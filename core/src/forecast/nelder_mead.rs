@@ -12,84 +12,83 @@ pub(crate) fn minimize(
     tol: f64,
 ) -> Option<Vec<f64>> {
     let d = x0.len();
-    let mut pts: Vec<Vec<f64>> = Vec::with_capacity(d + 1);
-    pts.push(x0.to_vec());
+    // The simplex as (value, point), best first after each sort; sorting moves the points, never copies
+    // them, so an iteration allocates nothing.
+    let mut simplex: Vec<(f64, Vec<f64>)> = Vec::with_capacity(d + 1);
+    simplex.push((f(x0), x0.to_vec()));
     for i in 0..d {
         let mut p = x0.to_vec();
         p[i] += steps[i];
-        pts.push(p);
+        simplex.push((f(&p), p));
     }
-    let mut vals: Vec<f64> = pts.iter().map(|p| f(p)).collect();
     let mut evals = d + 1;
     let mut centroid = vec![0.0; d];
     let mut trial = vec![0.0; d];
     let mut trial2 = vec![0.0; d];
+    let mut best_point = vec![0.0; d];
     while evals < max_evals {
-        // Order: best first.
-        let mut idx: Vec<usize> = (0..=d).collect();
-        idx.sort_by(|&a, &b| vals[a].total_cmp(&vals[b]));
-        pts = idx.iter().map(|&i| pts[i].clone()).collect();
-        vals = idx.iter().map(|&i| vals[i]).collect();
-        let (best, worst) = (vals[0], vals[d]);
+        // Order: best first (stable, so that ties keep their order).
+        simplex.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (best, worst) = (simplex[0].0, simplex[d].0);
         if best.is_finite() && worst - best <= tol {
             break;
         }
         centroid.iter_mut().for_each(|c| *c = 0.0);
-        for p in &pts[..d] {
+        for (_, p) in &simplex[..d] {
             for (c, v) in centroid.iter_mut().zip(p) {
                 *c += v / d as f64;
             }
         }
-        let point = |out: &mut Vec<f64>, coef: f64, pts: &[Vec<f64>], centroid: &[f64]| {
+        let point = |out: &mut Vec<f64>, coef: f64, worst: &[f64], centroid: &[f64]| {
             for i in 0..d {
-                out[i] = centroid[i] + coef * (pts[d][i] - centroid[i]);
+                out[i] = centroid[i] + coef * (worst[i] - centroid[i]);
             }
         };
-        point(&mut trial, -1.0, &pts, &centroid);
+        point(&mut trial, -1.0, &simplex[d].1, &centroid);
         let fr = f(&trial);
         evals += 1;
-        if fr < vals[0] {
-            point(&mut trial2, -2.0, &pts, &centroid);
+        if fr < simplex[0].0 {
+            point(&mut trial2, -2.0, &simplex[d].1, &centroid);
             let fe = f(&trial2);
             evals += 1;
             if fe < fr {
-                pts[d].copy_from_slice(&trial2);
-                vals[d] = fe;
+                simplex[d].1.copy_from_slice(&trial2);
+                simplex[d].0 = fe;
             } else {
-                pts[d].copy_from_slice(&trial);
-                vals[d] = fr;
+                simplex[d].1.copy_from_slice(&trial);
+                simplex[d].0 = fr;
             }
-        } else if fr < vals[d - 1] {
-            pts[d].copy_from_slice(&trial);
-            vals[d] = fr;
+        } else if fr < simplex[d - 1].0 {
+            simplex[d].1.copy_from_slice(&trial);
+            simplex[d].0 = fr;
         } else {
-            let outside = fr < vals[d];
+            let outside = fr < simplex[d].0;
             point(
                 &mut trial2,
                 if outside { -0.5 } else { 0.5 },
-                &pts,
+                &simplex[d].1,
                 &centroid,
             );
             let fc = f(&trial2);
             evals += 1;
-            if fc < fr.min(vals[d]) {
-                pts[d].copy_from_slice(&trial2);
-                vals[d] = fc;
+            if fc < fr.min(simplex[d].0) {
+                simplex[d].1.copy_from_slice(&trial2);
+                simplex[d].0 = fc;
             } else {
                 // Shrink towards the best.
-                let best = pts[0].clone();
-                for k in 1..=d {
-                    for (p, b) in pts[k].iter_mut().zip(&best) {
-                        *p = b + 0.5 * (*p - b);
+                best_point.copy_from_slice(&simplex[0].1);
+                for (v, p) in simplex[1..].iter_mut() {
+                    for (x, b) in p.iter_mut().zip(&best_point) {
+                        *x = b + 0.5 * (*x - b);
                     }
-                    vals[k] = f(&pts[k]);
+                    *v = f(p);
                 }
                 evals += d;
             }
         }
     }
-    let (i, v) = vals.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1))?;
-    v.is_finite().then(|| pts[i].clone())
+    let (v, p) = simplex.iter().min_by(|a, b| a.0.total_cmp(&b.0))?;
+    v.is_finite().then(|| p.clone())
 }
 
 #[cfg(test)]
