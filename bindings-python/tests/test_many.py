@@ -91,3 +91,28 @@ def test_errors_name_the_series_and_the_argument():
         scaleplan.detect_many(long_frame(2), n_jobs=0)
     with pytest.raises(scaleplan.ScaleplanError, match="offsets"):
         scaleplan._scaleplan._forecast_many(np.ones(10), [0, 12], 3)
+
+
+def test_values_and_offsets_are_a_panel_too():
+    """The arrays form (values end to end, the offsets where each series starts): the same numbers as the
+    frame, series named by their place; the core checks the offsets the caller gave."""
+    df = long_frame(5).sort_values(["unique_id", "ds"], kind="stable")
+    sizes = df.groupby("unique_id", sort=True).size().to_numpy()
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    values, ds = df["y"].to_numpy(), df["ds"].to_numpy()
+    a = scaleplan.detect_many((values, offsets, ds))
+    b = scaleplan.detect_many(df)
+    assert a["unique_id"].tolist() == b["unique_id"].map(lambda u: int(u[-2:])).tolist()
+    assert a["start_index"].tolist() == b["start_index"].tolist()
+    assert a["time"].tolist() == b["time"].tolist()  # datetime64 timestamps give datetimes back
+    f = scaleplan.forecast_many((values, offsets), 6, season_length=24)
+    g = scaleplan.forecast_many(df, 6, season_length=24)
+    np.testing.assert_array_equal(f["mean"].to_numpy(), g["mean"].to_numpy())
+    assert "ds" not in f.columns and f["unique_id"].tolist()[:6] == [0] * 6
+    e = scaleplan.exhaustion_many((values, offsets), 110.0, 48, season_length=24)
+    assert e["period"].tolist() == scaleplan.exhaustion_many(df, 110.0, 48, season_length=24)["period"].tolist()
+    for bad in ([1, *offsets[1:]], [*offsets[:-1], len(values) + 1]):
+        with pytest.raises(scaleplan.ScaleplanError, match="offsets"):
+            scaleplan.detect_many((values, np.array(bad)), progress=False)
+    with pytest.raises(scaleplan.InvalidInputError, match="a panel is"):
+        scaleplan.forecast_many((values,), 6)

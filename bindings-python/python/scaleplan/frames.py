@@ -26,9 +26,34 @@ def _column(df: Any, name: str) -> np.ndarray:
     return col.to_numpy()
 
 
+def _arrays(panel: tuple):
+    """`(values, offsets)` or `(values, offsets, timestamps)`: the series' ids are their places."""
+    if len(panel) not in (2, 3):
+        raise _scaleplan.InvalidInputError(
+            f"a panel is (values, offsets) or (values, offsets, timestamps), got a tuple of {len(panel)}"
+        )
+    values = np.ascontiguousarray(panel[0], dtype=np.float64)
+    offsets = np.asarray(panel[1], dtype=np.int64)
+    times = None
+    if len(panel) == 3 and panel[2] is not None:
+        t = np.asarray(panel[2])
+        times = (t.astype("datetime64[ns]").astype(np.int64) / 1e9 if np.issubdtype(t.dtype, np.datetime64)
+                 else np.asarray(t, dtype=np.float64))
+    return np.arange(max(len(offsets) - 1, 0)), values, offsets, times, None
+
+
+def _has_datetimes(df: Any, time_col: str | None) -> bool:
+    """Whether the panel's times are datetimes (so that results carry datetimes back)."""
+    if isinstance(df, tuple):
+        return len(df) == 3 and df[2] is not None and np.issubdtype(np.asarray(df[2]).dtype, np.datetime64)
+    return time_col is not None and time_col in df.columns and _is_datetime(df[time_col])
+
+
 def _panel(df: Any, id_col: str, time_col: str | None, value_col: str):
     """ids in order, the values end to end, the offsets, the timestamps (or None) and whether they were
-    datetimes with a time zone."""
+    datetimes with a time zone. A tuple is already a panel: `(values, offsets[, timestamps])`."""
+    if isinstance(df, tuple):
+        return _arrays(df)
     ids = _column(df, id_col)
     order = np.argsort(ids, kind="stable")
     ids = ids[order]
@@ -94,7 +119,9 @@ def _run(call, what: str, ids, values, offsets, times, progress):
     """The core call on chunks of series; the results, and each result's first row in the frame."""
     out = []
     for a, b in _chunks(len(ids), progress, what):
-        lo, hi = offsets[a], offsets[b]
+        # the panel's own ends, so that the core checks the offsets the caller gave
+        lo = 0 if a == 0 else offsets[a]
+        hi = len(values) if b == len(ids) else offsets[b]
         sub = offsets[a : b + 1] - lo
         t = None if times is None else times[lo:hi]
         try:
@@ -123,9 +150,11 @@ def detect_many(
 
     Parameters
     ----------
-    df : pandas.DataFrame or polars.DataFrame
+    df : pandas.DataFrame, polars.DataFrame or tuple
         One row per point: ``id_col`` (the series), ``time_col`` (datetimes, tz-aware kept, or numbers;
         optional) and ``value_col``.
+        Or a panel as arrays: ``(values, offsets)`` or ``(values, offsets, timestamps)``, series ``i``
+        being ``values[offsets[i]:offsets[i + 1]]`` (its ``unique_id`` in the result is ``i``).
     method, **params
         As :func:`scaleplan.detect` (``auto`` chooses per series), including ``aggregate`` and
         ``cooldown``.
@@ -156,7 +185,7 @@ def detect_many(
     import pandas as pd
 
     ids, values, offsets, times, tz = _panel(df, id_col, time_col, value_col)
-    datetimes = times is not None and time_col is not None and _is_datetime(df[time_col])
+    datetimes = times is not None and _has_datetimes(df, time_col)
 
     def call(v, o, t):
         return _scaleplan._detect_many(v, o, t, method, n_jobs, **params)
@@ -210,9 +239,11 @@ def forecast_many(
 
     Parameters
     ----------
-    df : pandas.DataFrame or polars.DataFrame
+    df : pandas.DataFrame, polars.DataFrame or tuple
         One row per period: ``id_col``, ``time_col`` (optional) and ``value_col``, in time order within a
         series.
+        Or a panel as arrays: ``(values, offsets)`` or ``(values, offsets, timestamps)``, series ``i``
+        being ``values[offsets[i]:offsets[i + 1]]`` (its ``unique_id`` in the result is ``i``).
     h : int
         Periods ahead.
     season_length, level, model, thorough
@@ -253,7 +284,7 @@ def forecast_many(
     results = _run(call, "forecast", ids, values, offsets, None, progress)
     n = len(ids)
     out = {id_col: np.repeat(ids, h)}
-    datetimes = time_col is not None and time_col in df.columns and _is_datetime(df[time_col])
+    datetimes = times is not None and _has_datetimes(df, time_col)
     if datetimes and n:
         last = pd.to_datetime(times[offsets[1:] - 1], unit="s")
         if freq is None:
@@ -290,8 +321,10 @@ def backtest_many(
 
     Parameters
     ----------
-    df : pandas.DataFrame or polars.DataFrame
+    df : pandas.DataFrame, polars.DataFrame or tuple
         ``id_col`` and ``value_col``, in time order within a series.
+        Or a panel as arrays: ``(values, offsets)`` or ``(values, offsets, timestamps)``, series ``i``
+        being ``values[offsets[i]:offsets[i + 1]]`` (its ``unique_id`` in the result is ``i``).
     h, season_length, level, windows, step, model, thorough
         As :func:`scaleplan.backtest`.
     n_jobs, progress
@@ -360,8 +393,10 @@ def exhaustion_many(
 
     Parameters
     ----------
-    df : pandas.DataFrame or polars.DataFrame
+    df : pandas.DataFrame, polars.DataFrame or tuple
         ``id_col`` and ``value_col``, in time order within a series.
+        Or a panel as arrays: ``(values, offsets)`` or ``(values, offsets, timestamps)``, series ``i``
+        being ``values[offsets[i]:offsets[i + 1]]`` (its ``unique_id`` in the result is ``i``).
     capacity, horizon, season_length
         As :func:`scaleplan.exhaustion`.
     n_jobs, progress
