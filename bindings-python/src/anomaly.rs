@@ -303,6 +303,80 @@ fn _detect_many(
     ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
 }
 
+/// `_detect_many`'s alerts as columns, one entry per alert in series order (`series`: the series'
+/// place), the fields in the order of an alert's dict: what `scaleplan.detect_many` makes its frame of,
+/// without a dict and a `Detection` per series.
+#[pyfunction]
+#[pyo3(signature = (values, offsets, timestamps = None, method = "auto", n_jobs = None, **params))]
+fn _detect_many_alerts<'py>(
+    py: Python<'py>,
+    values: &Bound<'py, PyAny>,
+    offsets: Vec<usize>,
+    timestamps: Option<&Bound<'py, PyAny>>,
+    method: &str,
+    n_jobs: Option<i64>,
+    params: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let threads = crate::convert::n_jobs(n_jobs)?;
+    let v = floats(py, values)?;
+    let t = timestamps.map(|t| times(py, t)).transpose()?;
+    let (params, aggregate) = take_aggregate(py, params)?;
+    let (m, cooldown) = self::method(py, method, params.as_ref())?;
+    let v = v.as_slice()?;
+    let ds = guard(py, || {
+        let p = scaleplan::panel::Panel::new(v, &offsets)?;
+        py.detach(|| an::detect_many(&p, t.as_deref(), &m, cooldown, aggregate, threads))
+    })?;
+    let alerts: Vec<(usize, &an::Alert)> = ds
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| d.alerts.iter().map(move |a| (i, a)))
+        .collect();
+    let out = PyDict::new(py);
+    let ints = |f: &dyn Fn(&an::Alert) -> u64| -> Vec<i64> {
+        alerts.iter().map(|(_, a)| f(a) as i64).collect()
+    };
+    let reals =
+        |f: &dyn Fn(&an::Alert) -> f64| -> Vec<f64> { alerts.iter().map(|(_, a)| f(a)).collect() };
+    let texts = |f: &dyn Fn(&an::Alert) -> String| -> Vec<String> {
+        alerts.iter().map(|(_, a)| f(a)).collect()
+    };
+    out.set_item(
+        "series",
+        PyArray1::from_vec(py, alerts.iter().map(|(i, _)| *i as i64).collect()),
+    )?;
+    out.set_item("id", PyArray1::from_vec(py, ints(&|a| a.id)))?;
+    out.set_item("kind", texts(&|a| variant(&a.kind)))?;
+    out.set_item("detector", texts(&|a| a.detector.clone()))?;
+    out.set_item("time", PyArray1::from_vec(py, reals(&|a| a.time)))?;
+    out.set_item("end", PyArray1::from_vec(py, reals(&|a| a.end)))?;
+    out.set_item("peak_time", PyArray1::from_vec(py, reals(&|a| a.peak_time)))?;
+    out.set_item(
+        "start_index",
+        PyArray1::from_vec(py, ints(&|a| a.start_index)),
+    )?;
+    out.set_item("end_index", PyArray1::from_vec(py, ints(&|a| a.end_index)))?;
+    out.set_item("observed", PyArray1::from_vec(py, reals(&|a| a.observed)))?;
+    out.set_item("expected", PyArray1::from_vec(py, reals(&|a| a.expected)))?;
+    out.set_item("score", PyArray1::from_vec(py, reals(&|a| a.score)))?;
+    out.set_item("severity", texts(&|a| variant(&a.severity)))?;
+    out.set_item("points", PyArray1::from_vec(py, ints(&|a| a.points)))?;
+    out.set_item(
+        "ongoing",
+        PyArray1::from_vec(py, alerts.iter().map(|(_, a)| a.ongoing).collect()),
+    )?;
+    out.set_item("reason", texts(&|a| a.reason.clone()))?;
+    Ok(out)
+}
+
+/// A unit enum's serialised name (`spike`, `critical`).
+fn variant<T: serde::Serialize>(x: &T) -> String {
+    match serde_json::to_value(x) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// Keyword arguments, and one taken out of them.
 type Split<'py> = (Option<Bound<'py, PyDict>>, Option<Bound<'py, PyAny>>);
 
@@ -644,6 +718,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStream>()?;
     m.add_function(wrap_pyfunction!(detect, m)?)?;
     m.add_function(wrap_pyfunction!(_detect_many, m)?)?;
+    m.add_function(wrap_pyfunction!(_detect_many_alerts, m)?)?;
     m.add_function(wrap_pyfunction!(regression, m)?)?;
     m.add_function(wrap_pyfunction!(budget_status, m)?)?;
     Ok(())

@@ -34,6 +34,7 @@ __all__ = [
     "_arm_summary",
     "_backtest_many",
     "_detect_many",
+    "_detect_many_alerts",
     "_exhaustion_many",
     "_forecast_many",
     "_record_from_json",
@@ -191,6 +192,14 @@ def _detect_many(
     n_jobs: int | None = None,
     **params: Any,
 ) -> list[Detection]: ...
+def _detect_many_alerts(
+    values: npt.ArrayLike,
+    offsets: Sequence[int],
+    timestamps: Any | None = None,
+    method: str = "auto",
+    n_jobs: int | None = None,
+    **params: Any,
+) -> dict[str, Any]: ...
 def _forecast_many(
     values: npt.ArrayLike,
     offsets: Sequence[int],

@@ -187,17 +187,18 @@ def detect_many(
     ids, values, offsets, times, tz = _panel(df, id_col, time_col, value_col)
     datetimes = times is not None and _has_datetimes(df, time_col)
 
-    def call(v, o, t):
-        return _scaleplan._detect_many(v, o, t, method, n_jobs, **params)
+    # the alerts come back as columns, one entry per alert; each chunk's series are numbered from 0
+    chunks = []
 
-    results = _run(call, "detect", ids, values, offsets, times, progress)
-    rows = []
-    for uid, d in zip(ids, results):
-        for a in d.alerts:
-            rows.append({id_col: uid, **a})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return pd.DataFrame(columns=[id_col, "time", "kind", "severity", "score", "reason"])
+    def call(v, o, t):
+        chunks.append(_scaleplan._detect_many_alerts(v, o, t, method, n_jobs, **params))
+        return [len(o) - 1]
+
+    starts = np.cumsum([0] + _run(call, "detect", ids, values, offsets, times, progress))
+    cols = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]} if chunks else {}
+    series = np.concatenate([c["series"] + s for c, s in zip(chunks, starts)]) if chunks else np.array([], int)
+    cols.pop("series", None)
+    out = pd.DataFrame({id_col: ids[series] if len(ids) else np.array([], dtype=object), **cols})
     for c in ("time", "end", "peak_time"):
         if c in out:
             out[c] = _time_column(out[c], tz, datetimes)

@@ -908,10 +908,19 @@ const LONGER_SEASON_GAIN: f64 = 0.75;
 /// interpolated for the test.
 fn season_from_data(x: &[f64], step: Option<f64>) -> Option<usize> {
     let filled = seasonal::interpolate(x);
+    // One pass of running sums and one buffer for every candidate's detrended series.
+    let prefix = seasonal::prefix_sums(&filled);
+    let mut d = vec![0.0; filled.len()];
     let strong: Vec<(usize, f64)> = season_candidates(step)
         .into_iter()
         .filter(|&m| x.len() >= 4 * m)
-        .map(|m| (m, autocorrelation(&detrended(&filled, m), m)))
+        .map(|m| {
+            seasonal::centred_ma_into(&filled, &prefix, m, &mut d);
+            for (t, v) in d.iter_mut().zip(&filled) {
+                *t = v - *t;
+            }
+            (m, autocorrelation(&d, m))
+        })
         .filter(|&(_, r)| r > SEASON_MIN_ACF)
         .collect();
     let &(best, _) = strong
@@ -982,12 +991,13 @@ fn median_without(sorted: &[f64], i: usize) -> Option<f64> {
 
 /// Lag-k autocorrelation over the pairs where both ends are valid.
 fn autocorrelation(d: &[f64], k: usize) -> f64 {
-    let valid: Vec<f64> = d.iter().copied().filter(|v| !v.is_nan()).collect();
-    if valid.len() < 2 * k {
+    let valid = || d.iter().copied().filter(|v| !v.is_nan());
+    let count = valid().count();
+    if count < 2 * k {
         return 0.0;
     }
-    let mean = valid.iter().sum::<f64>() / valid.len() as f64;
-    let var: f64 = valid.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let mean = valid().sum::<f64>() / count as f64;
+    let var: f64 = valid().map(|v| (v - mean) * (v - mean)).sum();
     if var <= 0.0 {
         return 0.0;
     }

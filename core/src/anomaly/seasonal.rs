@@ -305,14 +305,27 @@ pub(crate) fn seasonal_component(x: &[f64], m: usize) -> Vec<f64> {
 
 /// Centred moving average of one season; NaN where the window does not fit.
 pub(crate) fn centred_ma(x: &[f64], m: usize) -> Vec<f64> {
-    let n = x.len();
-    let mut out = vec![f64::NAN; n];
-    if n < m + 1 {
-        return out;
-    }
-    let mut prefix = vec![0.0; n + 1];
-    for i in 0..n {
+    let mut out = vec![f64::NAN; x.len()];
+    centred_ma_into(x, &prefix_sums(x), m, &mut out);
+    out
+}
+
+/// `prefix[i]` = the sum of `x[..i]` (the running sums [`centred_ma_into`] reads).
+pub(crate) fn prefix_sums(x: &[f64]) -> Vec<f64> {
+    let mut prefix = vec![0.0; x.len() + 1];
+    for i in 0..x.len() {
         prefix[i + 1] = prefix[i] + x[i];
+    }
+    prefix
+}
+
+/// [`centred_ma`] into `out` (as long as `x`) from `x`'s [`prefix_sums`], so that several seasons'
+/// averages share one pass of sums and no allocation.
+pub(crate) fn centred_ma_into(x: &[f64], prefix: &[f64], m: usize, out: &mut [f64]) {
+    let n = x.len();
+    out.fill(f64::NAN);
+    if n < m + 1 {
+        return;
     }
     let sum = |a: usize, b: usize| prefix[b] - prefix[a];
     if m % 2 == 1 {
@@ -328,7 +341,6 @@ pub(crate) fn centred_ma(x: &[f64], m: usize) -> Vec<f64> {
             *o = (inner + 0.5 * (x[i - h] + x[i + h])) / m as f64;
         }
     }
-    out
 }
 
 /// Classical decomposition's seasonal indices (R's `decompose`): the per-phase mean of the series minus
