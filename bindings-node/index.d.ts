@@ -872,6 +872,17 @@ export interface DetectionResult {
   ingest: Ingest
 }
 
+/**
+ * `detect` on every series of a panel, in parallel over the cores: series `i` is
+ * `values[offsets[i]..offsets[i + 1]]` (and its timestamps, when given, the same slice of
+ * `timestamps`); `params` as `detect`'s, plus `threads` (default: every core). The detections in series
+ * order, as `detectAsync` resolves them (alerts and ingest as plain objects).
+ */
+export declare function detectMany(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Array<DetectionResult>
+
+/** `detectMany` off the event loop: resolves to what `detectMany` returns. */
+export declare function detectManyAsync(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Promise<DetectionResult[]>
+
 /** Erlang C metrics of an M/M/c queue. */
 export declare function erlangC(arrivalRate: number, meanServiceTime: number, servers: number, answerTime?: number | undefined | null): ErlangC
 
@@ -924,6 +935,26 @@ export interface Forecast {
 
 /** `forecast` off the event loop: resolves to what `forecast` returns. */
 export declare function forecastAsync(values: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastOptions | undefined | null): Promise<Forecast>
+
+/**
+ * `forecast` on every series of a panel, in parallel over the cores: series `i` is
+ * `values[offsets[i]..offsets[i + 1]]`; the forecasts in series order. A bad series is an error
+ * naming it (`series[3].values[7] ...`).
+ */
+export declare function forecastMany(values: Float64Array | number[], offsets: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastManyOptions | undefined | null): Array<Forecast>
+
+/** `forecastMany` off the event loop: resolves to what `forecastMany` returns. */
+export declare function forecastManyAsync(values: Float64Array | number[], offsets: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastManyOptions | undefined | null): Promise<Forecast[]>
+
+/** Options of `forecastMany`: `forecast`'s, and the threads to use (every core by default). */
+export interface ForecastManyOptions {
+  /** As `forecast`'s. */
+  model?: string
+  /** As `forecast`'s. */
+  thorough?: boolean
+  /** Threads (default: every core). */
+  threads?: number
+}
 
 /** Options of `forecast`. */
 export interface ForecastOptions {

@@ -144,6 +144,77 @@ pub(crate) fn detect_input(
     })
 }
 
+/// `detect` on every series of a panel, in parallel over the cores: series `i` is
+/// `values[offsets[i]..offsets[i + 1]]` (and its timestamps, when given, the same slice of
+/// `timestamps`); `params` as `detect`'s, plus `threads` (default: every core). The detections in series
+/// order, as `detectAsync` resolves them (alerts and ingest as plain objects).
+#[napi(
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+)]
+pub fn detect_many(
+    values: Unknown,
+    offsets: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> Result<Vec<DetectionResult>> {
+    let i = detect_many_input(values, offsets, timestamps, method, params)?;
+    detection_results(guard(|| i.run())?)
+}
+
+/// The arguments of `detectMany` as the core reads them (shared with `detectManyAsync`).
+pub(crate) struct DetectManyInput {
+    one: DetectInput,
+    offsets: Vec<usize>,
+    threads: Option<usize>,
+}
+
+impl DetectManyInput {
+    pub(crate) fn run(&self) -> scaleplan::Result<Vec<an::Detection>> {
+        let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
+        an::detect_many(
+            &p,
+            self.one.timestamps.as_deref(),
+            &self.one.method,
+            self.one.cooldown,
+            self.one.aggregate,
+            self.threads,
+        )
+    }
+}
+
+pub(crate) fn detect_many_input(
+    values: Unknown,
+    offsets: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> Result<DetectManyInput> {
+    let offsets = crate::numbers::offsets("offsets", offsets)?;
+    // `threads` belongs to the run, not to the detector.
+    let (params, threads) = match params {
+        Some(Value::Object(mut m)) => {
+            let t = match m.remove("threads") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => n.as_f64(),
+                Some(_) => Some(f64::NAN),
+            };
+            (Some(Value::Object(m)), t)
+        }
+        other => (other, None),
+    };
+    Ok(DetectManyInput {
+        one: detect_input(values, timestamps, method, params)?,
+        offsets,
+        threads: crate::numbers::threads(threads)?,
+    })
+}
+
+/// Every detection of `detectMany` as its JS object.
+pub(crate) fn detection_results(ds: Vec<an::Detection>) -> Result<Vec<DetectionResult>> {
+    ds.into_iter().map(detection_result).collect()
+}
+
 /// The result of `detectAsync`: `detect`'s, with the alerts and the ingest as plain objects.
 #[napi(object)]
 pub struct DetectionResult {

@@ -87,6 +87,75 @@ pub fn forecast(
     to_js(guard(|| fc::forecast(&values, &o))?)
 }
 
+/// Options of `forecastMany`: `forecast`'s, and the threads to use (every core by default).
+#[napi(object)]
+pub struct ForecastManyOptions {
+    /// As `forecast`'s.
+    pub model: Option<String>,
+    /// As `forecast`'s.
+    pub thorough: Option<bool>,
+    /// Threads (default: every core).
+    pub threads: Option<f64>,
+}
+
+/// `forecast` on every series of a panel, in parallel over the cores: series `i` is
+/// `values[offsets[i]..offsets[i + 1]]`; the forecasts in series order. A bad series is an error
+/// naming it (`series[3].values[7] ...`).
+#[napi(
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastManyOptions | undefined | null"
+)]
+pub fn forecast_many(
+    values: Unknown,
+    offsets: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<ForecastManyOptions>,
+) -> Result<Vec<Forecast>> {
+    let i = forecast_many_input(values, offsets, horizon, season_length, level, options)?;
+    guard(|| i.run())?.into_iter().map(to_js).collect()
+}
+
+/// The arguments of `forecastMany` as the core reads them (shared with `forecastManyAsync`).
+pub(crate) struct ForecastManyInput {
+    values: Vec<f64>,
+    offsets: Vec<usize>,
+    options: fc::ForecastOptions,
+    threads: Option<usize>,
+}
+
+impl ForecastManyInput {
+    pub(crate) fn run(&self) -> scaleplan::Result<Vec<fc::Forecast>> {
+        let p = scaleplan::panel::Panel::new(&self.values, &self.offsets)?;
+        fc::forecast_many(&p, &self.options, self.threads)
+    }
+}
+
+pub(crate) fn forecast_many_input(
+    values: Unknown,
+    offsets: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<ForecastManyOptions>,
+) -> Result<ForecastManyInput> {
+    let values = numbers("values", values)?.to_vec();
+    let offsets = crate::numbers::offsets("offsets", offsets)?;
+    let (model, thorough, threads) =
+        options.map_or((None, None, None), |x| (x.model, x.thorough, x.threads));
+    Ok(ForecastManyInput {
+        values,
+        offsets,
+        options: core_options(horizon, season_length, level, model, thorough)?,
+        threads: crate::numbers::threads(threads)?,
+    })
+}
+
+/// Every forecast of `forecastMany` as its JS object.
+pub(crate) fn many_to_js(fs: Vec<fc::Forecast>) -> Result<Vec<Forecast>> {
+    fs.into_iter().map(to_js).collect()
+}
+
 /// The arguments of `forecast` as the core reads them (shared with `forecastAsync`).
 pub(crate) fn forecast_input(
     values: Unknown,

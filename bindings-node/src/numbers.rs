@@ -133,3 +133,40 @@ pub(crate) fn opt_times(field: &str, v: Option<Unknown<'_>>) -> Result<Option<Ve
     }
     Ok(Some(out))
 }
+
+/// A panel's offsets (where each series starts, then the number of values): whole numbers from 0. The
+/// core checks their order.
+pub(crate) fn offsets(field: &str, v: Unknown<'_>) -> Result<Vec<usize>> {
+    let n = numbers(field, v)?;
+    n.iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= 9_007_199_254_740_992.0 {
+                Ok(x as usize)
+            } else {
+                crate::errors::guard(|| {
+                    Err(scaleplan::Error::OutOfRange {
+                        field: format!("{field}[{i}]"),
+                        value: x,
+                        allowed: "whole numbers from 0 (where each series starts)",
+                    })
+                })
+            }
+        })
+        .collect()
+}
+
+/// `threads` of the many-series calls: every core when absent, else a whole count of at least 1.
+pub(crate) fn threads(t: Option<f64>) -> Result<Option<usize>> {
+    match t {
+        None => Ok(None),
+        Some(n) if n.is_finite() && n >= 1.0 && n.fract() == 0.0 => Ok(Some(n as usize)),
+        Some(n) => crate::errors::guard(|| {
+            Err(scaleplan::Error::OutOfRange {
+                field: "threads".into(),
+                value: n,
+                allowed: "a whole count of at least 1 (absent: every core)",
+            })
+        }),
+    }
+}

@@ -1,5 +1,5 @@
 //! Promise forms of the calls that can take more than a millisecond (`estimateAsync`,
-//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`, `forecastAsync`, `backtestAsync`, `detectAsync`): the same core call, run on libuv's thread pool, resolving
+//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`, `forecastAsync`, `backtestAsync`, `detectAsync`, `forecastManyAsync`, `detectManyAsync`): the same core call, run on libuv's thread pool, resolving
 //! to the same value as the synchronous form and rejecting (never throwing) with the core's `code`.
 //! Inputs are read inside the task, so a bad input rejects too.
 
@@ -142,6 +142,48 @@ pub fn detect_async(
     let input = crate::anomaly::detect_input(values, timestamps, method, params)
         .map(|i| -> TypedWork<_> { Box::new(move || i.run()) });
     typed(input, crate::anomaly::detection_result)
+}
+
+/// `forecastMany` off the event loop: resolves to what `forecastMany` returns.
+#[napi(
+    ts_return_type = "Promise<Forecast[]>",
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], horizon: number, seasonLength?: number | undefined | null, level?: number | undefined | null, options?: ForecastManyOptions | undefined | null"
+)]
+pub fn forecast_many_async(
+    values: Unknown,
+    offsets: Unknown,
+    horizon: f64,
+    season_length: Option<f64>,
+    level: Option<f64>,
+    options: Option<crate::forecast::ForecastManyOptions>,
+) -> AsyncTask<Typed<Vec<scaleplan::forecast::Forecast>, Vec<crate::forecast::Forecast>>> {
+    let input = crate::forecast::forecast_many_input(
+        values,
+        offsets,
+        horizon,
+        season_length,
+        level,
+        options,
+    )
+    .map(|i| -> TypedWork<_> { Box::new(move || i.run()) });
+    typed(input, crate::forecast::many_to_js)
+}
+
+/// `detectMany` off the event loop: resolves to what `detectMany` returns.
+#[napi(
+    ts_return_type = "Promise<DetectionResult[]>",
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+)]
+pub fn detect_many_async(
+    values: Unknown,
+    offsets: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> AsyncTask<Typed<Vec<scaleplan::anomaly::Detection>, Vec<crate::anomaly::DetectionResult>>> {
+    let input = crate::anomaly::detect_many_input(values, offsets, timestamps, method, params)
+        .map(|i| -> TypedWork<_> { Box::new(move || i.run()) });
+    typed(input, crate::anomaly::detection_results)
 }
 
 fn task(work: Work) -> AsyncTask<Compute> {
