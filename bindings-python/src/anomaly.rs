@@ -290,17 +290,30 @@ fn _detect_many(
     n_jobs: Option<i64>,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<PyDetection>> {
+    let ds = detections(py, values, offsets, timestamps, method, n_jobs, params)?;
+    ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
+}
+
+/// The core's `detect_many` on the panel the many-series calls take, with the GIL released.
+fn detections(
+    py: Python<'_>,
+    values: &Bound<'_, PyAny>,
+    offsets: Vec<usize>,
+    timestamps: Option<&Bound<'_, PyAny>>,
+    method: &str,
+    n_jobs: Option<i64>,
+    params: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<an::Detection>> {
     let threads = crate::convert::n_jobs(n_jobs)?;
     let v = floats(py, values)?;
     let t = timestamps.map(|t| times(py, t)).transpose()?;
     let (params, aggregate) = take_aggregate(py, params)?;
     let (m, cooldown) = self::method(py, method, params.as_ref())?;
     let v = v.as_slice()?;
-    let ds = guard(py, || {
+    guard(py, || {
         let p = scaleplan::panel::Panel::new(v, &offsets)?;
         py.detach(|| an::detect_many(&p, t.as_deref(), &m, cooldown, aggregate, threads))
-    })?;
-    ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
+    })
 }
 
 /// `_detect_many`'s alerts as columns, one entry per alert in series order (`series`: the series'
@@ -317,16 +330,7 @@ fn _detect_many_alerts<'py>(
     n_jobs: Option<i64>,
     params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let threads = crate::convert::n_jobs(n_jobs)?;
-    let v = floats(py, values)?;
-    let t = timestamps.map(|t| times(py, t)).transpose()?;
-    let (params, aggregate) = take_aggregate(py, params)?;
-    let (m, cooldown) = self::method(py, method, params.as_ref())?;
-    let v = v.as_slice()?;
-    let ds = guard(py, || {
-        let p = scaleplan::panel::Panel::new(v, &offsets)?;
-        py.detach(|| an::detect_many(&p, t.as_deref(), &m, cooldown, aggregate, threads))
-    })?;
+    let ds = detections(py, values, offsets, timestamps, method, n_jobs, params)?;
     let alerts: Vec<(usize, &an::Alert)> = ds
         .iter()
         .enumerate()
