@@ -55,9 +55,12 @@ def _panel(df: Any, id_col: str, time_col: str | None, value_col: str):
     if isinstance(df, tuple):
         return _arrays(df)
     ids = _column(df, id_col)
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    values = np.ascontiguousarray(_column(df, value_col)[order], dtype=np.float64)
+    # rows already grouped in id order (a frame sorted by id, as statsforecast's are) need no gather
+    order = None if _ascending(ids) else np.argsort(ids, kind="stable")
+    if order is not None:
+        ids = ids[order]
+    raw_values = _column(df, value_col)
+    values = np.ascontiguousarray(raw_values if order is None else raw_values[order], dtype=np.float64)
     if len(ids):
         change = np.flatnonzero(ids[1:] != ids[:-1]) + 1
         starts = np.concatenate(([0], change))
@@ -71,12 +74,21 @@ def _panel(df: Any, id_col: str, time_col: str | None, value_col: str):
         tz = getattr(getattr(raw, "dt", None), "tz", None)
         if tz is not None:  # pandas, timezone-aware: to UTC seconds
             raw = raw.dt.tz_convert("UTC").dt.tz_localize(None)
-        t = raw.to_numpy()[order]
+        t = raw.to_numpy()
+        t = t if order is None else t[order]
         if np.issubdtype(t.dtype, np.datetime64):
             times = t.astype("datetime64[ns]").astype(np.int64) / 1e9
         else:
             times = np.asarray(t, dtype=np.float64)
     return ids[starts], values, offsets, times, tz
+
+
+def _ascending(ids: np.ndarray) -> bool:
+    """Whether the ids never decrease (so each series' rows are together, in id order)."""
+    try:
+        return bool(np.all(ids[1:] >= ids[:-1]))
+    except TypeError:  # ids that do not compare: sorting decides (and says so)
+        return False
 
 
 def _time_column(seconds: Any, tz: Any, datetimes: bool):

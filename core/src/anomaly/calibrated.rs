@@ -311,7 +311,7 @@ impl Calibrated {
         // the baseline of this period: the window before it
         let baseline = if self.window.valid() >= (self.window_len / 4).max(3) {
             let m = self.window.median();
-            let s = robust_sigma(&self.window, m)
+            let s = robust_sigma(&mut self.window, m)
                 .max(self.window.mean_abs_dev(m) * super::robust_z::MEANAD_TO_SIGMA);
             Some((m, s))
         } else {

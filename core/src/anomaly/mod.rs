@@ -908,17 +908,19 @@ const LONGER_SEASON_GAIN: f64 = 0.75;
 /// interpolated for the test.
 fn season_from_data(x: &[f64], step: Option<f64>) -> Option<usize> {
     let filled = seasonal::interpolate(x);
-    // One pass of running sums and one buffer for every candidate's detrended series.
+    if filled.first().is_none_or(|v| v.is_nan()) {
+        // all missing: nothing to test
+        return None;
+    }
+    // One pass of running sums and one buffer for every candidate's detrended series (interpolated, the
+    // series has no gap: the detrended values are those where the moving average fits), times m.
     let prefix = seasonal::prefix_sums(&filled);
-    let mut d = vec![0.0; filled.len()];
+    let mut d = Vec::with_capacity(filled.len());
     let strong: Vec<(usize, f64)> = season_candidates(step)
         .into_iter()
         .filter(|&m| x.len() >= 4 * m)
         .map(|m| {
-            seasonal::centred_ma_into(&filled, &prefix, m, &mut d);
-            for (t, v) in d.iter_mut().zip(&filled) {
-                *t = v - *t;
-            }
+            seasonal::scaled_detrended_into(&filled, &prefix, m, &mut d);
             (m, autocorrelation(&d, m))
         })
         .filter(|&(_, r)| r > SEASON_MIN_ACF)
@@ -989,25 +991,52 @@ fn median_without(sorted: &[f64], i: usize) -> Option<f64> {
     })
 }
 
-/// Lag-k autocorrelation over the pairs where both ends are valid.
+/// Lag-k autocorrelation of a series with no gap (0 when it has fewer than `2 k` values or no spread).
+/// The sums run in four interleaved lanes, added in a fixed order (the same value on every machine,
+/// without one long chain of dependent additions), and the variance and the lagged covariance share
+/// one pass.
 fn autocorrelation(d: &[f64], k: usize) -> f64 {
-    let valid = || d.iter().copied().filter(|v| !v.is_nan());
-    let count = valid().count();
-    if count < 2 * k {
+    let n = d.len();
+    if n < 2 * k || n == 0 {
         return 0.0;
     }
-    let mean = valid().sum::<f64>() / count as f64;
-    let var: f64 = valid().map(|v| (v - mean) * (v - mean)).sum();
-    if var <= 0.0 {
+    let mut acc = [0.0f64; 4];
+    let chunks = d.chunks_exact(4);
+    for (j, v) in chunks.remainder().iter().enumerate() {
+        acc[j] += v;
+    }
+    for c in chunks {
+        for j in 0..4 {
+            acc[j] += c[j];
+        }
+    }
+    let mean = ((acc[0] + acc[1]) + (acc[2] + acc[3])) / n as f64;
+    let (mut var, mut cov) = ([0.0f64; 4], [0.0f64; 4]);
+    let head = d[..n - k].chunks_exact(4);
+    let lagged = d[k..].chunks_exact(4);
+    let rest = n - k - head.remainder().len();
+    for (a, b) in head.zip(lagged) {
+        for j in 0..4 {
+            let (e, f) = (a[j] - mean, b[j] - mean);
+            var[j] += e * e;
+            cov[j] += e * f;
+        }
+    }
+    for (j, i) in (rest..n - k).enumerate() {
+        let (e, f) = (d[i] - mean, d[i + k] - mean);
+        var[j] += e * e;
+        cov[j] += e * f;
+    }
+    // the last k values have no lagged partner: the variance only
+    for (j, v) in d[n - k..].iter().enumerate() {
+        var[j % 4] += (v - mean) * (v - mean);
+    }
+    let var = (var[0] + var[1]) + (var[2] + var[3]);
+    if var.is_nan() || var <= 0.0 {
         return 0.0;
     }
-    let cov: f64 = d
-        .iter()
-        .zip(&d[k..])
-        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
-        .map(|(a, b)| (a - mean) * (b - mean))
-        .sum();
-    cov / var
+    let r = ((cov[0] + cov[1]) + (cov[2] + cov[3])) / var;
+    if r.is_nan() { 0.0 } else { r }
 }
 
 fn describe(m: &Method) -> String {

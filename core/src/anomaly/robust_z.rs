@@ -48,7 +48,7 @@ impl RobustZ {
                 score_step(
                     x,
                     m,
-                    robust_sigma(&self.window, m),
+                    robust_sigma(&mut self.window, m),
                     self.threshold,
                     self.direction,
                 )
@@ -61,7 +61,7 @@ impl RobustZ {
 
 /// σ from the MAD; from the mean absolute deviation when more than half the window is equal (MAD 0);
 /// never below `1e-9 max(1, |m|)`, so a perfectly flat window still gives a finite score.
-pub(crate) fn robust_sigma(w: &SortedWindow, m: f64) -> f64 {
+pub(crate) fn robust_sigma(w: &mut SortedWindow, m: f64) -> f64 {
     let mad = w.mad(m) / MAD_TO_SIGMA;
     let s = if mad > 0.0 {
         mad

@@ -96,7 +96,7 @@ impl Seasonal {
             let mut s = score_step(
                 r,
                 c,
-                robust_sigma(&self.residuals, c),
+                robust_sigma(&mut self.residuals, c),
                 self.threshold,
                 self.direction,
             );
@@ -260,6 +260,9 @@ fn piecewise_level(x: &[f64], seasonal: &[f64], m: usize) -> Vec<f64> {
 /// Linear interpolation over NaN runs; constant extension at the ends; all-NaN stays NaN.
 pub(crate) fn interpolate(x: &[f64]) -> Vec<f64> {
     let mut out = x.to_vec();
+    if !x.iter().any(|v| v.is_nan()) {
+        return out;
+    }
     let known: Vec<usize> = (0..x.len()).filter(|&i| !x[i].is_nan()).collect();
     let (Some(&first), Some(&last)) = (known.first(), known.last()) else {
         return out;
@@ -340,6 +343,35 @@ pub(crate) fn centred_ma_into(x: &[f64], prefix: &[f64], m: usize, out: &mut [f6
             let inner = sum(i + 1 - h, i + h);
             *o = (inner + 0.5 * (x[i - h] + x[i + h])) / m as f64;
         }
+    }
+}
+
+/// `m` times the series minus its [`centred_ma`] of m, where that average fits (`x[h..n - h]`,
+/// h = m / 2), into `out`, from `x`'s [`prefix_sums`]: the detrended series without its undefined ends,
+/// scaled by m so that no point needs a division (an autocorrelation does not see the scale).
+pub(crate) fn scaled_detrended_into(x: &[f64], prefix: &[f64], m: usize, out: &mut Vec<f64>) {
+    out.clear();
+    let n = x.len();
+    if n < m + 1 {
+        return;
+    }
+    let h = m / 2;
+    let mf = m as f64;
+    if m % 2 == 1 {
+        // x[i], prefix[i + h + 1], prefix[i - h] for i in h..n - h
+        let it = x[h..n - h]
+            .iter()
+            .zip(&prefix[m..=n])
+            .zip(&prefix[..=n - m]);
+        out.extend(it.map(|((v, hi), lo)| mf * v - (hi - lo)));
+    } else {
+        // x[i], prefix[i + h], prefix[i + 1 - h], x[i - h], x[i + h] for i in h..n - h (a 2×m MA)
+        let it = x[h..n - h]
+            .iter()
+            .zip(&prefix[m..n])
+            .zip(&prefix[1..=n - m])
+            .zip(x[..n - m].iter().zip(&x[m..n]));
+        out.extend(it.map(|(((v, hi), lo), (a, b))| mf * v - ((hi - lo) + 0.5 * (a + b))));
     }
 }
 

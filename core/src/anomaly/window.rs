@@ -102,8 +102,12 @@ impl RingSum {
     }
 }
 
+/// Up to this many sorted values, a push finds the leaving and the new value's places by counting.
+const COUNT_MAX: usize = 64;
+
 /// The last `w` periods, with the valid values also kept sorted: median and MAD in O(log w) comparisons
-/// (plus one `memmove` of at most `w` values on insert and remove).
+/// (plus one `memmove` of at most `w` values on insert and remove; up to 64 values, the places are
+/// found by counting, which has no branch to mispredict).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SortedWindow {
@@ -112,6 +116,20 @@ pub(crate) struct SortedWindow {
     head: usize,
     filled: usize,
     sorted: Vec<f64>,
+    /// Where the last MAD search ended, to start the next one from (not state: not serialised, and
+    /// two windows are equal whatever it holds).
+    #[serde(skip)]
+    hint: SplitHint,
+}
+
+/// A search hint that compares equal to any other: it changes how fast a value is found, never the value.
+#[derive(Debug, Clone, Copy, Default)]
+struct SplitHint(Option<usize>);
+
+impl PartialEq for SplitHint {
+    fn eq(&self, _: &SplitHint) -> bool {
+        true
+    }
 }
 
 impl SortedWindow {
@@ -122,6 +140,7 @@ impl SortedWindow {
             head: 0,
             filled: 0,
             sorted: Vec::with_capacity(w),
+            hint: SplitHint::default(),
         }
     }
 
@@ -159,17 +178,26 @@ impl SortedWindow {
         let leaving = self.filled == w && !old.is_nan();
         match (leaving, !x.is_nan()) {
             (true, true) => {
-                let from = self.sorted.partition_point(|v| *v < old);
-                let to = self.sorted.partition_point(|v| *v < x);
-                if from < self.sorted.len() {
+                // the two places, `partition_point`'s: by counting for a short window (branch-free, in
+                // vector registers), else by two branch-free bisections side by side
+                let s = &mut self.sorted;
+                let (from, to) = if s.len() <= COUNT_MAX {
+                    let (mut from, mut to) = (0usize, 0usize);
+                    for v in s.iter() {
+                        from += usize::from(*v < old);
+                        to += usize::from(*v < x);
+                    }
+                    (from, to)
+                } else {
+                    lower_bounds(s, old, x)
+                };
+                if from < s.len() {
                     if to <= from {
-                        // x ≤ old: [to, from) moves up one slot, x goes to `to`.
-                        self.sorted.copy_within(to..from, to + 1);
-                        self.sorted[to] = x;
+                        s.copy_within(to..from, to + 1);
+                        s[to] = x;
                     } else {
-                        // old < x: (from, to) moves down one slot, x goes just before `to`.
-                        self.sorted.copy_within(from + 1..to, from);
-                        self.sorted[to - 1] = x;
+                        s.copy_within(from + 1..to, from);
+                        s[to - 1] = x;
                     }
                 }
             }
@@ -199,9 +227,11 @@ impl SortedWindow {
 
     /// Median absolute deviation from `m` (the window's median), unscaled, in O(log w): the deviations
     /// below and above the median form two sorted sequences, and the k-th smallest of two sorted
-    /// sequences is found by bisection.
-    pub(crate) fn mad(&self, m: f64) -> f64 {
-        mad_sorted(&self.sorted, m)
+    /// sequences is found by bisection, or by a walk from where the last call's search ended.
+    pub(crate) fn mad(&mut self, m: f64) -> f64 {
+        let (mad, split) = mad_sorted_near(&self.sorted, m, self.hint.0);
+        self.hint.0 = Some(split);
+        mad
     }
 
     /// Mean absolute deviation from `m` (the fallback scale when more than half the window is equal).
@@ -211,6 +241,24 @@ impl SortedWindow {
         }
         self.sorted.iter().map(|v| (v - m).abs()).sum::<f64>() / self.sorted.len() as f64
     }
+}
+
+/// `(s.partition_point(|v| v < a), s.partition_point(|v| v < b))`, by two branch-free bisections run
+/// side by side (their loads overlap; the outcomes, being data, would mispredict as branches).
+#[inline]
+fn lower_bounds(s: &[f64], a: f64, b: f64) -> (usize, usize) {
+    let (mut ba, mut bb) = (0usize, 0usize);
+    let mut size = s.len();
+    if size == 0 {
+        return (0, 0);
+    }
+    while size > 1 {
+        let half = size / 2;
+        ba = std::hint::select_unpredictable(s[ba + half - 1] < a, ba + half, ba);
+        bb = std::hint::select_unpredictable(s[bb + half - 1] < b, bb + half, bb);
+        size -= half;
+    }
+    (ba + usize::from(s[ba] < a), bb + usize::from(s[bb] < b))
 }
 
 /// Median of a sorted slice (NaN for an empty one).
@@ -230,9 +278,16 @@ pub(crate) fn median_sorted(s: &[f64]) -> f64 {
 /// and above `m` form two ascending sequences, the k-th smallest of their merge is found by bisection,
 /// and for an even count the next one is the smaller of the two candidates that follow it.
 pub(crate) fn mad_sorted(s: &[f64], m: f64) -> f64 {
+    mad_sorted_near(s, m, None).0
+}
+
+/// [`mad_sorted`], starting the search from `hint` (the split a previous call returned) when given:
+/// a window that moves by one point moves the split by a step or two, so a walk from the last one
+/// takes fewer comparisons than a bisection. The same value either way; also the split found.
+pub(crate) fn mad_sorted_near(s: &[f64], m: f64, hint: Option<usize>) -> (f64, usize) {
     let n = s.len();
     if n == 0 {
-        return f64::NAN;
+        return (f64::NAN, 0);
     }
     // Where m falls: at the middle when m is the median (checked), else by binary search.
     let c = n / 2;
@@ -257,31 +312,52 @@ pub(crate) fn mad_sorted(s: &[f64], m: f64) -> f64 {
     // search: the outcomes are data, so a branch would be mispredicted half the time.
     let k = (n - 1) / 2;
     let (lo, hi) = (k.saturating_sub(nb), k.min(na));
-    let mut base = lo;
-    let mut size = hi - lo;
-    while size > 1 {
-        let half = size / 2;
-        let mid = base + half;
-        base = std::hint::select_unpredictable(a(mid) < b(k - mid - 1), mid, base);
-        size -= half;
-    }
-    let lo = if size == 1 {
-        base + usize::from(a(base) < b(k - base - 1))
-    } else {
-        lo
+    // p(i): a(i) < b(k - i - 1), for i in [lo, hi)
+    let p = |i: usize| a(i) < b(k - i - 1);
+    let lo = match hint {
+        Some(h) => {
+            // the walk: down while the one below fails the test, else up while this one passes it
+            let mut i = h.clamp(lo, hi);
+            if i > lo && !p(i - 1) {
+                i -= 1;
+                while i > lo && !p(i - 1) {
+                    i -= 1;
+                }
+            } else {
+                while i < hi && p(i) {
+                    i += 1;
+                }
+            }
+            i
+        }
+        None => {
+            let mut base = lo;
+            let mut size = hi - lo;
+            while size > 1 {
+                let half = size / 2;
+                let mid = base + half;
+                base = std::hint::select_unpredictable(p(mid), mid, base);
+                size -= half;
+            }
+            if size == 1 {
+                base + usize::from(p(base))
+            } else {
+                lo
+            }
+        }
     };
     let (i, j) = (lo, k - lo);
     let (ai, bj) = (a(i), b(j));
     let kth = ai.min(bj);
     if n % 2 == 1 {
-        return kth;
+        return (kth, lo);
     }
     let next = if ai <= bj {
         a(i + 1).min(bj)
     } else {
         ai.min(b(j + 1))
     };
-    0.5 * (kth + next)
+    (0.5 * (kth + next), lo)
 }
 
 #[cfg(test)]
@@ -318,7 +394,26 @@ mod tests {
                 let mut s = xs.clone();
                 s.sort_by(f64::total_cmp);
                 let m = median_sorted(&s);
-                assert_eq!(mad_sorted(&s, m), naive_mad(&xs), "{xs:?}");
+                let want = naive_mad(&xs);
+                assert_eq!(mad_sorted(&s, m), want, "{xs:?}");
+                // from any starting split, and off the median too (m need not be the median)
+                let (_, split) = mad_sorted_near(&s, m, None);
+                for h in [0, 1, split, split + 1, n / 3, n, 10 * n] {
+                    assert_eq!(
+                        mad_sorted_near(&s, m, Some(h)),
+                        (want, split),
+                        "{xs:?} from {h}"
+                    );
+                }
+                let off = m + 0.3;
+                let (v, sp) = mad_sorted_near(&s, off, None);
+                for h in [0, split, n] {
+                    assert_eq!(
+                        mad_sorted_near(&s, off, Some(h)),
+                        (v, sp),
+                        "{xs:?} off the median"
+                    );
+                }
             }
         }
     }
@@ -326,8 +421,11 @@ mod tests {
     #[test]
     fn the_sorted_window_stays_the_sorted_valid_values() {
         let mut state = 99u64;
-        for w in [1, 2, 5, 50] {
+        for w in [1, 2, 5, 50, 64, 65, 100, 300] {
             let mut s = SortedWindow::new(w);
+            // the places found by counting or by the paired bisections are `partition_point`'s: the
+            // same sorted values, bit for bit (signed zeros included), as two binary searches give
+            let mut reference: Vec<f64> = Vec::new();
             for _ in 0..2_000 {
                 state = state
                     .wrapping_mul(6364136223846793005)
@@ -338,8 +436,19 @@ mod tests {
                     2 => 0.0,
                     _ => ((state >> 33) % 11) as f64 - 5.0,
                 };
+                if s.filled == w && !s.ring[s.head].is_nan() {
+                    let old = s.ring[s.head];
+                    let i = reference.partition_point(|v| *v < old);
+                    reference.remove(i);
+                }
+                if !x.is_nan() {
+                    let i = reference.partition_point(|v| *v < x);
+                    reference.insert(i, x);
+                }
                 s.push(x);
                 assert!(s.is_consistent(), "w {w}: {:?}", s);
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&s.sorted), bits(&reference), "w {w}");
             }
         }
     }
