@@ -290,12 +290,33 @@ fn _detect_many(
     n_jobs: Option<i64>,
     params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<PyDetection>> {
-    let ds = detections(py, values, offsets, timestamps, method, n_jobs, params)?;
+    let ds = on_panel(
+        py,
+        values,
+        offsets,
+        timestamps,
+        method,
+        n_jobs,
+        params,
+        an::detect_many,
+    )?;
     ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
 }
 
-/// The core's `detect_many` on the panel the many-series calls take, with the GIL released.
-fn detections(
+/// A core many-series detection (`detect_many`, or `detect_many_alerts`: the same arguments).
+type PanelDetect<T> = fn(
+    &scaleplan::panel::Panel<'_>,
+    Option<&[f64]>,
+    &an::Method,
+    usize,
+    an::Aggregate,
+    Option<usize>,
+) -> scaleplan::Result<Vec<T>>;
+
+/// `run` (the core's `detect_many` or `detect_many_alerts`) on the panel the many-series calls take,
+/// with the GIL released.
+#[allow(clippy::too_many_arguments)]
+fn on_panel<T: Send>(
     py: Python<'_>,
     values: &Bound<'_, PyAny>,
     offsets: Vec<usize>,
@@ -303,7 +324,8 @@ fn detections(
     method: &str,
     n_jobs: Option<i64>,
     params: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Vec<an::Detection>> {
+    run: PanelDetect<T>,
+) -> PyResult<Vec<T>> {
     let threads = crate::convert::n_jobs(n_jobs)?;
     let v = floats(py, values)?;
     let t = timestamps.map(|t| times(py, t)).transpose()?;
@@ -312,13 +334,14 @@ fn detections(
     let v = v.as_slice()?;
     guard(py, || {
         let p = scaleplan::panel::Panel::new(v, &offsets)?;
-        py.detach(|| an::detect_many(&p, t.as_deref(), &m, cooldown, aggregate, threads))
+        py.detach(|| run(&p, t.as_deref(), &m, cooldown, aggregate, threads))
     })
 }
 
 /// `_detect_many`'s alerts as columns, one entry per alert in series order (`series`: the series'
 /// place), the fields in the order of an alert's dict: what `scaleplan.detect_many` makes its frame of,
-/// without a dict and a `Detection` per series.
+/// without a dict and a `Detection` per series (the core's `detect_many_alerts`, which computes no
+/// per-point arrays).
 #[pyfunction]
 #[pyo3(signature = (values, offsets, timestamps = None, method = "auto", n_jobs = None, **params))]
 fn _detect_many_alerts<'py>(
@@ -330,11 +353,20 @@ fn _detect_many_alerts<'py>(
     n_jobs: Option<i64>,
     params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let ds = detections(py, values, offsets, timestamps, method, n_jobs, params)?;
-    let alerts: Vec<(usize, &an::Alert)> = ds
+    let per_series = on_panel(
+        py,
+        values,
+        offsets,
+        timestamps,
+        method,
+        n_jobs,
+        params,
+        an::detect_many_alerts,
+    )?;
+    let alerts: Vec<(usize, &an::Alert)> = per_series
         .iter()
         .enumerate()
-        .flat_map(|(i, d)| d.alerts.iter().map(move |a| (i, a)))
+        .flat_map(|(i, alerts)| alerts.iter().map(move |a| (i, a)))
         .collect();
     let out = PyDict::new(py);
     let ints = |f: &dyn Fn(&an::Alert) -> u64| -> Vec<i64> {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::stream::Visit;
 use super::window::SortedWindow;
 use super::{Direction, Step};
 
@@ -56,6 +57,43 @@ impl RobustZ {
         };
         self.window.push(x);
         step
+    }
+
+    /// [`RobustZ::step`] for a caller that wants only the flagged points' verdicts (a stream's alerts,
+    /// `detect_many_alerts`): `None` when the point surely is not flagged, without the MAD. σ is never
+    /// below `mad_lower_bound / 0.6745` ([`SortedWindow::mad_lower_bound`]), so `|x - m|` within 0.999
+    /// of the threshold times that cannot pass the threshold in either direction (the 0.1 % margin is
+    /// far wider than the few roundings of the test). The state moves as by `step`.
+    #[inline]
+    pub(crate) fn step_unless_quiet(&mut self, x: f64) -> Option<Step> {
+        if self.window.valid() >= self.min_periods && !x.is_nan() {
+            let m = self.window.median();
+            let bound = self.window.mad_lower_bound(m) * (0.999 / MAD_TO_SIGMA);
+            if (x - m).abs() > self.threshold * bound || bound.is_nan() {
+                return Some(self.step(x));
+            }
+        }
+        self.window.push(x);
+        None
+    }
+
+    /// The detector's loop: every point through [`RobustZ::step`] when every verdict is wanted, else
+    /// through [`RobustZ::step_unless_quiet`] (a quiet point is reported only while an alert is open,
+    /// to count towards its cooldown).
+    #[inline]
+    pub(crate) fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        for &x in xs {
+            let s = if V::EVERY {
+                Some(self.step(x))
+            } else {
+                self.step_unless_quiet(x)
+            };
+            match s {
+                Some(s) => v.point(x, s),
+                None if v.is_open() => v.point(x, Step::quiet(f64::NAN)),
+                None => v.set_index(v.index() + 1),
+            }
+        }
     }
 }
 

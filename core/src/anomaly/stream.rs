@@ -48,7 +48,18 @@ macro_rules! detect_impl {
         }
     )*};
 }
-detect_impl!(RobustZ, Seasonal, Calibrated);
+detect_impl!(Seasonal, Calibrated);
+
+impl Detect for RobustZ {
+    #[inline(always)]
+    fn step(&mut self, x: f64) -> Step {
+        RobustZ::step(self, x)
+    }
+
+    fn feed<V: Visit>(&mut self, xs: &[f64], v: &mut V) {
+        RobustZ::feed(self, xs, v);
+    }
+}
 
 impl Detect for Threshold {
     #[inline(always)]

@@ -192,7 +192,20 @@ impl SortedWindow {
                     lower_bounds(s, old, x)
                 };
                 if from < s.len() {
-                    if to <= from {
+                    if s.len() <= COUNT_MAX {
+                        // x carried through the places between: each value moves one slot and the
+                        // leaving one drops out at the end (a short loop, no `memmove` call)
+                        let mut carry = x;
+                        if to <= from {
+                            for v in &mut s[to..=from] {
+                                std::mem::swap(v, &mut carry);
+                            }
+                        } else {
+                            for v in s[from..to].iter_mut().rev() {
+                                std::mem::swap(v, &mut carry);
+                            }
+                        }
+                    } else if to <= from {
                         s.copy_within(to..from, to + 1);
                         s[to] = x;
                     } else {
@@ -232,6 +245,29 @@ impl SortedWindow {
         let (mad, split) = mad_sorted_near(&self.sorted, m, self.hint.0);
         self.hint.0 = Some(split);
         mad
+    }
+
+    /// A lower bound of [`SortedWindow::mad`] from `m` (the window's median) in O(1): the distance from
+    /// the median to the nearer of two order statistics `j` places out on each side, with `j` chosen so
+    /// that fewer than half the values lie strictly between them (then every deviation up to that
+    /// distance leaves fewer than half the values within it, so the MAD is at least it).
+    #[inline]
+    pub(crate) fn mad_lower_bound(&self, m: f64) -> f64 {
+        let s = &self.sorted;
+        let n = s.len();
+        if n < 2 {
+            return 0.0;
+        }
+        // k: the MAD is the (k+1)-th smallest deviation (the mean of it and the next for an even count);
+        // the values strictly between places a and b number 2j - 1 (odd n) or 2j (even n), at most k.
+        let k = (n - 1) / 2;
+        let (lo, hi, j) = if n % 2 == 1 {
+            (k, k, k.div_ceil(2))
+        } else {
+            (k, k + 1, k / 2)
+        };
+        let (a, b) = (s[lo - j], s[hi + j]);
+        (m - a).min(b - m).max(0.0)
     }
 
     /// Mean absolute deviation from `m` (the fallback scale when more than half the window is equal).
@@ -449,6 +485,30 @@ mod tests {
                 assert!(s.is_consistent(), "w {w}: {:?}", s);
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&s.sorted), bits(&reference), "w {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_mad_lower_bound_is_never_above_the_mad() {
+        let mut state = 4242u64;
+        for w in [1, 2, 3, 4, 5, 6, 7, 49, 50, 51] {
+            let mut s = SortedWindow::new(w);
+            for _ in 0..3_000 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let x = match (state >> 60) % 8 {
+                    0 => f64::NAN,
+                    1 => 3.0,
+                    _ => ((state >> 11) as f64 / (1u64 << 53) as f64 - 0.5).powi(3) * 100.0,
+                };
+                s.push(x);
+                if s.valid() > 0 {
+                    let m = s.median();
+                    let bound = s.mad_lower_bound(m);
+                    assert!(bound <= s.mad(m), "w {w}: {bound} > {}", s.mad(m));
+                }
             }
         }
     }
