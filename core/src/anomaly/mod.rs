@@ -709,24 +709,15 @@ fn alerts_with(
         return Ok(detect_with(values, timestamps, &resolved, cooldown, aggregate)?.alerts);
     }
     let mut state = stream::State::new(&resolved)?;
-    let mut sink = GridSink {
-        tracker: alert::Tracker::new(cooldown, resolved.name()),
-        explain: alert::Explainer::new(&resolved),
-        grid: &grid,
-        timestamps,
-        alerts: Vec::new(),
-        next: 0,
-    };
+    let mut sink = GridSink::new(&grid, timestamps, &resolved, cooldown);
     stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut sink));
-    let mut alerts = sink.alerts;
-    if let Some(a) = sink.tracker.finish() {
-        alerts.push(a);
-    }
-    Ok(alerts)
+    Ok(sink.finish())
 }
 
-/// [`alerts_with`]'s verdicts: to the alert tracker, period by period as [`detect_with`] visits them
-/// (a gap period counts towards the cooldown; a point is reported with its input index and time).
+/// The alert tracker of a batch detection: the verdicts of the periods it needs (flagged ones, and
+/// every one while an alert is open), from [`detect_with`]'s arrays or from a detector's loop
+/// ([`alerts_with`]). A gap period counts towards the cooldown; a point is reported with its input
+/// index and time.
 struct GridSink<'a> {
     tracker: alert::Tracker,
     explain: alert::Explainer<'a>,
@@ -734,6 +725,32 @@ struct GridSink<'a> {
     timestamps: Option<&'a [f64]>,
     alerts: Vec<Alert>,
     next: u64,
+}
+
+impl<'a> GridSink<'a> {
+    fn new(
+        grid: &'a series::Grid<'a>,
+        timestamps: Option<&'a [f64]>,
+        method: &'a Method,
+        cooldown: usize,
+    ) -> Self {
+        GridSink {
+            tracker: alert::Tracker::new(cooldown, method.name()),
+            explain: alert::Explainer::new(method),
+            grid,
+            timestamps,
+            alerts: Vec::new(),
+            next: 0,
+        }
+    }
+
+    /// The closed alerts, and the one still open at the end of the series.
+    fn finish(mut self) -> Vec<Alert> {
+        if let Some(a) = self.tracker.finish() {
+            self.alerts.push(a);
+        }
+        self.alerts
+    }
 }
 
 impl stream::Visit for GridSink<'_> {
@@ -834,41 +851,22 @@ pub fn detect_with(
         };
         stream::with_detector!(&mut state, d => stream::Detect::feed(d, &grid.slots, &mut out));
     }
-    let mut tracker = alert::Tracker::new(cooldown, resolved.name());
-    let mut alerts = Vec::new();
-    let explain = alert::Explainer::new(&resolved);
+    let mut sink = GridSink::new(&grid, timestamps, &resolved, cooldown);
     let mut slot = 0;
     while slot < len {
-        if !tracker.is_open() {
+        if !sink.tracker.is_open() {
             // Nothing to track until the next flag.
             match flags[slot..].iter().position(|&f| f) {
                 Some(k) => slot += k,
                 None => break,
             }
         }
-        match grid.point_at(slot) {
-            // A gap period counts towards the cooldown.
-            None => {
-                if let Some(a) = tracker.quiet() {
-                    alerts.push(a);
-                }
-            }
-            Some(i) => {
-                let mut s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
-                (s.threshold, s.scale) = crossed[slot];
-                let time = timestamps.map_or(i as f64, |t| t[i]);
-                if let Some(ev) = tracker.observe(i as u64, time, grid.slots[slot], s, &explain)
-                    && ev.event == EventKind::Closed
-                {
-                    alerts.push(ev.alert);
-                }
-            }
-        }
+        let mut s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
+        (s.threshold, s.scale) = crossed[slot];
+        stream::Visit::put_at(&mut sink, slot as u64, grid.slots[slot], s);
         slot += 1;
     }
-    if let Some(a) = tracker.finish() {
-        alerts.push(a);
-    }
+    let alerts = sink.finish();
     let season_length = match &resolved {
         Method::Seasonal(p) => Some(p.season_length),
         Method::Calibrated(p) => p.season_length,
