@@ -880,6 +880,17 @@ export interface DetectionResult {
  */
 export declare function detectMany(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Array<DetectionResult>
 
+/**
+ * `detectMany`'s alerts alone: per series, in series order, the alerts `detectMany(...)[i].alerts`
+ * holds, field for field, without the per-point arrays (flags, scores, expected values), which the core
+ * then does not compute (`scaleplan::anomaly::detect_many_alerts`). The same arguments as
+ * `detectMany`.
+ */
+export declare function detectManyAlerts(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Alert[][]
+
+/** `detectManyAlerts` off the event loop: resolves to what `detectManyAlerts` returns. */
+export declare function detectManyAlertsAsync(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Promise<Alert[][]>
+
 /** `detectMany` off the event loop: resolves to what `detectMany` returns. */
 export declare function detectManyAsync(values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null): Promise<DetectionResult[]>
 

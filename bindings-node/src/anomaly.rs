@@ -162,6 +162,27 @@ pub fn detect_many(
     detection_results(guard(|| i.run())?)
 }
 
+/// `detectMany`'s alerts alone: per series, in series order, the alerts `detectMany(...)[i].alerts`
+/// holds, field for field, without the per-point arrays (flags, scores, expected values), which the core
+/// then does not compute (`scaleplan::anomaly::detect_many_alerts`). The same arguments as
+/// `detectMany`.
+#[napi(
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | Array<number | Date | string> | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null",
+    ts_return_type = "Alert[][]"
+)]
+pub fn detect_many_alerts<'e>(
+    env: &'e Env,
+    values: Unknown,
+    offsets: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> Result<Unknown<'e>> {
+    let i = detect_many_input(values, offsets, timestamps, method, params)?;
+    let alerts = guard(|| i.run_alerts())?;
+    parsed(env, &alerts)
+}
+
 /// The arguments of `detectMany` as the core reads them (shared with `detectManyAsync`).
 pub(crate) struct DetectManyInput {
     one: DetectInput,
@@ -173,6 +194,19 @@ impl DetectManyInput {
     pub(crate) fn run(&self) -> scaleplan::Result<Vec<an::Detection>> {
         let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
         an::detect_many(
+            &p,
+            self.one.timestamps.as_deref(),
+            &self.one.method,
+            self.one.cooldown,
+            self.one.aggregate,
+            self.threads,
+        )
+    }
+
+    /// The alerts only (`detectManyAlerts`).
+    pub(crate) fn run_alerts(&self) -> scaleplan::Result<Vec<Vec<an::Alert>>> {
+        let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
+        an::detect_many_alerts(
             &p,
             self.one.timestamps.as_deref(),
             &self.one.method,

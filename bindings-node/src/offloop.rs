@@ -1,5 +1,5 @@
 //! Promise forms of the calls that can take more than a millisecond (`estimateAsync`,
-//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`, `forecastAsync`, `backtestAsync`, `detectAsync`, `forecastManyAsync`, `detectManyAsync`): the same core call, run on libuv's thread pool, resolving
+//! `assessReadinessAsync`, `simulateAsync`, `predictiveScheduleAsync`, `backtestScheduleAsync`, `forecastAsync`, `backtestAsync`, `detectAsync`, `forecastManyAsync`, `detectManyAsync`, `detectManyAlertsAsync`): the same core call, run on libuv's thread pool, resolving
 //! to the same value as the synchronous form and rejecting (never throwing) with the core's `code`.
 //! Inputs are read inside the task, so a bad input rejects too.
 
@@ -184,6 +184,24 @@ pub fn detect_many_async(
     let input = crate::anomaly::detect_many_input(values, offsets, timestamps, method, params)
         .map(|i| -> TypedWork<_> { Box::new(move || i.run()) });
     typed(input, crate::anomaly::detection_results)
+}
+
+/// `detectManyAlerts` off the event loop: resolves to what `detectManyAlerts` returns.
+#[napi(
+    ts_return_type = "Promise<Alert[][]>",
+    ts_args_type = "values: Float64Array | number[], offsets: Float64Array | number[], timestamps?: Float64Array | (number | Date | string)[] | undefined | null, method?: string | undefined | null, params?: Record<string, unknown> | undefined | null"
+)]
+pub fn detect_many_alerts_async(
+    values: Unknown,
+    offsets: Unknown,
+    timestamps: Option<Unknown>,
+    method: Option<String>,
+    params: Option<Value>,
+) -> AsyncTask<Compute> {
+    match crate::anomaly::detect_many_input(values, offsets, timestamps, method, params) {
+        Ok(i) => task(Box::new(move || camel(&i.run_alerts()?))),
+        Err(e) => rejected(e),
+    }
 }
 
 fn task(work: Work) -> AsyncTask<Compute> {

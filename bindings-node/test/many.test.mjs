@@ -51,6 +51,28 @@ test('detectMany is detect per series, with timestamps cut the same way', async 
   assert.deepEqual(again.map((d) => d.alerts), many.map((d) => d.alerts))
 })
 
+test('detectManyAlerts is detectMany\'s alerts, for every method, with and without timestamps', async () => {
+  const { series, values, offsets } = panel(5)
+  const times = Float64Array.from({ length: values.length }, (_, i) => 1_700_000_000 + 3600 * i)
+  for (const [method, params] of [['auto', {}], ['robust_z', { window: 48 }], ['seasonal', { seasonLength: 24 }],
+    ['ewma', {}], ['calibrated', {}], ['baseline_ratio', { window: 24, cooldown: 3 }]]) {
+    for (const t of [null, times]) {
+      const alerts = sp.detectManyAlerts(values, offsets, t, method, { ...params, threads: 2 })
+      const full = sp.detectMany(values, offsets, t, method, params)
+      assert.equal(alerts.length, series.length)
+      assert.deepEqual(alerts, full.map((d) => d.alerts), `${method}, timestamps ${t !== null}`)
+    }
+  }
+  const auto = sp.detectManyAlerts(values, offsets)
+  series.forEach((y, i) => assert.ok(auto[i].some((a) => a.startIndex === y.length - 30), `series ${i}: the planted spike`))
+  assert.deepEqual(await sp.detectManyAlertsAsync(values, offsets), auto)
+  assert.throws(() => sp.detectManyAlerts(values, [0, 2.5, values.length]), (e) => e.code === 'out_of_range' && /offsets\[1\]/.test(e.message))
+  const bad = Float64Array.from(values)
+  bad[offsets[3] + 2] = Infinity
+  assert.throws(() => sp.detectManyAlerts(bad, offsets), (e) => e.code === 'not_finite' && /series\[3\]/.test(e.message))
+  await assert.rejects(sp.detectManyAlertsAsync(values, offsets, null, 'auto', { threads: 0 }), (e) => e.code === 'out_of_range' && /threads/.test(e.message))
+})
+
 test('bad offsets, a bad series and bad threads are typed errors naming them', async () => {
   const { values, offsets } = panel(3)
   assert.throws(() => sp.forecastMany(values, [1, ...offsets.slice(1)], 6), (e) => e.code === 'out_of_range' && /offsets\[0\]/.test(e.message))
