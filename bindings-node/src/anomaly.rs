@@ -190,23 +190,29 @@ pub(crate) struct DetectManyInput {
     threads: Option<usize>,
 }
 
+/// A core many-series detection call (`detect_many`, `detect_many_alerts`).
+type PanelDetect<R> = fn(
+    &scaleplan::panel::Panel<'_>,
+    Option<&[f64]>,
+    &an::Method,
+    usize,
+    an::Aggregate,
+    Option<usize>,
+) -> scaleplan::Result<Vec<R>>;
+
 impl DetectManyInput {
     pub(crate) fn run(&self) -> scaleplan::Result<Vec<an::Detection>> {
-        let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
-        an::detect_many(
-            &p,
-            self.one.timestamps.as_deref(),
-            &self.one.method,
-            self.one.cooldown,
-            self.one.aggregate,
-            self.threads,
-        )
+        self.call(an::detect_many)
     }
 
     /// The alerts only (`detectManyAlerts`).
     pub(crate) fn run_alerts(&self) -> scaleplan::Result<Vec<Vec<an::Alert>>> {
+        self.call(an::detect_many_alerts)
+    }
+
+    fn call<R>(&self, f: PanelDetect<R>) -> scaleplan::Result<Vec<R>> {
         let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
-        an::detect_many_alerts(
+        f(
             &p,
             self.one.timestamps.as_deref(),
             &self.one.method,
