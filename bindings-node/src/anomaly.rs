@@ -190,16 +190,6 @@ pub(crate) struct DetectManyInput {
     threads: Option<usize>,
 }
 
-/// A core many-series detection call (`detect_many`, `detect_many_alerts`).
-type PanelDetect<R> = fn(
-    &scaleplan::panel::Panel<'_>,
-    Option<&[f64]>,
-    &an::Method,
-    usize,
-    an::Aggregate,
-    Option<usize>,
-) -> scaleplan::Result<Vec<R>>;
-
 impl DetectManyInput {
     pub(crate) fn run(&self) -> scaleplan::Result<Vec<an::Detection>> {
         self.call(an::detect_many)
@@ -210,7 +200,7 @@ impl DetectManyInput {
         self.call(an::detect_many_alerts)
     }
 
-    fn call<R>(&self, f: PanelDetect<R>) -> scaleplan::Result<Vec<R>> {
+    fn call<R>(&self, f: an::PanelDetect<R>) -> scaleplan::Result<Vec<R>> {
         let p = scaleplan::panel::Panel::new(&self.one.values, &self.offsets)?;
         f(
             &p,

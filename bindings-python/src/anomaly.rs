@@ -303,16 +303,6 @@ fn _detect_many(
     ds.into_iter().map(|d| PyDetection::new(py, d)).collect()
 }
 
-/// A core many-series detection (`detect_many`, or `detect_many_alerts`: the same arguments).
-type PanelDetect<T> = fn(
-    &scaleplan::panel::Panel<'_>,
-    Option<&[f64]>,
-    &an::Method,
-    usize,
-    an::Aggregate,
-    Option<usize>,
-) -> scaleplan::Result<Vec<T>>;
-
 /// `run` (the core's `detect_many` or `detect_many_alerts`) on the panel the many-series calls take,
 /// with the GIL released.
 #[allow(clippy::too_many_arguments)]
@@ -324,7 +314,7 @@ fn on_panel<T: Send>(
     method: &str,
     n_jobs: Option<i64>,
     params: Option<&Bound<'_, PyDict>>,
-    run: PanelDetect<T>,
+    run: an::PanelDetect<T>,
 ) -> PyResult<Vec<T>> {
     let threads = crate::convert::n_jobs(n_jobs)?;
     let v = floats(py, values)?;

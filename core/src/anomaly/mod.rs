@@ -653,6 +653,23 @@ pub fn detect_many(
     })
 }
 
+/// The signature [`detect_many`] and [`detect_many_alerts`] share (panel, timestamps, method, cooldown,
+/// aggregate, threads), for a caller that runs either on the same inputs.
+///
+/// ```
+/// use scaleplan::anomaly::{Alert, PanelDetect, detect_many_alerts};
+/// let run: PanelDetect<Vec<Alert>> = detect_many_alerts;
+/// # let _ = run;
+/// ```
+pub type PanelDetect<T> = fn(
+    &crate::panel::Panel<'_>,
+    Option<&[f64]>,
+    &Method,
+    usize,
+    Aggregate,
+    Option<usize>,
+) -> Result<Vec<T>>;
+
 /// The alerts of [`detect_many`], and only those: the per-point flags, scores and expected values
 /// are not computed, so a point that surely is not flagged costs less (with `robust_z`, `auto`'s rule on
 /// short series, no MAD is taken for it). The same alerts as `detect_many`'s, field for field.
