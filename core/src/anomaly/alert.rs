@@ -325,6 +325,10 @@ impl<'a> Explainer<'a> {
                     .s(" (the tail of this series' own scores that allows one false alarm per ");
                 t.num(p.expected_false_alarms_per)
                     .s(" periods, generalized Pareto fit)");
+                if s.escalated {
+                    t.s("; raised in the refractory period of an earlier alert because it is more than ")
+                        .s("twice that anomaly's largest score (to threshold): a new, stronger anomaly");
+                }
             }
             Method::Auto(_) => {
                 t.num(x)

@@ -157,6 +157,7 @@ impl Rule {
                 expected_den: den,
                 threshold: 0.0,
                 scale: 0,
+                escalated: false,
             };
         }
         let base = num / den;

@@ -10,7 +10,9 @@
 //! moments, Hosking and Wallis 1987) and the quantile read from the fit, as SPOT does. It is
 //! re-estimated every 64 periods from the last 8,640 scores, so the false-alarm rate stays near the
 //! budget however heavy the series' tails. After an alert the detector is quiet for `refractory`
-//! periods: one ongoing anomaly is one alert. A persistent level shift becomes the new normal once it
+//! periods: one ongoing anomaly is one alert. A new anomaly in that period is still raised when it is
+//! clearly the stronger: once the longest scale no longer averages over the alert's period, a score
+//! past its threshold and past twice the largest score (to threshold) seen since the alert escalates. A persistent level shift becomes the new normal once it
 //! fills half the window (the median moves), after at most `window / 2` periods.
 
 use std::collections::VecDeque;
@@ -34,6 +36,9 @@ const MIN_EXCESSES: usize = 8;
 const EXCLUDE_PAST: f64 = 2.0;
 /// Scores the first fit needs.
 pub(crate) const MIN_SCORES: usize = 100;
+/// In the refractory period, a score (to its threshold) past this multiple of the largest one since the
+/// alert is a new, stronger anomaly and is raised.
+pub(crate) const ESCALATION: f64 = 2.0;
 
 /// A fixed-capacity ring of the last scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -222,6 +227,10 @@ pub(crate) struct Calibrated {
     t: u64,
     /// Periods left in the refractory period.
     quiet_for: u64,
+    /// The largest score-to-threshold ratio since the last alert (its own included); absent in a
+    /// state saved before escalation existed: 0.
+    #[serde(default)]
+    peak: f64,
 }
 
 impl Calibrated {
@@ -254,6 +263,7 @@ impl Calibrated {
             thresholds: vec![f64::INFINITY; scales.len()],
             t: 0,
             quiet_for: 0,
+            peak: 0.0,
         }
     }
 
@@ -279,6 +289,8 @@ impl Calibrated {
             && self.thresholds.iter().all(|t| !t.is_nan())
             && self.t <= super::MAX_COUNT
             && self.quiet_for <= self.refractory
+            && self.peak.is_finite()
+            && self.peak >= 0.0
     }
 
     fn recalibrate(&mut self) {
@@ -368,9 +380,21 @@ impl Calibrated {
                 best = Some((j, z, thr, ratio));
             }
         }
+        let mut escalated = false;
         if self.quiet_for > 0 {
             self.quiet_for -= 1;
-            return Step::quiet(expected);
+            // periods since the alert, this one included; the longest scale's mean no longer holds the
+            // alert's period once it is past that scale
+            let since = self.refractory - self.quiet_for;
+            let longest = self.scales.iter().copied().max().unwrap_or(1) as u64;
+            let Some(b) = best else {
+                return Step::quiet(expected);
+            };
+            escalated = since > longest && b.3 > 1.0 && b.3 > ESCALATION * self.peak;
+            self.peak = self.peak.max(b.3.min(f64::MAX));
+            if !escalated {
+                return Step::quiet(expected);
+            }
         }
         let Some((j, z, thr, ratio)) = best else {
             return Step::quiet(expected);
@@ -379,10 +403,12 @@ impl Calibrated {
         let flag = ratio > 1.0;
         if flag {
             self.quiet_for = self.refractory;
+            self.peak = ratio.min(f64::MAX);
         }
         let mut s = Step::new(flag, flag && ratio > 2.0, z, m + seasonal);
         s.threshold = thr;
         s.scale = self.scales[j] as u32;
+        s.escalated = escalated;
         s
     }
 }

@@ -109,6 +109,7 @@ impl Ewma {
             expected_den: 1.0,
             threshold: 0.0,
             scale: 0,
+            escalated: false,
         }
     }
 

@@ -88,6 +88,8 @@ pub(crate) struct Step {
     pub(crate) threshold: f64,
     /// The scale (periods averaged) that scored the point (`calibrated`); 0 otherwise.
     pub(crate) scale: u32,
+    /// Raised in the refractory period of an earlier alert, as a stronger anomaly (`calibrated`).
+    pub(crate) escalated: bool,
 }
 
 impl Step {
@@ -103,6 +105,7 @@ impl Step {
             expected_den: 1.0,
             threshold: 0.0,
             scale: 0,
+            escalated: false,
         }
     }
 
@@ -158,7 +161,10 @@ pub enum Method {
 /// al., KDD 2017), re-estimated every 64 periods from the last 8,640 scores. A score past twice its
 /// threshold is an anomaly and is not learnt (SPOT keeps anomalies out of the fit too), and no threshold
 /// is below what Gaussian noise passes with the same probability. No alert during the `warmup` (with a
-/// season, not before four cycles are in), and none for `refractory` periods after one.
+/// season, not before four cycles are in), and none for `refractory` periods after one, unless a new
+/// anomaly is clearly the stronger: once the longest scale no longer averages over the alert's period,
+/// a score past its threshold and past twice the largest score-to-threshold ratio seen since the alert
+/// is raised (an escalation; its reason says so).
 ///
 /// ```
 /// use scaleplan::anomaly::{detect, CalibratedParams, Method};
@@ -182,7 +188,8 @@ pub struct CalibratedParams {
     pub window: usize,
     /// Periods averaged by each score (default 1, 8 and 48: spikes, shifts, slow changes).
     pub scales: Vec<usize>,
-    /// Quiet periods after an alert (default 288: a day of 5-minute periods).
+    /// Quiet periods after an alert (default 288: a day of 5-minute periods), but for a stronger
+    /// anomaly's escalation (see above).
     pub refractory: usize,
     /// Periods learnt before the first alert (default 150; at least 100, the fewest scores a tail fit
     /// takes: the excesses over the 98th percentile, or the 8 largest scores when those are fewer).
@@ -847,8 +854,8 @@ pub fn detect_with(
     // Every period is written below (zeroed pages cost no pass to fill).
     let mut expected = vec![0.0; len];
     let mut critical = vec![false; len];
-    // the threshold and scale behind each verdict (for the explanations of `calibrated`)
-    let mut crossed = vec![(0.0, 0u32); len];
+    // the threshold, scale and escalation behind each verdict (for the explanations of `calibrated`)
+    let mut crossed = vec![(0.0, 0u32, false); len];
     if let Method::SeasonalEsd(p) = &resolved {
         let m = p.season_length.unwrap_or(1);
         let out = seasonal::shesd(&grid.slots, m, p.max_anoms, p.alpha, p.direction);
@@ -879,7 +886,7 @@ pub fn detect_with(
             }
         }
         let mut s = Step::new(flags[slot], critical[slot], scores[slot], expected[slot]);
-        (s.threshold, s.scale) = crossed[slot];
+        (s.threshold, s.scale, s.escalated) = crossed[slot];
         stream::Visit::put_at(&mut sink, slot as u64, grid.slots[slot], s);
         slot += 1;
     }
@@ -921,7 +928,7 @@ struct Outputs<'a> {
     scores: &'a mut [f64],
     expected: &'a mut [f64],
     critical: &'a mut [bool],
-    crossed: &'a mut [(f64, u32)],
+    crossed: &'a mut [(f64, u32, bool)],
     next: u64,
 }
 
@@ -952,7 +959,7 @@ impl stream::Visit for Outputs<'_> {
             && i < self.critical.len()
             && i < self.crossed.len()
         {
-            self.crossed[i] = (s.threshold, s.scale);
+            self.crossed[i] = (s.threshold, s.scale, s.escalated);
             self.flags[i] = s.flag;
             self.scores[i] = s.score();
             self.expected[i] = s.expected();

@@ -66,6 +66,7 @@ impl Threshold {
             expected_den: 1.0,
             threshold: 0.0,
             scale: 0,
+            escalated: false,
         }
     }
 

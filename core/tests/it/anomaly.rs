@@ -742,6 +742,57 @@ fn one_incident_does_not_raise_the_bar_for_the_next() {
     assert!(d.alerts[1].reason.contains("calibrated threshold"));
 }
 
+/// One ongoing anomaly is one alert, but a new and clearly stronger one in the refractory period is
+/// raised: 100 periods after a first incident (past the longest scale, 48) a second one more than twice
+/// as far past its threshold escalates, with a reason that says so; a weaker one, or a stronger one
+/// within 48 periods of the alert (the same incident growing), is not raised. A stream, saved and
+/// resumed in the refractory period, gives the same alerts.
+#[test]
+fn a_stronger_anomaly_in_the_refractory_period_escalates() {
+    let method = Method::Calibrated(CalibratedParams::default());
+    let series = |second: usize, size: f64| {
+        let mut noise = lcg(23);
+        let mut x: Vec<f64> = (0..4000).map(|_| 100.0 + 5.0 * noise()).collect();
+        x[2000] = 100.0 + 5.0 * 15.0;
+        x[second] = 100.0 + 5.0 * size;
+        x
+    };
+    let starts = |x: &[f64]| -> Vec<u64> {
+        let d = detect(x, None, &method, 1).unwrap();
+        d.alerts.iter().map(|a| a.start_index).collect()
+    };
+    let x = series(2100, 200.0);
+    let d = detect(&x, None, &method, 1).unwrap();
+    let got: Vec<u64> = d.alerts.iter().map(|a| a.start_index).collect();
+    assert_eq!(got, vec![2000, 2100], "{:?}", d.alerts);
+    assert!(!d.alerts[0].reason.contains("refractory"));
+    assert!(
+        d.alerts[1]
+            .reason
+            .contains("raised in the refractory period of an earlier alert"),
+        "{}",
+        d.alerts[1].reason
+    );
+    // weaker than the first: quiet, as before escalation
+    assert_eq!(starts(&series(2100, 12.0)), vec![2000]);
+    // as strong, but 30 periods after the alert (the 48-period mean still holds it): one incident
+    assert_eq!(starts(&series(2030, 200.0)), vec![2000]);
+    // the stream, saved and resumed between the two, raises the same two
+    let mut s = Stream::new(&method, 1).unwrap();
+    let mut opened = Vec::new();
+    for (i, &xi) in x.iter().enumerate() {
+        if i == 2050 {
+            s = Stream::from_json(&s.to_json().unwrap()).unwrap();
+        }
+        if let Some(ev) = s.push(xi).unwrap()
+            && ev.event == EventKind::Opened
+        {
+            opened.push(ev.alert.start_index);
+        }
+    }
+    assert_eq!(opened, vec![2000, 2100]);
+}
+
 /// A series of mostly equal values has scores with no spread, and a threshold at its largest score
 /// would alert on any change at all (a zero-valued disk metric alerted every day, refractory apart).
 /// No threshold is below the Gaussian one for the same budget: here 4.15 robust σ for one value.
