@@ -67,6 +67,27 @@ test('the calibrated default alerts on a spike, explains its threshold, and a st
   assert.deepEqual(opened, [4000])
 })
 
+test('a stronger anomaly escalates in the refractory period, in the batch form and a resumed stream', () => {
+  let s = 5
+  const rnd = () => { s = (s * 1103515245 + 12345) % 2147483648; return s / 2147483648 }
+  const y = new Float64Array(4000).map(() => 100 + (rnd() - 0.5) * 10)
+  y[2000] = 175
+  y[2100] = 1100 // 100 periods later: inside the 288-period refractory period, past the 48-period scale
+  const d = sp.detect(y, null, 'calibrated')
+  assert.deepEqual(d.alerts.map((a) => a.startIndex), [2000, 2100])
+  assert.match(d.alerts[1].reason, /raised in the refractory period of an earlier alert/)
+  let st = new sp.DetectorStream('calibrated')
+  const opened = []
+  y.forEach((v, i) => {
+    if (i === 2050) st = sp.DetectorStream.fromJson(st.toJson())
+    const ev = st.push(v)
+    if (ev && ev.event === 'opened') opened.push(ev.alert.startIndex)
+  })
+  assert.deepEqual(opened, [2000, 2100])
+  y[2100] = 160 // no stronger than the first: one incident
+  assert.deepEqual(sp.detect(y, null, 'calibrated').alerts.map((a) => a.startIndex), [2000])
+})
+
 test('a stream takes an export point by point as the batch form does', () => {
   let s = 8
   const noise = () => {

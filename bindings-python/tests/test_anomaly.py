@@ -71,6 +71,27 @@ def test_stream_agrees_with_batch_and_resumes_from_json():
     assert s.periods == before
 
 
+def test_a_stronger_anomaly_escalates_in_the_refractory_period_in_batch_and_stream():
+    # a first incident, then 100 periods later (inside the 288-period refractory period, past the
+    # 48-period scale) one far stronger: raised, and explained; a stream resumed between them agrees
+    rng = np.random.default_rng(5)
+    y = 100 + rng.uniform(-5, 5, 4000)
+    y[2000] = 175.0
+    y[2100] = 1100.0
+    d = scaleplan.detect(y, method="calibrated")
+    assert [a["start_index"] for a in d.alerts] == [2000, 2100]
+    assert "raised in the refractory period of an earlier alert" in d.alerts[1]["reason"]
+    assert "refractory" not in d.alerts[0]["reason"]
+    s = scaleplan.DetectorStream("calibrated")
+    events = s.extend(y[:2050])
+    s = scaleplan.DetectorStream.from_json(s.to_json())
+    events += s.extend(y[2050:])
+    assert [e["alert"]["start_index"] for e in events if e["event"] == "opened"] == [2000, 2100]
+    # a second incident no stronger than the first stays inside the first one's refractory period
+    y[2100] = 160.0
+    assert [a["start_index"] for a in scaleplan.detect(y, method="calibrated").alerts] == [2000]
+
+
 def test_detector_errors_are_typed():
     with pytest.raises(scaleplan.InvalidInputError) as e:
         scaleplan.detect([1.0, float("inf")])
