@@ -12,8 +12,11 @@
 //! budget however heavy the series' tails. After an alert the detector is quiet for `refractory`
 //! periods: one ongoing anomaly is one alert. A new anomaly in that period is still raised when it is
 //! clearly the stronger: once the longest scale no longer averages over the alert's period, a score
-//! past its threshold and past twice the largest score (to threshold) seen since the alert escalates. A persistent level shift becomes the new normal once it
-//! fills half the window (the median moves), after at most `window / 2` periods.
+//! past its threshold and past twice the largest score (to threshold) seen since the alert escalates.
+//! Until then (the alert's own span) the scores are the incident's, so they are not learnt: a moderate
+//! spike left the 48-period mean high for 48 periods, and learnt, that aftermath raised its threshold.
+//! A persistent level shift becomes the new normal once it fills half the window (the median moves),
+//! after at most `window / 2` periods.
 
 use std::collections::VecDeque;
 
@@ -351,6 +354,11 @@ impl Calibrated {
         // scale furthest past its threshold (by ratio) speaks for the point
         let mut best: Option<(usize, f64, f64, f64)> = None; // (scale index, z, threshold, z / threshold)
         let len = self.baselines.len();
+        // The alert's own span: the first `longest` periods of the refractory period, while the longest
+        // scale's mean still holds the alerting period. Its scores are the incident's, not the normal
+        // tail's: they are not learnt (nor can they escalate, below).
+        let longest = self.scales.iter().copied().max().unwrap_or(1) as u64;
+        let in_alert_span = self.quiet_for > 0 && self.refractory - self.quiet_for < longest;
         for (j, &k) in self.scales.iter().enumerate() {
             let sum = &self.sums[j];
             if len < k || sum.valid() < k.div_ceil(2) {
@@ -371,8 +379,9 @@ impl Calibrated {
             }
             let thr = self.thresholds[j];
             // As SPOT does, a score past the threshold is an anomaly, not a sample of the normal tail:
-            // it is not learnt, so one incident does not raise the bar for the next.
-            if signed <= EXCLUDE_PAST * thr {
+            // it is not learnt, so one incident does not raise the bar for the next; nor is the
+            // aftermath an alert leaves in the longer scales' means.
+            if signed <= EXCLUDE_PAST * thr && !in_alert_span {
                 self.history[j].push(signed);
             }
             let ratio = signed / thr;
@@ -386,7 +395,6 @@ impl Calibrated {
             // periods since the alert, this one included; the longest scale's mean no longer holds the
             // alert's period once it is past that scale
             let since = self.refractory - self.quiet_for;
-            let longest = self.scales.iter().copied().max().unwrap_or(1) as u64;
             let Some(b) = best else {
                 return Step::quiet(expected);
             };

@@ -164,7 +164,8 @@ pub enum Method {
 /// season, not before four cycles are in), and none for `refractory` periods after one, unless a new
 /// anomaly is clearly the stronger: once the longest scale no longer averages over the alert's period,
 /// a score past its threshold and past twice the largest score-to-threshold ratio seen since the alert
-/// is raised (an escalation; its reason says so).
+/// is raised (an escalation; its reason says so). The scores of the alert's own span (the first
+/// longest-scale periods after it, while that scale's mean still holds the alert) are not learnt.
 ///
 /// ```
 /// use scaleplan::anomaly::{detect, CalibratedParams, Method};
