@@ -333,7 +333,8 @@ impl Calibrated {
             None
         };
         self.window.push(x);
-        if self.baselines.len() == self.scales.iter().copied().max().unwrap_or(1) {
+        let longest = self.scales.iter().copied().max().unwrap_or(1);
+        if self.baselines.len() == longest {
             self.baselines.pop_front();
         }
         self.baselines
@@ -357,8 +358,7 @@ impl Calibrated {
         // The alert's own span: the first `longest` periods of the refractory period, while the longest
         // scale's mean still holds the alerting period. Its scores are the incident's, not the normal
         // tail's: they are not learnt (nor can they escalate, below).
-        let longest = self.scales.iter().copied().max().unwrap_or(1) as u64;
-        let in_alert_span = self.quiet_for > 0 && self.refractory - self.quiet_for < longest;
+        let in_alert_span = self.quiet_for > 0 && self.refractory - self.quiet_for < longest as u64;
         for (j, &k) in self.scales.iter().enumerate() {
             let sum = &self.sums[j];
             if len < k || sum.valid() < k.div_ceil(2) {
@@ -392,13 +392,11 @@ impl Calibrated {
         let mut escalated = false;
         if self.quiet_for > 0 {
             self.quiet_for -= 1;
-            // periods since the alert, this one included; the longest scale's mean no longer holds the
-            // alert's period once it is past that scale
-            let since = self.refractory - self.quiet_for;
             let Some(b) = best else {
                 return Step::quiet(expected);
             };
-            escalated = since > longest && b.3 > 1.0 && b.3 > ESCALATION * self.peak;
+            // past the alert's own span, a clearly stronger score is a new anomaly
+            escalated = !in_alert_span && b.3 > 1.0 && b.3 > ESCALATION * self.peak;
             self.peak = self.peak.max(b.3.min(f64::MAX));
             if !escalated {
                 return Step::quiet(expected);
