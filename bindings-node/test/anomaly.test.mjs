@@ -168,6 +168,7 @@ test('auto takes the alert budget (snake_case, as the JSON names it)', () => {
   })
   assert.match(sp.detect(x, null, 'auto', { expected_false_alarms_per: 2000 }).method, /expected_false_alarms_per=2000/)
   assert.match(sp.detect(x).method, /expected_false_alarms_per=10000/)
-  assert.match(sp.detect(x.subarray(0, 500), null, 'auto', { expected_false_alarms_per: 2000 }).method, /^robust_z\(window=50, threshold=3\.480756/)
+  assert.match(sp.detect(x.subarray(0, 500), null, 'auto', { expected_false_alarms_per: 2000 }).method, /^robust_z\(window=50, threshold=4\.28\b/)
+  assert.match(sp.detect(x.subarray(0, 500)).method, /^robust_z\(window=50, threshold=5\.02\b/)
   assert.throws(() => sp.detect(x, null, 'auto', { expected_false_alarms_per: 5 }), { code: 'out_of_range' })
 })

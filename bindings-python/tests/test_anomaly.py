@@ -224,9 +224,15 @@ def test_auto_takes_the_alert_budget():
     d = scaleplan.detect(x, expected_false_alarms_per=2000)
     assert "expected_false_alarms_per=2000" in d.method
     assert "expected_false_alarms_per=10000" in scaleplan.detect(x).method
-    # short series: the fixed rule's cut-off is the two-sided Gaussian quantile (scipy norm.isf(0.00025))
+    # short series: the fixed rule's cut-off allows for the 50-value window's own error, to two decimals
+    # (scipy: t.isf(0.00025, 0.3675 * 50) * sqrt(1 + pi / 100) = 4.2808)
     assert scaleplan.detect(x[:500], expected_false_alarms_per=2000).method.startswith(
-        "robust_z(window=50, threshold=3.480756"
+        "robust_z(window=50, threshold=4.28"
     )
+    assert scaleplan.detect(x[:500]).method.startswith("robust_z(window=50, threshold=5.02")
+    # and keeps the budget on Gaussian noise: 400 series of 1,100 periods, about 42 alerts expected
+    noise = 100 + rng.normal(0, 1, (400, 1100))
+    alerts = scaleplan.detect_many((noise.ravel(), np.arange(0, noise.size + 1, 1100)), progress=False)
+    assert 20 <= len(alerts) <= 85
     with pytest.raises(scaleplan.InvalidInputError, match="expected_false_alarms_per"):
         scaleplan.detect(x, expected_false_alarms_per=5)

@@ -2,8 +2,9 @@
 
 The harness is benches/compare/anomaly_eval.py (seeded series, event-based scoring); its full run (20
 seeds) is committed in benches/compare/results/anomaly_eval.md. Here 6 seeds per scenario; the floors
-sit about 0.1 under what those seeds give (auto: precision 0.69, recall 0.85 overall since the hourly
-day-and-week scenario joined, 0.73 and 0.90 before it; see the results file), so a regression in a
+sit about 0.1 under what those seeds give (auto: precision 0.82, recall 0.75 overall with the
+short-series cut-off that allows for the window's error; 0.69 and 0.85 with the old cut-off of 4; see the
+results file), so a regression in a
 detector or in the season choice fails, while the floors are not a tuning target.
 """
 
@@ -24,22 +25,23 @@ def results():
 
 def test_default_detector_overall(results):
     auto = results["all"]["auto"]
-    assert auto["recall"] >= 0.75
-    assert auto["precision"] >= 0.6
+    assert auto["recall"] >= 0.65
+    assert auto["precision"] >= 0.7
     assert auto["delay"] <= 1.5
-    assert results["all_clean"]["auto"]["false_alarms_per_1000"] <= 5.0
+    # measured 0.91 over these seeds (2.8 with the old cut-off of 4)
+    assert results["all_clean"]["auto"]["false_alarms_per_1000"] <= 2.0
 
 
 @pytest.mark.parametrize(
     "scenario, recall, precision",
     [
-        ("noise", 0.9, 0.85),
-        ("trend", 0.9, 0.8),
-        ("daily", 0.8, 0.75),
-        ("weekly", 0.45, 0.85),  # the first anomaly falls in the 8-week warm-up of a 7-day season
-        ("missing", 0.8, 0.65),
-        ("counts", 0.75, 0.4),
-        ("heavy_tails", 0.9, 0.4),
+        ("noise", 0.87, 0.88),
+        ("trend", 0.82, 0.83),
+        ("daily", 0.8, 0.85),
+        ("weekly", 0.4, 0.9),  # the first anomaly falls in the 8-week warm-up of a 7-day season
+        ("missing", 0.75, 0.85),
+        ("counts", 0.7, 0.45),
+        ("heavy_tails", 0.9, 0.55),
         # 1,680 hourly periods: `auto` is `calibrated` here (with the weekly season), which raises one
         # alert per refractory period (288 periods, 12 days at an hourly step) on this scenario's dense
         # planted events: few events found (11 %), most of its alerts true (80 %).
@@ -78,9 +80,9 @@ def test_the_real_data_lessons(results):
     # A quarter of daily costs with a weekly pattern: no weekend is an alert (measured 0), and the one
     # spike keeps the season (see test_auto_finds_the_true_season).
     assert results["clean_cost_spike"]["auto"]["false_alarms_per_1000"] <= 1.0
-    # 19 years of monthly tourism demand with compound growth: growth is not an alert (measured 2.9 per
-    # 1,000 months over these 6 seeds; half of the series still draw one alert, see the README).
-    assert results["clean_tourism"]["auto"]["false_alarms_per_1000"] <= 4.0
+    # 19 years of monthly tourism demand with compound growth: growth is not an alert (measured 0 per
+    # 1,000 months over these 6 seeds, 0.22 over 20; 2.9 with the old short-series cut-off of 4).
+    assert results["clean_tourism"]["auto"]["false_alarms_per_1000"] <= 1.0
 
 
 def test_batch_seasonal_esd_holds_up(results):

@@ -207,9 +207,13 @@ def detect_many(
         return [len(o) - 1]
 
     starts = np.cumsum([0] + _run(call, "detect", ids, values, offsets, times, progress))
-    cols = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]} if chunks else {}
-    series = np.concatenate([c["series"] + s for c, s in zip(chunks, starts)]) if chunks else np.array([], int)
-    cols.pop("series", None)
+    if len(chunks) == 1:  # one core call (no progress bar): its columns as they are
+        cols = dict(chunks[0])
+        series = cols.pop("series")
+    else:
+        cols = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]} if chunks else {}
+        series = np.concatenate([c["series"] + s for c, s in zip(chunks, starts)]) if chunks else np.array([], int)
+        cols.pop("series", None)
     out = pd.DataFrame({id_col: ids[series] if len(ids) else np.array([], dtype=object), **cols})
     for c in ("time", "end", "peak_time"):
         if c in out:

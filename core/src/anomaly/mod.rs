@@ -11,7 +11,7 @@
 //! | `seasonal_esd` | seasonal + median (batch only: S-H-ESD) | robust z of the residual | generalized ESD |
 //! | `threshold` | the threshold | run length / duration | run `≥ duration` |
 //! | `calibrated` | the same phase's median over 4 seasons (when there is a season), plus the trailing median of `window` periods of the residuals, before the last 1, 8 and 48 | mean of the last k values in robust σ | past the SPOT threshold learnt from the series' own scores for the alert budget |
-//! | `auto` | `calibrated` on 1,200 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` otherwise | | |
+//! | `auto` | `calibrated` on 1,200 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` over 50 periods (scored once they are all there) otherwise, with a cut-off for the alert budget that allows for a window's estimation error ([`short_series_cutoff`]) | | |
 //!
 //! Every detector scores a point against the periods **before** it (a spike does not hide itself).
 //! Missing points are NaN in the values, or gaps in the timestamps: they are never flagged, occupy their
@@ -231,8 +231,9 @@ pub struct AutoParams {
     /// Which side counts (default both).
     pub direction: Direction,
     /// The alert budget, as [`CalibratedParams::expected_false_alarms_per`] (default 10,000 periods). On
-    /// a series shorter than [`AUTO_CALIBRATED_MIN`] it sets the fixed rule's cut-off to the two-sided
-    /// Gaussian quantile of `1 / budget` (default: 4, about one in 16,000).
+    /// a series shorter than [`AUTO_CALIBRATED_MIN`] it sets the fixed rule's cut-off: the two-sided
+    /// `1 / budget` quantile of the robust z over a full window of `w` values ([`short_series_cutoff`], to
+    /// two decimals: 5.02 for the default budget and `robust_z`'s 50 periods).
     pub expected_false_alarms_per: Option<f64>,
 }
 
@@ -243,10 +244,11 @@ impl AutoParams {
             .unwrap_or_else(|| CalibratedParams::default().expected_false_alarms_per)
     }
 
-    /// The cut-off of the fixed rules on short series.
-    fn cutoff(&self) -> f64 {
-        self.expected_false_alarms_per
-            .map_or(AUTO_THRESHOLD, |b| crate::dist::norm_ppf(1.0 - 0.5 / b))
+    /// The cut-off of the fixed rules on short series whose robust z takes its scale from `w` values,
+    /// to two decimals (so that the method's text, `robust_z(window=50, threshold=5.02)`, is the rule
+    /// applied).
+    fn cutoff(&self, w: usize) -> f64 {
+        (short_series_cutoff(self.budget(), w) * 100.0).round() / 100.0
     }
 }
 
@@ -423,9 +425,41 @@ const MAX_SEASON: usize = 100_000;
 /// is then a small part of the series, and the series long enough to learn its own score tail. Shorter
 /// series keep the fixed rules below.
 pub const AUTO_CALIBRATED_MIN: usize = 1200;
-/// The auto detector's cut-off on short series: `|z| > 4` is a two-sided normal tail of 6e-5, about one false alarm per
-/// 16,000 periods of Gaussian noise.
-const AUTO_THRESHOLD: f64 = 4.0;
+/// The window of `auto`'s robust z on a short series without a season; it scores once the window is full.
+const AUTO_WINDOW: usize = 50;
+
+/// The seasonal detector's residual window when not given: two seasons, within [50, 10,000] periods.
+pub(crate) fn seasonal_residual_window(season_length: usize) -> usize {
+    (2 * season_length).clamp(50, 10_000)
+}
+
+/// The cut-off on `|z|` that `auto` gives its fixed rules on a short series, for one false alarm per
+/// `budget` periods of Gaussian noise when the robust z takes its median and MAD from `w` values.
+///
+/// The Gaussian quantile alone (3.9 for 10,000) ignores that the median and the MAD are themselves
+/// estimated from `w` values: over 50, `|z| > 4` fires once per about 1,000 periods of Gaussian noise,
+/// not once per 16,000. So `z` is treated as Student's t: its scale `1.4826 MAD` has the Gaussian
+/// efficiency of the MAD, 0.3675 (Rousseeuw and Croux 1993, JASA 88, "Alternatives to the median
+/// absolute deviation"), so it is worth as much as a standard deviation on `ν = 0.3675 w` degrees of
+/// freedom (`Var(s)/σ² ≈ 1/2ν`), and the median's own error adds `π/2w` to the numerator's variance:
+///
+/// `cut-off = t_ν⁻¹(1 − 1/(2 budget)) · √(1 + π/(2w))`
+///
+/// (a Satterthwaite-style approximation). Simulated over 1.1 million Gaussian periods, 50 values and the
+/// default budget of 10,000 (a cut-off of 5.02) give one false alarm per 10,700 periods for `robust_z`
+/// and one per 10,200 to 12,200 for `seasonal` (seasons of 7, 24 and 48).
+///
+/// ```
+/// use scaleplan::anomaly::short_series_cutoff;
+/// let c = short_series_cutoff(10_000.0, 50);
+/// assert!((c - 5.0160).abs() < 1e-3);
+/// ```
+pub fn short_series_cutoff(budget: f64, w: usize) -> f64 {
+    const MAD_EFFICIENCY: f64 = 0.3675;
+    let w = w.max(2) as f64;
+    crate::dist::t_ppf(1.0 - 0.5 / budget, MAD_EFFICIENCY * w)
+        * (1.0 + std::f64::consts::PI / (2.0 * w)).sqrt()
+}
 
 impl Method {
     /// Baseline ratio with a trailing mean of `window` periods, flagging `x ≥ ratio × mean`.
@@ -1005,15 +1039,15 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
                 Some(m) => Method::Seasonal(SeasonalParams {
                     season_length: m,
                     seasons: 4,
-                    threshold: p.cutoff(),
+                    threshold: p.cutoff(seasonal_residual_window(m)),
                     window: None,
                     direction: p.direction,
                 }),
                 None => Method::RobustZ(RobustZParams {
-                    window: 50,
-                    threshold: p.cutoff(),
+                    window: AUTO_WINDOW,
+                    threshold: p.cutoff(AUTO_WINDOW),
                     direction: p.direction,
-                    min_periods: None,
+                    min_periods: Some(AUTO_WINDOW),
                 }),
             }
         }

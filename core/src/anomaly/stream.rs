@@ -216,7 +216,8 @@ impl State {
                 p.seasons,
                 p.threshold,
                 p.direction,
-                p.window.unwrap_or((2 * p.season_length).clamp(50, 10_000)),
+                p.window
+                    .unwrap_or_else(|| super::seasonal_residual_window(p.season_length)),
             )),
             Method::Threshold(p) => {
                 State::Threshold(Threshold::new(p.threshold, p.duration, p.direction))

@@ -7,7 +7,7 @@ use scaleplan::anomaly::budget::{
 use scaleplan::anomaly::{
     Aggregate, AutoParams, BaselineParams, CalibratedParams, Direction, EsdParams, EventKind,
     EwmaParams, Method, RegressionOptions, RobustZParams, SeasonalParams, Statistic, Stream,
-    ThresholdParams, detect, detect_with, regression,
+    ThresholdParams, detect, detect_with, regression, short_series_cutoff,
 };
 use scaleplan::money::{Currency, Money};
 use serde_json::Value;
@@ -841,9 +841,54 @@ fn a_flat_series_alerts_only_past_the_gaussian_floor() {
     assert_eq!(d.alerts[0].start_index, 4500);
 }
 
+/// The short-series cut-off matches scipy's Student t quantile (1e-9 relative), and the independent
+/// numpy simulation beside it finds the budget it was chosen for within a factor of 1.5.
+#[test]
+fn the_short_series_cutoff_matches_scipy() {
+    for c in reference()["short_series_cutoff"].as_array().unwrap() {
+        let (b, w) = (c["budget"].as_f64().unwrap(), c["window"].as_u64().unwrap());
+        let got = short_series_cutoff(b, w as usize);
+        let want = c["cutoff"].as_f64().unwrap();
+        assert!(
+            close(got, want, 1e-9),
+            "budget {b}, window {w}: {got} vs {want}"
+        );
+        if let Some(rate) = c["simulated_periods_per_alarm"].as_f64() {
+            assert!((b / 1.5..b * 1.5).contains(&rate), "{b}: {rate}");
+        }
+    }
+}
+
+/// On Gaussian noise shorter than 1,200 periods, `auto`'s fixed rules alert about once per budget:
+/// 400 series of 1,100 periods (423,000 scored once the windows are full) at the default 10,000 give
+/// 20 to 85 alerts (the Gaussian cut-off of 4 gave over 400).
+#[test]
+fn auto_on_short_gaussian_series_keeps_its_budget() {
+    let mut u = lcg(11);
+    let mut gauss = move || {
+        let (a, b) = ((u() + 1.0) * 0.5, (u() + 1.0) * 0.5);
+        (-2.0 * a.max(1e-300).ln()).sqrt() * (std::f64::consts::TAU * b).cos()
+    };
+    for season in [None, Some(24)] {
+        let method = Method::Auto(AutoParams {
+            season_length: season,
+            ..AutoParams::default()
+        });
+        let mut alerts = 0;
+        for _ in 0..400 {
+            let x: Vec<f64> = (0..1100).map(|_| 100.0 + gauss()).collect();
+            alerts += detect(&x, None, &method, 1).unwrap().alerts.len();
+        }
+        assert!(
+            (20..=85).contains(&alerts),
+            "season {season:?}: {alerts} alerts"
+        );
+    }
+}
+
 /// `auto` takes the alert budget: on a long series it is the calibrated detector's budget, on a short
-/// one it sets the fixed rule's cut-off (the two-sided Gaussian quantile); out-of-range budgets are
-/// refused as for `calibrated`.
+/// one it sets the fixed rule's cut-off ([`short_series_cutoff`]); out-of-range budgets are refused as
+/// for `calibrated`.
 #[test]
 fn auto_takes_the_alert_budget() {
     let mut noise = lcg(3);
@@ -866,18 +911,17 @@ fn auto_takes_the_alert_budget() {
         "{}",
         d.method
     );
-    // 500 periods: robust_z with the cut-off of a 1-in-2,000 two-sided Gaussian tail, 3.48 (scipy:
-    // norm.isf(0.00025) = 3.4807564)
+    // 500 periods: robust_z over a full window of 50 with the cut-off for 1 in 2,000 to two decimals
+    // (scipy, in testdata/anomaly/reference.json: 4.2808415)
     let d = detect(&x[..500], None, &auto(Some(2000.0)), 1).unwrap();
     assert!(
-        d.method
-            .starts_with("robust_z(window=50, threshold=3.480756"),
+        d.method.starts_with("robust_z(window=50, threshold=4.28)"),
         "{}",
         d.method
     );
     let d = detect(&x[..500], None, &auto(None), 1).unwrap();
     assert!(
-        d.method.starts_with("robust_z(window=50, threshold=4"),
+        d.method.starts_with("robust_z(window=50, threshold=5.02)"),
         "{}",
         d.method
     );
