@@ -40,6 +40,23 @@ def test_detect_many_is_detect_per_series():
     assert scaleplan.detect_many(df, n_jobs=1).equals(out)
 
 
+def test_rows_grouped_out_of_id_order_or_split_are_sorted_first():
+    rng = np.random.default_rng(2)
+    y = {k: 10 + rng.normal(0, 1, 300) for k in "abc"}
+    for k in y:
+        y[k][250] += 30
+    want = scaleplan.detect_many(pd.DataFrame({"unique_id": np.repeat(list("abc"), 300),
+                                               "y": np.concatenate([y[k] for k in "abc"])}), time_col=None)
+    assert want["unique_id"].tolist() == list("abc")
+    # grouped but in the order c, a, b; and a split in two blocks around b and c
+    grouped = pd.DataFrame({"unique_id": np.repeat(list("cab"), 300),
+                            "y": np.concatenate([y[k] for k in "cab"])})
+    split = pd.DataFrame({"unique_id": ["a"] * 150 + ["b"] * 300 + ["c"] * 300 + ["a"] * 150,
+                          "y": np.concatenate([y["a"][:150], y["b"], y["c"], y["a"][150:]])})
+    for df in (grouped, split):
+        assert scaleplan.detect_many(df, time_col=None).equals(want)
+
+
 def test_detect_many_keeps_a_time_zone_and_takes_polars():
     pl = pytest.importorskip("polars")
     df = long_frame(5, tz="Europe/Paris")

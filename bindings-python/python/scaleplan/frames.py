@@ -56,16 +56,14 @@ def _panel(df: Any, id_col: str, time_col: str | None, value_col: str):
         return _arrays(df)
     ids = _column(df, id_col)
     # rows already grouped in id order (a frame sorted by id, as statsforecast's are) need no gather
-    order = None if _ascending(ids) else np.argsort(ids, kind="stable")
+    change = _changes(ids)
+    order = None if _ascending(ids, change) else np.argsort(ids, kind="stable")
     if order is not None:
         ids = ids[order]
+        change = _changes(ids)
     raw_values = _column(df, value_col)
     values = np.ascontiguousarray(raw_values if order is None else raw_values[order], dtype=np.float64)
-    if len(ids):
-        change = np.flatnonzero(ids[1:] != ids[:-1]) + 1
-        starts = np.concatenate(([0], change))
-    else:
-        starts = np.array([], dtype=np.int64)
+    starts = np.concatenate(([0], change)) if len(ids) else np.array([], dtype=np.int64)
     offsets = np.concatenate((starts, [len(ids)])).astype(np.int64)
     times = None
     tz = None
@@ -83,10 +81,17 @@ def _panel(df: Any, id_col: str, time_col: str | None, value_col: str):
     return ids[starts], values, offsets, times, tz
 
 
-def _ascending(ids: np.ndarray) -> bool:
-    """Whether the ids never decrease (so each series' rows are together, in id order)."""
+def _changes(ids: np.ndarray) -> np.ndarray:
+    """The rows where the id differs from the row before (one comparison per row)."""
+    return np.flatnonzero(ids[1:] != ids[:-1]) + 1
+
+
+def _ascending(ids: np.ndarray, change: np.ndarray) -> bool:
+    """Whether the ids never decrease (so each series' rows are together, in id order): equal between
+    the changes, so only the rows where the id changes are compared (a comparison per series, not per
+    row: string ids compare slowly)."""
     try:
-        return bool(np.all(ids[1:] >= ids[:-1]))
+        return bool(np.all(ids[change] > ids[change - 1]))
     except TypeError:  # ids that do not compare: sorting decides (and says so)
         return False
 
