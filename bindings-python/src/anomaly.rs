@@ -223,7 +223,7 @@ impl PyDetection {
 ///     exported: sorted, repeated ones combined, irregular ones placed on the grid (`Detection.ingest`).
 /// method : str, default "auto"
 ///     "auto" (the calibrated detector on 1,200 periods or more, a seasonal or robust rule on shorter
-///     series), "calibrated", "baseline_ratio", "robust_z", "ewma", "seasonal", "seasonal_esd", "threshold".
+///     series, its cut-off set for the same budget), "calibrated", "baseline_ratio", "robust_z", "ewma", "seasonal", "seasonal_esd", "threshold".
 /// **params
 ///     The method's parameters (`expected_false_alarms_per`, the alert budget, default one false alarm per
 ///     10,000 periods; `season_length`; `window` ...), `cooldown` (quiet periods that close an alert) and
