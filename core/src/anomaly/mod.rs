@@ -11,7 +11,7 @@
 //! | `seasonal_esd` | seasonal + median (batch only: S-H-ESD) | robust z of the residual | generalized ESD |
 //! | `threshold` | the threshold | run length / duration | run `≥ duration` |
 //! | `calibrated` | the same phase's median over 4 seasons (when there is a season), plus the trailing median of `window` periods of the residuals, before the last 1, 8 and 48 | mean of the last k values in robust σ | past the SPOT threshold learnt from the series' own scores for the alert budget |
-//! | `auto` | `calibrated` on 1,200 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` over 50 periods (scored once they are all there) otherwise, with a cut-off for the alert budget that allows for a window's estimation error ([`short_series_cutoff`]) | | |
+//! | `auto` | `calibrated` on 1,200 periods or more (and in a stream); below that `seasonal` when a season is given, inferred from the timestamps' step, or found in the data, `robust_z` over 50 periods (scored once 38 hold values) otherwise, with a cut-off for the alert budget that allows for a window's estimation error ([`short_series_cutoff`]) | | |
 //!
 //! Every detector scores a point against the periods **before** it (a spike does not hide itself).
 //! Missing points are NaN in the values, or gaps in the timestamps: they are never flagged, occupy their
@@ -425,8 +425,12 @@ const MAX_SEASON: usize = 100_000;
 /// is then a small part of the series, and the series long enough to learn its own score tail. Shorter
 /// series keep the fixed rules below.
 pub const AUTO_CALIBRATED_MIN: usize = 1200;
-/// The window of `auto`'s robust z on a short series without a season; it scores once the window is full.
+/// The window of `auto`'s robust z on a short series without a season.
 const AUTO_WINDOW: usize = 50;
+/// It scores once three quarters of the window hold values, as `seasonal` does with its residuals (at
+/// 10 values, the old start, the MAD is worth about 4 degrees of freedom; a full window would silence it
+/// on a series with a few percent of missing points).
+const AUTO_MIN_PERIODS: usize = (3 * AUTO_WINDOW).div_ceil(4);
 
 /// The seasonal detector's residual window when not given: two seasons, within [50, 10,000] periods.
 pub(crate) fn seasonal_residual_window(season_length: usize) -> usize {
@@ -1047,7 +1051,7 @@ pub(crate) fn resolve(method: &Method, slots: &[f64], step: Option<f64>) -> Meth
                     window: AUTO_WINDOW,
                     threshold: p.cutoff(AUTO_WINDOW),
                     direction: p.direction,
-                    min_periods: Some(AUTO_WINDOW),
+                    min_periods: Some(AUTO_MIN_PERIODS),
                 }),
             }
         }
